@@ -1,0 +1,138 @@
+/*
+ * The channel: a channel-program interpreter over an address space supplied
+ * by the caller, and the interface between the channel and a device model
+ * (PoP chapter 15, "Basic I/O functions": command chaining, data chaining,
+ * IDA, SLI / incorrect length, skip, PCI, suspend/resume, TIC, status
+ * modifier, residual count and CPA).
+ *
+ * The interpreter never trusts the program it runs: every CCW, IDAW and data
+ * byte is fetched through `struct chan_mem`, and an address the accessor
+ * refuses becomes program check or protection check in the subchannel status.
+ */
+#ifndef CCWPASS_CHAN_CHAN_H
+#define CCWPASS_CHAN_CHAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/cio.h"
+
+/* ---- the address space a channel program lives in ------------------------- */
+#define CHAN_MEM_OK          0
+#define CHAN_MEM_ADDRESSING  (-1) /* address not available: program check */
+#define CHAN_MEM_PROTECTION  (-2) /* storage key / read-only:  protection check */
+
+struct chan_mem {
+    void *opaque;
+    /* Copy `len` bytes at `addr` into buf / from buf.  Return CHAN_MEM_*.
+     * `key` is the ORB's storage key (accessors may ignore it). */
+    int (*read)(void *opaque, uint64_t addr, void *buf, uint32_t len, uint8_t key);
+    int (*write)(void *opaque, uint64_t addr, const void *buf, uint32_t len, uint8_t key);
+};
+
+/* ---- the channel <-> device interface --------------------------------------
+ *
+ * The channel resolves data chaining before and after calling the device:
+ *  - output (write, control): the channel gathers the data of the whole
+ *    data chain into `buf` (`count` bytes) and calls exec once; the device
+ *    reports in `len` how many bytes it consumed.
+ *  - input (read, read backward, sense): the channel calls exec with an empty
+ *    buffer of CHAN_IOBUF_SIZE bytes and `count` = bytes the data chain can
+ *    accept; the device stores its whole record and reports its natural length
+ *    in `len` (it may exceed `count`: the channel then stores only `count`
+ *    bytes and flags incorrect length unless suppressed).
+ * Residual count and incorrect length are computed by the channel from `len`.
+ */
+#define CHAN_IOBUF_SIZE (128u * 1024u)
+
+struct ccw_dev;
+
+struct ccw_cmd {
+    uint8_t  code;      /* command code */
+    uint8_t  flags;     /* flags of the CCW that carries the command */
+    bool     chained;   /* reached by command chaining (false: first in program) */
+    uint8_t  prev_code; /* previous command of this program (valid if chained) */
+    uint32_t seq;       /* 0 for the first command of the program, then 1, 2, ... */
+    uint32_t count;     /* see above */
+    uint8_t *buf;       /* channel-owned, CHAN_IOBUF_SIZE bytes */
+};
+
+struct ccw_result {
+    uint32_t len;       /* bytes consumed (output) or produced (input) */
+    uint8_t  unitstat;  /* DEV_STAT_*; normal end is CHN_END|DEV_END */
+};
+
+struct ccw_dev_ops {
+    const char *name;
+    /* A new channel program starts (SSCH): reset per-program state (extent,
+     * locate-record domain, orientation). */
+    void (*start)(struct ccw_dev *d, const struct orb *orb);
+    /* Execute one command. */
+    void (*exec)(struct ccw_dev *d, const struct ccw_cmd *cmd, struct ccw_result *res);
+    /* The program ended, normally or by halt/clear: flush what must be durable. */
+    void (*end)(struct ccw_dev *d);
+    /* Fetch and clear the pending sense (after unit check).  Returns the number
+     * of bytes stored (32 for DASD), 0 if no sense is pending. */
+    unsigned (*sense)(struct ccw_dev *d, uint8_t sense[32]);
+    /* Selective reset / clear: drop all pending state (CSCH). */
+    void (*reset)(struct ccw_dev *d);
+    void (*destroy)(struct ccw_dev *d);
+};
+
+struct ccw_dev {
+    const struct ccw_dev_ops *ops;
+    uint16_t cu_type, dev_type;   /* informative, from Sense ID */
+    uint8_t  cu_model, dev_model;
+};
+
+/* ---- the interpreter -------------------------------------------------------- */
+enum chan_state {
+    CHAN_RUNNING,
+    CHAN_DONE,       /* ended: status in chan_prog.status */
+    CHAN_SUSPENDED,  /* stopped at a CCW with the suspend flag; chan_resume continues */
+    CHAN_HALTED,     /* stopped by chan_prog_halt */
+};
+
+/* Status the channel reports at the end (or at an intermediate point). */
+struct chan_status {
+    uint32_t cpa;    /* SCSW CPA: address of the last executed CCW + 8 */
+    uint8_t  dstat;
+    uint8_t  cstat;
+    uint16_t count;  /* residual count of the last CCW */
+};
+
+struct chan_hooks {
+    void *opaque;
+    /* PCI flag reached: present an intermediate interrupt with this status. */
+    void (*pci)(void *opaque, const struct chan_status *st);
+    /* Optional per-command delay hook for fault injection (slow device).  Must
+     * return early (true) when the program is halted. */
+    bool (*before_cmd)(void *opaque, const struct ccw1 *ccw);
+};
+
+struct chan_prog {
+    /* inputs */
+    struct orb orb;
+    const struct chan_mem *mem;
+    struct ccw_dev *dev;
+    struct chan_hooks hooks;
+    /* results */
+    enum chan_state state;
+    struct chan_status status;
+    /* private state of the interpreter */
+    struct chan_prog_priv *priv;
+};
+
+/* Prepare a program for `orb`; allocates the I/O buffer.  0 or -ENOMEM. */
+int  chan_prog_init(struct chan_prog *p, const struct orb *orb, const struct chan_mem *mem,
+                    struct ccw_dev *dev, const struct chan_hooks *hooks);
+/* Run (or continue after suspend) until done, suspended or halted. */
+enum chan_state chan_run(struct chan_prog *p);
+/* Resume a suspended program (RSCH): refetches the CCW at the suspend point. */
+enum chan_state chan_resume(struct chan_prog *p);
+/* Ask a running program to stop at the next CCW boundary (HSCH/CSCH).
+ * Thread-safe; may be called from another thread while chan_run executes. */
+void chan_prog_halt(struct chan_prog *p);
+bool chan_prog_halt_requested(const struct chan_prog *p);
+void chan_prog_free(struct chan_prog *p);
+
+#endif

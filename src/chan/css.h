@@ -1,0 +1,87 @@
+/*
+ * The host channel subsystem ("the hardware" below the vfio_ccw driver):
+ * subchannels addressed cssid.ssid.schno, channel paths (chpids), the
+ * subchannel instructions SSCH/RSCH/HSCH/CSCH/TSCH/STSCH/MSCH with their
+ * condition codes and status (PoP chapter 14, "I/O instructions", and 16,
+ * "I/O interruptions"), and the channel-report-word queue.
+ *
+ * Channel programs run asynchronously on a worker thread per subchannel;
+ * when status becomes pending the subchannel's interrupt handler is called
+ * (from that worker thread).  A slow device on one subchannel never stalls
+ * another.
+ */
+#ifndef CCWPASS_CHAN_CSS_H
+#define CCWPASS_CHAN_CSS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/cio.h"
+#include "chan/chan.h"
+
+#define CSS_MAX_CSSID 3
+#define CSS_MAX_SSID  3
+
+struct css;
+struct subchannel;
+
+struct schid {
+    uint8_t  cssid;
+    uint8_t  ssid;
+    uint16_t schno;
+};
+
+/* Channel-path type codes (as in /sys/devices/css0/chp0.xx/type). */
+#define CHP_TYPE_FC     0x1A /* FICON channel (FC) */
+#define CHP_TYPE_FCV    0x1B /* FICON converted */
+#define CHP_TYPE_ESCON  0x11 /* CNC */
+
+struct css *css_new(void);
+void        css_free(struct css *css);
+
+int  css_add_chpid(struct css *css, uint8_t cssid, uint8_t chpid, uint8_t type);
+bool css_chpid_online(const struct css *css, uint8_t cssid, uint8_t chpid);
+/* Vary a channel path off/on: updates path masks of the subchannels using it,
+ * ends I/O on the path when taken away, and queues a CRW (RSC channel path,
+ * ERC PERRN when it goes, INIT when it comes). */
+int  css_chpid_set_online(struct css *css, uint8_t cssid, uint8_t chpid, bool online);
+
+/* Add an I/O subchannel with device `dev` at `id` and device number `devno`;
+ * chpids[i] is meaningful where bit (0x80 >> i) of pim is set. */
+struct subchannel *css_add_io_subchannel(struct css *css, struct schid id, uint16_t devno,
+                                         struct ccw_dev *dev, const uint8_t chpids[8], uint8_t pim);
+struct subchannel *css_find_subchannel(struct css *css, struct schid id);
+struct subchannel *css_find_devno(struct css *css, uint8_t cssid, uint8_t ssid, uint16_t devno);
+/* Iterate: returns the n-th subchannel or NULL. */
+struct subchannel *css_subchannel_at(struct css *css, unsigned n);
+
+struct schid sch_id(const struct subchannel *sch);
+struct ccw_dev *sch_device(const struct subchannel *sch);
+
+/* The instructions.  Return the condition code (0-3). */
+int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem);
+int sch_rsch(struct subchannel *sch);
+int sch_hsch(struct subchannel *sch);
+int sch_csch(struct subchannel *sch);
+int sch_xsch(struct subchannel *sch);
+int sch_tsch(struct subchannel *sch, struct irb *irb);
+int sch_stsch(struct subchannel *sch, struct schib *schib);
+int sch_msch(struct subchannel *sch, const struct schib *schib);
+
+/* Called (from the subchannel's worker thread) when status becomes pending. */
+typedef void (*sch_irq_fn)(void *opaque, struct subchannel *sch);
+void sch_set_irq_handler(struct subchannel *sch, sch_irq_fn fn, void *opaque);
+
+/* The CRW queue.  The handler is called when a CRW is queued. */
+typedef void (*css_crw_fn)(void *opaque);
+void css_set_crw_handler(struct css *css, css_crw_fn fn, void *opaque);
+bool css_crw_pop(struct css *css, struct crw *crw); /* false when empty */
+
+/* Fault injection, for tests. */
+struct sch_fault {
+    uint32_t delay_ms;     /* delay before each command (interruptible by HSCH/CSCH) */
+    uint32_t eqc_count;    /* the next N commands end in unit check, equipment check */
+    bool     not_oper;     /* the device does not answer: SSCH cc 3 */
+};
+void sch_set_fault(struct subchannel *sch, const struct sch_fault *f);
+
+#endif

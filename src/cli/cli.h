@@ -1,0 +1,9 @@
+/* ccwpass command-line verbs: one file per subcommand (kvmtool style). */
+#ifndef CCWPASS_CLI_CLI_H
+#define CCWPASS_CLI_CLI_H
+
+int cmd_dasd(int argc, char **argv);  /* cmd_dasd.c: create, info, check, copy, export */
+int cmd_ctl(int argc, char **argv);   /* cmd_ctl.c: bind, unbind, mdev, status, fault, chp (talks to ccwpassd) */
+int cmd_qemu(int argc, char **argv);  /* cmd_qemu.c: launch qemu-system-s390x with the adapter */
+
+#endif

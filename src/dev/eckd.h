@@ -1,0 +1,37 @@
+/*
+ * IBM 3990 control unit with 3390 (or 3380) ECKD devices behind it, as Linux
+ * 6.1's dasd_eckd driver, s390-tools and IPL code use it.  Commands are a
+ * table, one row per command code (see eckd_cmds.c).
+ */
+#ifndef CCWPASS_DEV_ECKD_H
+#define CCWPASS_DEV_ECKD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "chan/chan.h"
+#include "img/image.h"
+
+struct eckd_config {
+    uint16_t devno;
+    uint16_t cu_type;     /* default 0x3990 */
+    uint8_t  cu_model;    /* default 0xE9 (3990-6) */
+    uint8_t  unit_addr;   /* unit address, distinct per device on a CU */
+    uint16_t ssid;        /* subsystem id */
+    char     serial[13];  /* NED sequence number; derived from devno if empty */
+    bool     readonly;    /* reject writes as a write-inhibited volume */
+};
+
+/* Create a device on an opened image (the device does not take ownership of
+ * the image; close it after destroying the device).  NULL + message on error. */
+struct ccw_dev *eckd_new(struct img *im, const struct eckd_config *cfg, char *err, size_t errlen);
+
+/* 3390 model for a cylinder count: 1, 2, 3, 9, 27, 54, or 0 for custom/EAV. */
+int eckd_model_for_cyls(uint32_t cyls);
+/* Cylinders of a 3390 model (1,2,3,9,27,54), 0 if unknown. */
+uint32_t eckd_cyls_for_model(int model);
+/* Records per track for key length kl and data length dl (3390 capacity
+ * formula, as Linux's recs_per_track). */
+unsigned eckd_recs_per_track(uint16_t devtype, unsigned kl, unsigned dl);
+
+#endif

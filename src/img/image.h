@@ -1,0 +1,70 @@
+/*
+ * Hercules-compatible CKD DASD images: uncompressed CKD (CKD_P370, single- and
+ * multi-file) and compressed CCKD (CKD_C370, zlib / bzip2 / none, null track
+ * formats 0/1/2, free space).  The image layer stores and returns whole track
+ * images (5-byte home address, records, 8-byte end-of-track marker) addressed
+ * by cylinder and head; it knows nothing of channel programs.
+ *
+ * Durability: img_write_track() has handed the track to the kernel (pwrite)
+ * before it returns, so the data survives the process; img_flush() makes it
+ * survive the machine (fdatasync).  For CCKD the track image is written
+ * before the L2 entry that points at it.  An image opened read-write holds an
+ * exclusive fcntl lock on every file of the volume.
+ */
+#ifndef CCWPASS_IMG_IMAGE_H
+#define CCWPASS_IMG_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CKD_DEVHDR_SIZE   512
+#define CKD_TRKSIZE_3390  56832u   /* image slot size for a 3390 track */
+#define CKD_MAX_TRACK_IMAGE 65536u /* no track image is larger than this */
+
+enum img_format { IMG_CKD, IMG_CCKD };
+enum img_compress { IMG_COMP_NONE = 0, IMG_COMP_ZLIB = 1, IMG_COMP_BZIP2 = 2 };
+
+struct img_geometry {
+    uint16_t devtype;   /* 0x3390 or 0x3380 */
+    uint32_t cyls;
+    uint32_t heads;     /* tracks per cylinder */
+    uint32_t trksize;   /* image slot size */
+};
+
+struct img_create_opts {
+    uint16_t devtype;           /* 0x3390 */
+    uint32_t cyls;
+    enum img_format format;
+    enum img_compress compress;
+    bool linux_null;            /* CDL-shaped null tracks (dasdinit -linux, nullfmt 2) */
+    bool raw;                   /* no IPL records / VOL1 (dasdinit -r) */
+    const char *volser;         /* 6 chars ASCII, NULL for default */
+    bool lfs;                   /* one file even above 2 GiB */
+    void (*progress)(void *opaque, uint32_t done_cyls, uint32_t total_cyls);
+    void *progress_opaque;
+};
+
+struct img;
+
+/* On failure these return NULL / a negative errno and put a message naming
+ * the file (and track, where one is involved) into err. */
+struct img *img_open(const char *path, bool readonly, char *err, size_t errlen);
+int   img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen);
+void  img_close(struct img *im);
+
+const struct img_geometry *img_geometry(const struct img *im);
+enum img_format img_format(const struct img *im);
+bool  img_readonly(const struct img *im);
+const char *img_path(const struct img *im);
+/* Message of the last failed call on this image. */
+const char *img_error(const struct img *im);
+
+/* Read the track image of (cyl, head) into buf (capacity cap); *len gets its
+ * length up to and including the end-of-track marker.  0 or negative errno. */
+int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len);
+/* Replace the track image of (cyl, head); len includes the EOT marker. */
+int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
+int img_flush(struct img *im);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * The vfio_ccw host driver, in userspace (Linux drivers/s390/cio/vfio_ccw_*):
+ * binding of I/O subchannels, the vfio_ccw-io mdev type and its lifecycle,
+ * the device's regions and IRQs, the FSM, the guest-memory (DMA) map and the
+ * channel-program translation that is the system's security boundary.
+ * Files: drv.c (binding, mdev lifecycle), ops.c (regions, IRQs, ioctls),
+ * fsm.c (the [state][event] table), cp.c (translation), dma.c (the DMA map).
+ */
+#ifndef CCWPASS_VFIO_VFIO_CCW_H
+#define CCWPASS_VFIO_VFIO_CCW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "chan/css.h"
+
+/* UAPI constants (include/uapi/linux/vfio.h, vfio_ccw.h) */
+#define VFIO_DEVICE_FLAGS_RESET      (1u << 0)
+#define VFIO_DEVICE_FLAGS_CCW        (1u << 4)
+#define VFIO_CCW_CONFIG_REGION_INDEX 0
+#define VFIO_REGION_TYPE_CCW         2
+#define VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD 1
+#define VFIO_REGION_SUBTYPE_CCW_SCHIB 2
+#define VFIO_REGION_SUBTYPE_CCW_CRW   3
+#define VFIO_CCW_IO_IRQ_INDEX  0
+#define VFIO_CCW_CRW_IRQ_INDEX 1
+#define VFIO_CCW_REQ_IRQ_INDEX 2
+#define VFIO_CCW_NUM_IRQS      3
+#define VFIO_CCW_OFFSET_SHIFT  10
+#define VFIO_CCW_ASYNC_CMD_HSCH (1u << 0)
+#define VFIO_CCW_ASYNC_CMD_CSCH (1u << 1)
+#define VFIO_REGION_INFO_FLAG_READ  (1u << 0)
+#define VFIO_REGION_INFO_FLAG_WRITE (1u << 1)
+#define VFIO_REGION_INFO_FLAG_CAPS  (1u << 3)
+#define VFIO_REGION_INFO_CAP_TYPE   1
+#define VFIO_IRQ_INFO_EVENTFD       (1u << 0)
+
+/* Region sizes (packed structs of vfio_ccw.h) */
+#define CCW_IO_REGION_SIZE    124  /* orb[12] scsw[12] irb[96] ret_code u32 */
+#define CCW_CMD_REGION_SIZE   8    /* command u32, ret_code u32 */
+#define CCW_SCHIB_REGION_SIZE 52
+#define CCW_CRW_REGION_SIZE   8    /* crw u32, pad u32 */
+
+/* ---- the guest-memory map (what VFIO_IOMMU_MAP_DMA established) ---------- */
+struct vfio_dma;
+struct vfio_dma *vfio_dma_new(void);
+void vfio_dma_free(struct vfio_dma *dma);
+/* Map [iova, iova+size) to host memory `host`.  -EEXIST on overlap. */
+int  vfio_dma_map(struct vfio_dma *dma, uint64_t iova, uint64_t size, void *host, bool writable);
+/* Remove a mapping (must match a map exactly, else -EINVAL).  Devices with
+ * pages pinned in the range are reset first, as the kernel's dma_unmap does. */
+int  vfio_dma_unmap(struct vfio_dma *dma, uint64_t iova, uint64_t size);
+
+/* ---- driver binding and the mdev type ------------------------------------ */
+struct vfio_ccw_parent;   /* a subchannel bound to vfio_ccw */
+struct vfio_ccw_mdev;     /* a vfio_ccw-io mediated device */
+
+/* Bind: -ENODEV for a non-I/O or QDIO subchannel. */
+int  vfio_ccw_probe(struct subchannel *sch, struct vfio_ccw_parent **out);
+/* Unbind: removes the mdev.  If the mdev is open, signals the REQ eventfd and
+ * returns -EBUSY; the caller retries after the VMM has released it. */
+int  vfio_ccw_remove(struct vfio_ccw_parent *p);
+struct subchannel *vfio_ccw_parent_sch(const struct vfio_ccw_parent *p);
+unsigned vfio_ccw_available_instances(const struct vfio_ccw_parent *p);
+
+/* -EEXIST if the uuid exists, -ENOSPC if no instance is available,
+ * -EINVAL for a malformed uuid. */
+int  vfio_ccw_mdev_create(struct vfio_ccw_parent *p, const char *uuid, struct vfio_ccw_mdev **out);
+int  vfio_ccw_mdev_remove(struct vfio_ccw_mdev *m);   /* -EBUSY while open */
+struct vfio_ccw_mdev *vfio_ccw_parent_mdev(const struct vfio_ccw_parent *p);
+const char *vfio_ccw_mdev_uuid(const struct vfio_ccw_mdev *m);
+bool vfio_ccw_mdev_is_open(const struct vfio_ccw_mdev *m);
+
+/* ---- the device (vfio_device_ops) ---------------------------------------- */
+struct vfio_ccw_region_info {
+    uint32_t index;
+    uint32_t flags;       /* VFIO_REGION_INFO_FLAG_* */
+    uint64_t size;
+    uint64_t offset;      /* index << VFIO_CCW_OFFSET_SHIFT */
+    bool     has_type;    /* capability VFIO_REGION_INFO_CAP_TYPE present */
+    uint32_t type, subtype;
+};
+
+/* Open with the VMM's DMA map (kept by reference until close): -EBUSY if open. */
+int  vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma);
+void vfio_ccw_close(struct vfio_ccw_mdev *m);
+uint32_t vfio_ccw_num_regions(const struct vfio_ccw_mdev *m);   /* 1 + 3 while open */
+int  vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct vfio_ccw_region_info *ri);
+/* Region access by region index and offset inside the region.  Return bytes
+ * transferred or a negative errno exactly as the kernel's read/write would
+ * (-EINVAL out of bounds, -EAGAIN when busy, the I/O region's ret_code ...). */
+ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len);
+ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, const void *buf, size_t len);
+/* IRQs: index VFIO_CCW_*_IRQ_INDEX; fd = eventfd, or -1 to de-assign.  The
+ * driver writes 1 to the eventfd to signal. */
+int  vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd);
+int  vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index); /* DATA_NONE/BOOL */
+int  vfio_ccw_reset(struct vfio_ccw_mdev *m);
+
+#endif
