@@ -48,6 +48,8 @@ enum ccwp_cmd {
     CCWP_CMD_REGION_WRITE    = 10,  /* struct ccwp_region_access + data; reply header */
     CCWP_CMD_DEVICE_RESET    = 13,
     CCWP_CMD_ATTACH          = 0x100, /* struct ccwp_attach: open the mdev by UUID */
+    CCWP_CMD_DIRTY           = 0x101, /* reply struct ccwp_dirty + ranges: guest memory the
+                                        device wrote since the last DIRTY (for TCG invalidation) */
     CCWP_CMD_CONTROL         = 0x200, /* admin: JSON request text, JSON reply text */
 };
 
@@ -81,6 +83,22 @@ struct ccwp_region_access {
 
 struct ccwp_attach {
     char uuid[40];          /* NUL-terminated mdev UUID */
+};
+
+/*
+ * Guest memory written by channel programs since the last CCWP_CMD_DIRTY.  The
+ * adapter invalidates translated code for these ranges inside QEMU (writes
+ * through the shared mapping bypass TCG's self-modifying-code detection).
+ */
+#define CCWP_DIRTY_OVERFLOW 0x1      /* too many ranges: treat all guest memory as written */
+#define CCWP_DIRTY_MAX      256
+struct ccwp_dirty {
+    uint32_t count;         /* number of struct ccwp_range that follow */
+    uint32_t flags;         /* CCWP_DIRTY_* */
+};
+struct ccwp_range {
+    uint64_t iova;
+    uint64_t len;
 };
 
 #endif
