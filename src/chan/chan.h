@@ -29,6 +29,20 @@ struct chan_mem {
     int (*write)(void *opaque, uint64_t addr, const void *buf, uint32_t len, uint8_t key);
 };
 
+/*
+ * A flat address space for tests, benchmarks and fuzzing: channel address A
+ * is base[A].  Anything reaching at or beyond `size` is CHAN_MEM_ADDRESSING;
+ * an access overlapping [prot_lo, prot_hi) is CHAN_MEM_PROTECTION (fetch or
+ * store protected, as a storage key mismatch would be).  Set prot_hi >
+ * prot_lo after init to protect a range; init leaves it empty.
+ */
+struct chan_flatmem {
+    uint8_t *base;
+    uint64_t size;
+    uint64_t prot_lo, prot_hi;
+};
+void chan_mem_flat_init(struct chan_mem *m, struct chan_flatmem *fm, void *base, uint64_t size);
+
 /* ---- the channel <-> device interface --------------------------------------
  *
  * The channel resolves data chaining before and after calling the device:
