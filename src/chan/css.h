@@ -46,7 +46,9 @@ bool css_chpid_online(const struct css *css, uint8_t cssid, uint8_t chpid);
 int  css_chpid_set_online(struct css *css, uint8_t cssid, uint8_t chpid, bool online);
 
 /* Add an I/O subchannel with device `dev` at `id` and device number `devno`;
- * chpids[i] is meaningful where bit (0x80 >> i) of pim is set. */
+ * chpids[i] is meaningful where bit (0x80 >> i) of pim is set.  The css owns
+ * `dev` from then on: css_free calls dev->ops->destroy.  NULL if `id` is out
+ * of range or taken, or a chpid of pim is not defined. */
 struct subchannel *css_add_io_subchannel(struct css *css, struct schid id, uint16_t devno,
                                          struct ccw_dev *dev, const uint8_t chpids[8], uint8_t pim);
 struct subchannel *css_find_subchannel(struct css *css, struct schid id);
@@ -56,6 +58,9 @@ struct subchannel *css_subchannel_at(struct css *css, unsigned n);
 
 struct schid sch_id(const struct subchannel *sch);
 struct ccw_dev *sch_device(const struct subchannel *sch);
+/* Model another subchannel type (SCH_TYPE_*) or an I/O subchannel with the
+ * QDIO facility (pmcw.qf), e.g. to show that vfio_ccw refuses to bind it. */
+void sch_set_type(struct subchannel *sch, uint8_t st, bool qdio);
 
 /* The instructions.  Return the condition code (0-3). */
 int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem);
@@ -71,7 +76,16 @@ int sch_msch(struct subchannel *sch, const struct schib *schib);
 typedef void (*sch_irq_fn)(void *opaque, struct subchannel *sch);
 void sch_set_irq_handler(struct subchannel *sch, sch_irq_fn fn, void *opaque);
 
-/* The CRW queue.  The handler is called when a CRW is queued. */
+/* Channel-path events for one subchannel (the css bus's chp_event): called
+ * after a chpid of the subchannel went offline/online and its path masks were
+ * updated, from the thread that varied the path, with no lock held. */
+typedef void (*sch_chp_fn)(void *opaque, struct subchannel *sch, uint8_t chpid, bool online);
+void sch_set_chp_handler(struct subchannel *sch, sch_chp_fn fn, void *opaque);
+
+/* The CRW queue (machine-wide; PoP "channel report word").  When it overflows
+ * the CRWs that do not fit are lost and the next CRW stored, or an otherwise
+ * empty one, carries the overflow flag.  The handler is called when a CRW is
+ * queued (no lock held). */
 typedef void (*css_crw_fn)(void *opaque);
 void css_set_crw_handler(struct css *css, css_crw_fn fn, void *opaque);
 bool css_crw_pop(struct css *css, struct crw *crw); /* false when empty */
@@ -80,7 +94,11 @@ bool css_crw_pop(struct css *css, struct crw *crw); /* false when empty */
 struct sch_fault {
     uint32_t delay_ms;     /* delay before each command (interruptible by HSCH/CSCH) */
     uint32_t eqc_count;    /* the next N commands end in unit check, equipment check */
-    bool     not_oper;     /* the device does not answer: SSCH cc 3 */
+    bool     not_oper;     /* the device does not answer: SSCH/RSCH/HSCH cc 3 */
+    /* Optional: called from the worker (no lock held) each time a delay
+     * begins, so a test can meet it at a barrier instead of sleeping. */
+    void   (*delay_entered)(void *opaque);
+    void    *opaque;
 };
 void sch_set_fault(struct subchannel *sch, const struct sch_fault *f);
 
