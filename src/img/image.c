@@ -1,0 +1,193 @@
+/*
+ * Image layer entry points: open (format detection from the CKD_DEVHDR),
+ * close, flush, and track read/write dispatch to the CKD or CCKD code.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "img/ckdtrack.h"
+#include "img/img_internal.h"
+
+/* Track slot size Hercules uses for a device type (HY dasdtab/create_ckd). */
+uint32_t img_trksize_for(uint16_t devtype)
+{
+    switch (devtype) {
+    case 0x3390: return CKD_TRKSIZE_3390;
+    case 0x3380: return 47616;
+    default:     return 0;
+    }
+}
+
+static int check_devhdr(const uint8_t *hdr, const char *path, struct img_geometry *g, char *err, size_t errlen)
+{
+    switch (hdr[DH_DEVTYP]) {
+    case 0x90: g->devtype = 0x3390; break;
+    case 0x80: g->devtype = 0x3380; break;
+    default:
+        return img_fail(err, errlen, EINVAL, "image %s: unsupported device type byte 0x%02X in header",
+                        path, hdr[DH_DEVTYP]);
+    }
+    g->heads = le32_get(hdr + DH_HEADS);
+    g->trksize = le32_get(hdr + DH_TRKSIZE);
+    if (g->heads != 15)
+        return img_fail(err, errlen, EINVAL, "image %s: %u heads in header, a %04X has 15", path, g->heads,
+                        g->devtype);
+    if (g->trksize != img_trksize_for(g->devtype))
+        return img_fail(err, errlen, EINVAL, "image %s: wrong track size %u in header (a %04X image uses %u)",
+                        path, g->trksize, g->devtype, img_trksize_for(g->devtype));
+    return 0;
+}
+
+static int detect_format(const uint8_t *hdr, const char *path, enum img_format *fmt, char *err, size_t errlen)
+{
+    if (memcmp(hdr, "CKD_P370", 8) == 0)
+        *fmt = IMG_CKD;
+    else if (memcmp(hdr, "CKD_C370", 8) == 0)
+        *fmt = IMG_CCKD;
+    else if (memcmp(hdr, "CKD_S370", 8) == 0)
+        return img_fail(err, errlen, ENOTSUP, "image %s: CCKD shadow files are not supported", path);
+    else if (memcmp(hdr, "CKD_", 4) == 0 && memcmp(hdr + 5, "064", 3) == 0)
+        return img_fail(err, errlen, ENOTSUP, "image %s: 64-bit CKD64/CCKD64 images are not supported", path);
+    else if (memcmp(hdr, "FBA_", 4) == 0)
+        return img_fail(err, errlen, ENOTSUP, "image %s: FBA images are not supported", path);
+    else
+        return img_fail(err, errlen, EINVAL, "image %s: bad magic (not a Hercules CKD_P370/CKD_C370 image)", path);
+    return 0;
+}
+
+/* Opens path, or for a multi-file volume named without suffix, its _1 file. */
+static int open_first(const char *path, bool ro, char **used, char *err, size_t errlen)
+{
+    int fd = img_open_file(path, ro, err, errlen);
+    if (fd != -ENOENT) {
+        *used = strdup(path);
+        return fd;
+    }
+    char *first = ckd_member_name(path, 1);
+    char err2[256];
+    int fd1 = first ? img_open_file(first, ro, err2, sizeof err2) : -ENOMEM;
+    if (fd1 == -ENOENT || fd1 == -ENOMEM) {
+        free(first);
+        return fd;
+    }
+    if (fd1 < 0)
+        img_fail(err, errlen, -fd1, "%s", err2);
+    *used = first;
+    return fd1;
+}
+
+static int open_body(struct img *im, char *err, size_t errlen)
+{
+    uint8_t hdr[CKD_DEVHDR_SIZE];
+    struct img_file *f = &im->file[0];
+    if (img_pread_full(f->fd, hdr, sizeof hdr, 0) < 0)
+        return img_fail(err, errlen, EINVAL, "image %s: truncated header (shorter than %d bytes)", f->path,
+                        CKD_DEVHDR_SIZE);
+    int rc = detect_format(hdr, f->path, &im->fmt, err, errlen);
+    if (rc == 0)
+        rc = check_devhdr(hdr, f->path, &im->geo, err, errlen);
+    if (rc < 0)
+        return rc;
+    im->slot = malloc(im->geo.trksize > CKD_MAX_TRACK_IMAGE ? im->geo.trksize : CKD_MAX_TRACK_IMAGE);
+    if (!im->slot)
+        return img_fail(err, errlen, ENOMEM, "image %s: out of memory", f->path);
+    if (im->fmt == IMG_CCKD) {
+        if (hdr[DH_FILESEQ] != 0)
+            return img_fail(err, errlen, EINVAL, "image %s: compressed image with file sequence %u", f->path,
+                            hdr[DH_FILESEQ]);
+        im->nfiles = 1;
+        return cckd_open(im, err, errlen);
+    }
+    return ckd_open_set(im, f->path, err, errlen);
+}
+
+struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
+{
+    struct img *im = calloc(1, sizeof *im);
+    if (!im || !(im->path = strdup(path))) {
+        free(im);
+        img_fail(err, errlen, ENOMEM, "image %s: out of memory", path);
+        return NULL;
+    }
+    im->ro = readonly;
+    for (unsigned i = 0; i < CKD_MAXFILES; i++)
+        im->file[i].fd = -1;
+    im->nfiles = 1;
+    int fd = open_first(path, readonly, &im->file[0].path, err, errlen);
+    im->file[0].fd = fd;
+    if (fd < 0 || open_body(im, err, errlen) < 0) {
+        img_close(im);
+        return NULL;
+    }
+    return im;
+}
+
+void img_close(struct img *im)
+{
+    if (!im)
+        return;
+    if (im->cckd)
+        cckd_close(im);
+    for (unsigned i = 0; i < CKD_MAXFILES; i++) {
+        if (im->file[i].fd >= 0)
+            close(im->file[i].fd);
+        free(im->file[i].path);
+    }
+    free(im->slot);
+    free(im->path);
+    free(im);
+}
+
+const struct img_geometry *img_geometry(const struct img *im) { return &im->geo; }
+enum img_format img_format(const struct img *im) { return im->fmt; }
+bool img_readonly(const struct img *im) { return im->ro; }
+const char *img_path(const struct img *im) { return im->path; }
+const char *img_error(const struct img *im) { return im->err; }
+
+static int check_address(struct img *im, uint32_t cyl, uint32_t head)
+{
+    if (cyl >= im->geo.cyls || head >= im->geo.heads)
+        return img_set_error(im, EINVAL, "image %s: track cyl %u head %u is outside the volume (%u cylinders, %u heads)",
+                             im->path, cyl, head, im->geo.cyls, im->geo.heads);
+    return 0;
+}
+
+int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len)
+{
+    int rc = check_address(im, cyl, head);
+    if (rc < 0)
+        return rc;
+    return im->fmt == IMG_CCKD ? cckd_read(im, cyl, head, buf, cap, len) : ckd_read(im, cyl, head, buf, cap, len);
+}
+
+int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len)
+{
+    int rc = check_address(im, cyl, head);
+    if (rc < 0)
+        return rc;
+    if (im->ro)
+        return img_set_error(im, EROFS, "image %s: track cyl %u head %u: image is open read-only", im->path, cyl,
+                             head);
+    const char *why;
+    struct ckd_track *t = malloc(sizeof *t);
+    if (!t)
+        return img_set_error(im, ENOMEM, "image %s: out of memory", im->path);
+    rc = ckd_track_parse(buf, len, t, &why);
+    bool exact = rc == 0 && t->eot + CKD_EOT_SIZE == len;
+    free(t);
+    if (rc < 0 || !exact)
+        return img_set_error(im, EINVAL, "image %s: track cyl %u head %u: refusing to write a bad track image: %s",
+                             im->path, cyl, head, rc < 0 ? why : "length does not end at the end-of-track marker");
+    return im->fmt == IMG_CCKD ? cckd_write(im, cyl, head, buf, len) : ckd_write(im, cyl, head, buf, len);
+}
+
+int img_flush(struct img *im)
+{
+    if (im->ro)
+        return 0;
+    for (unsigned i = 0; i < im->nfiles; i++)
+        if (fdatasync(im->file[i].fd) < 0)
+            return img_set_error(im, errno, "image %s: fdatasync failed: %s", im->file[i].path, strerror(errno));
+    return im->cckd ? cckd_flush(im) : 0;
+}

@@ -1,0 +1,100 @@
+/*
+ * Private state of an open image, shared by the files of the image layer
+ * (image.c dispatch, ckd.c, cckd*.c, lock.c, create.c).  Nothing outside
+ * src/img/ includes this.
+ */
+#ifndef CCWPASS_IMG_INTERNAL_H
+#define CCWPASS_IMG_INTERNAL_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+#include "img/image.h"
+
+#define CKD_MAXFILES   27          /* Hercules CKD_MAXFILES */
+#define CKD_FILE_LIMIT 0x7FFFFFFFu /* 2 GiB - 1: a non-lfs file stays below */
+
+/* CKD_DEVHDR (first 512 bytes of every file; numbers little-endian) */
+#define DH_DEVID    0
+#define DH_HEADS    8
+#define DH_TRKSIZE  12
+#define DH_DEVTYP   16
+#define DH_FILESEQ  17
+#define DH_HIGHCYL  18
+
+static inline uint16_t le16_get(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t le32_get(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void le16_put(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void le32_put(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+struct img_file {
+    int fd;
+    char *path;
+    uint32_t first_cyl;     /* first cylinder held by this file */
+    uint32_t ncyls;
+};
+
+struct cckd;                /* cckd.c */
+
+struct img {
+    enum img_format fmt;
+    bool ro;
+    struct img_geometry geo;
+    char *path;             /* name the caller opened */
+    unsigned nfiles;
+    struct img_file file[CKD_MAXFILES];
+    struct cckd *cckd;      /* CCKD state, NULL for CKD */
+    uint8_t *slot;          /* scratch of trksize bytes */
+    char err[512];
+};
+
+/* Format a message into an err buffer; returns -errno_val for chaining. */
+int img_fail(char *err, size_t errlen, int errno_val, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int img_set_error(struct img *im, int errno_val, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Whole-buffer pread/pwrite that retry short transfers; 0 or -errno
+ * (-EIO with errno 0 when the file ends early). */
+int img_pread_full(int fd, void *buf, size_t len, off_t off);
+int img_pwrite_full(int fd, const void *buf, size_t len, off_t off);
+
+/* lock.c: OFD lock of a whole file, exclusive when rw.  0 or -errno with a
+ * message naming path. */
+int img_lock_file(int fd, const char *path, bool rw, char *err, size_t errlen);
+/* Open one file of a volume with the right mode and lock. */
+int img_open_file(const char *path, bool ro, char *err, size_t errlen);
+
+uint32_t img_trksize_for(uint16_t devtype);
+
+/* Build the CKD_DEVHDR for a file. */
+void ckd_devhdr_build(uint8_t hdr[CKD_DEVHDR_SIZE], const char *devid, const struct img_geometry *g,
+                      unsigned fileseq, uint32_t highcyl);
+
+/* ckd.c: uncompressed CKD */
+int ckd_open_set(struct img *im, const char *path, char *err, size_t errlen);
+int ckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len);
+int ckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
+/* Name of file n (1-based) of a multi-file set whose first file is base. */
+char *ckd_member_name(const char *base, unsigned n);
+
+/* cckd.c: compressed CKD */
+int cckd_open(struct img *im, char *err, size_t errlen);
+int cckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len);
+int cckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
+int cckd_close(struct img *im);
+int cckd_flush(struct img *im);
+int cckd_create(const char *path, const struct img_create_opts *o, const struct img_geometry *g,
+                char *err, size_t errlen);
+int create_open_locked(const char *path, char *err, size_t errlen);
+
+/* create.c: the image of (cyl, head) on a freshly created volume. */
+size_t img_build_initial_track(uint8_t *buf, const struct img_create_opts *o, uint32_t cyl, uint32_t head);
+
+
+#endif

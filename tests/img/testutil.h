@@ -1,0 +1,55 @@
+/* Shared helpers of the img tests: a private temp directory per test run. */
+#ifndef CCWPASS_TESTS_IMG_TESTUTIL_H
+#define CCWPASS_TESTS_IMG_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tu_dir[256];
+
+static inline const char *tu_tmpdir(void)
+{
+    if (!tu_dir[0]) {
+        snprintf(tu_dir, sizeof tu_dir, "%s/ccwpass-img-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        if (!mkdtemp(tu_dir))
+            abort();
+    }
+    return tu_dir;
+}
+
+static inline char *tu_path(const char *name)
+{
+    static char buf[8][512];
+    static unsigned n;
+    char *p = buf[n++ % 8];
+    snprintf(p, 512, "%s/%s", tu_tmpdir(), name);
+    return p;
+}
+
+static inline int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int tu_sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static inline void tu_cleanup(void)
+{
+    if (tu_dir[0]) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "# could not remove %s\n", tu_dir);
+    }
+}
+
+#endif
