@@ -99,6 +99,13 @@ struct ccw_dev {
 };
 
 /* ---- the interpreter -------------------------------------------------------- */
+
+/* A program may fetch at most this many CCWs (TICs included) per start or
+ * resume; the next fetch ends it with program check (CPA = that CCW + 8).
+ * This bounds TIC loops such as "NOP, TIC *-8", which real hardware would
+ * run until halted, so a hostile program cannot pin a worker thread. */
+#define CHAN_MAX_CCWS (1u << 20)
+
 enum chan_state {
     CHAN_RUNNING,
     CHAN_DONE,       /* ended: status in chan_prog.status */
