@@ -101,4 +101,108 @@ struct ccwp_range {
     uint64_t len;
 };
 
+/*
+ * ---- Additions (ccwpassd 1.0 semantics, settled by the daemon) ----------------
+ *
+ * Framing.  Every message starts with struct ccwp_hdr; `size` counts the
+ * header.  A size below 16 or above CCWP_MAX_MSG cannot be resynchronised:
+ * the daemon logs it and closes the connection.  Any other malformed message
+ * (short payload, unknown command, reply-type flags) gets an error reply.
+ * File descriptors travel as SCM_RIGHTS on the first byte of the message
+ * they belong to (send header and payload with one sendmsg).  At most
+ * CCWP_MAX_FDS per message; fds a command does not use are closed.
+ * Replies: flags CCWP_F_REPLY, same msg_id and command; on failure also
+ * CCWP_F_ERROR with `error` = positive errno and no payload (CONTROL keeps
+ * its JSON payload on failure).  A command with CCWP_F_NO_REPLY is answered
+ * only if it fails.
+ *
+ * Order.  VERSION is optional.  DMA_MAP/DMA_UNMAP and CONTROL work at any
+ * time; the device commands (DEVICE_GET_INFO ... DEVICE_RESET, DIRTY) need a
+ * successful ATTACH first, else ENODEV.  One ATTACH per connection: a second
+ * one gets EBUSY, as does an mdev that another connection has open; an
+ * unknown or malformed UUID gets ENOENT.  ATTACH replies with a header only.
+ * When the connection closes (or the client dies mid-I/O) the daemon closes
+ * the mdev (quiescing its I/O), de-assigns and closes its eventfds and
+ * unmaps its memory.
+ *
+ * VERSION payload: struct ccwp_version + optional JSON text.  The daemon
+ * answers with its own version and
+ * {"capabilities":{"max_msg_fds":8,"max_data_xfer_size":1048576}}; a
+ * different major version gets ENOTSUP.
+ *
+ * DMA_MAP: exactly one fd, which the daemon mmaps MAP_SHARED at
+ * [offset, offset+size) — zero copy; it keeps the mapping, not the fd.
+ * No fd: EINVAL.  flags must include CCWP_DMA_READ; size > 0, offset and
+ * size multiples of 4096.  Overlap with an existing map: EEXIST.
+ * DMA_UNMAP must match a map exactly (EINVAL otherwise).
+ *
+ * GET_REGION_INFO: request struct ccwp_region_info with argsz and index;
+ * reply the same struct, followed by the capability chain when the
+ * region has one and argsz leaves room for it (cap_offset = 32, one
+ * struct ccwp_region_info_cap_type with id 1, version 1, next 0).  When argsz
+ * is too small the reply has VFIO_REGION_INFO_FLAG_CAPS set, argsz = the
+ * size needed and cap_offset 0, like the kernel.
+ * GET_IRQ_INFO: struct ccwp_irq_info in and out (count 1, flags EVENTFD).
+ * SET_IRQS: struct ccwp_irq_set; only ACTION_TRIGGER.  DATA_EVENTFD with
+ * start 0 and count 1: the passed fd is assigned; no fd (or an int32 -1 in
+ * data) de-assigns; count 0 de-assigns too.  DATA_NONE / DATA_BOOL (data
+ * byte 1) with count 1 trigger the interrupt once.
+ * REGION_READ: struct ccwp_region_access (count <= CCWP_MAX_MSG - 32); the
+ * reply carries the struct with count = bytes read, then the data.
+ * REGION_WRITE: the struct then exactly `count` bytes; reply struct with
+ * count = bytes written.  Region errors are the kernel's (EINVAL, EAGAIN,
+ * EBUSY, ENODEV, EACCES, EOPNOTSUPP, EIO) in `error`.
+ * DIRTY: empty request; reply struct ccwp_dirty + ranges.  Until the vfio
+ * layer tracks written ranges the daemon answers CCWP_DIRTY_OVERFLOW.
+ * CONTROL: JSON text in, JSON text out (see src/daemon/control.h, docs/daemon.md).
+ */
+struct ccwp_version {
+    uint16_t major;
+    uint16_t minor;
+    /* char json[] follows */
+};
+
+#define CCWP_DMA_READ  0x1
+#define CCWP_DMA_WRITE 0x2
+
+/* linux/vfio.h layouts, redeclared so no kernel header is needed. */
+struct ccwp_region_info {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t index;
+    uint32_t cap_offset;
+    uint64_t size;
+    uint64_t offset;
+};
+struct ccwp_info_cap_header {
+    uint16_t id;
+    uint16_t version;
+    uint32_t next;
+};
+struct ccwp_region_info_cap_type {
+    struct ccwp_info_cap_header header;
+    uint32_t type;
+    uint32_t subtype;
+};
+struct ccwp_irq_info {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t index;
+    uint32_t count;
+};
+struct ccwp_irq_set {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t index;
+    uint32_t start;
+    uint32_t count;
+    /* uint8_t data[] follows */
+};
+#define CCWP_IRQ_SET_DATA_NONE      (1u << 0)
+#define CCWP_IRQ_SET_DATA_BOOL      (1u << 1)
+#define CCWP_IRQ_SET_DATA_EVENTFD   (1u << 2)
+#define CCWP_IRQ_SET_ACTION_MASK    (1u << 3)
+#define CCWP_IRQ_SET_ACTION_UNMASK  (1u << 4)
+#define CCWP_IRQ_SET_ACTION_TRIGGER (1u << 5)
+
 #endif
