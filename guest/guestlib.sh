@@ -1,0 +1,115 @@
+# shellcheck shell=sh
+# Guest-side helpers for ccwpass test scripts (busybox sh or bash).
+# Installed in the initramfs as /usr/lib/ccwpass/guestlib.sh; a test script
+# starts with ". /usr/lib/ccwpass/guestlib.sh".
+#
+# Result lines go to the console and are parsed by the host (tests/e2e/lib.sh):
+#   CCWPASS-OK <description>
+#   CCWPASS-FAIL <description>     followed by "# "-prefixed output lines
+#   CCWPASS-VALUE <key>=<value>    a measured number or a fact for the host
+#   CCWPASS-SKIP-REST <reason>     later checks were not run (host marks them failed)
+
+CCWPASS_FAILS=0
+CCWPASS_CHECKS=0
+
+# now_ms: guest uptime in milliseconds (guest clock).
+now_ms() {
+    awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+value() { # value KEY VALUE...
+    k=$1; shift
+    echo "CCWPASS-VALUE $k=$*"
+}
+
+# check DESCRIPTION CMD [ARGS...]: run CMD, report OK/FAIL with its output.
+check() {
+    desc=$1; shift
+    CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
+    if "$@" >/tmp/.check.out 2>&1; then
+        echo "CCWPASS-OK $desc"
+        return 0
+    fi
+    rc=$?
+    echo "CCWPASS-FAIL $desc (rc=$rc: $*)"
+    tail -n 25 /tmp/.check.out | sed 's/^/# /'
+    CCWPASS_FAILS=$((CCWPASS_FAILS + 1))
+    return 1
+}
+
+# check_out DESCRIPTION REGEX CMD [ARGS...]: CMD succeeds and its output
+# matches the extended regular expression REGEX.  The output is shown either way.
+check_out() {
+    desc=$1; re=$2; shift 2
+    CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
+    "$@" >/tmp/.check.out 2>&1
+    rc=$?
+    sed 's/^/  | /' /tmp/.check.out
+    if [ $rc -eq 0 ] && grep -Eq -- "$re" /tmp/.check.out; then
+        echo "CCWPASS-OK $desc"
+        return 0
+    fi
+    echo "CCWPASS-FAIL $desc (rc=$rc, wanted /$re/: $*)"
+    CCWPASS_FAILS=$((CCWPASS_FAILS + 1))
+    return 1
+}
+
+# check_fails DESCRIPTION CMD [ARGS...]: CMD must fail (non-zero exit).
+check_fails() {
+    desc=$1; shift
+    CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
+    if "$@" >/tmp/.check.out 2>&1; then
+        echo "CCWPASS-FAIL $desc (succeeded but should fail: $*)"
+        tail -n 25 /tmp/.check.out | sed 's/^/# /'
+        CCWPASS_FAILS=$((CCWPASS_FAILS + 1))
+        return 1
+    fi
+    sed 's/^/  | /' /tmp/.check.out | tail -n 5
+    echo "CCWPASS-OK $desc"
+    return 0
+}
+
+# wait_path PATH SECONDS: wait (bounded) until PATH exists.
+wait_path() {
+    end=$(( $(now_ms) + $2 * 1000 ))
+    while [ ! -e "$1" ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    return 0
+}
+
+# wait_sysfs FILE VALUE SECONDS: wait (bounded) until FILE contains VALUE.
+wait_sysfs() {
+    end=$(( $(now_ms) + $3 * 1000 ))
+    while [ "$(cat "$1" 2>/dev/null)" != "$2" ]; do
+        [ "$(now_ms)" -lt "$end" ] || return 1
+        sleep 0.05
+    done
+    return 0
+}
+
+# dasd_online BUSID SECONDS: chccwdev -e and wait for the block device to be
+# usable (status "online" or "unformatted" and a /dev node).  Prints the
+# device name (dasda, ...).
+dasd_online() {
+    chccwdev -e "$1" >/tmp/.online.out 2>&1 || { cat /tmp/.online.out; return 1; }
+    end=$(( $(now_ms) + $2 * 1000 ))
+    while :; do
+        blk=""
+        for b in "/sys/bus/ccw/devices/$1/block/"*; do [ -e "$b" ] && blk=${b##*/}; done
+        st=$(cat "/sys/bus/ccw/devices/$1/status" 2>/dev/null)
+        if [ -n "$blk" ] && [ -b "/dev/$blk" ]; then
+            case "$st" in online|unformatted) echo "$blk"; return 0 ;; esac
+        fi
+        [ "$(now_ms)" -lt "$end" ] || { echo "timeout: status=$st blk=$blk" >&2; return 1; }
+        sleep 0.05
+    done
+}
+
+# finish: exit with the number of failed checks (0 = all passed).
+finish() {
+    echo "CCWPASS-VALUE checks=$CCWPASS_CHECKS failed=$CCWPASS_FAILS"
+    [ "$CCWPASS_FAILS" -lt 100 ] || CCWPASS_FAILS=99
+    exit "$CCWPASS_FAILS"
+}
