@@ -64,7 +64,7 @@ bool interp_fetch_ccw(struct chan_prog *p, bool in_dc, struct dc_ccw *out)
         uint8_t cs;
 
         if (++pv->fetched > CHAN_MAX_CCWS) {
-            interp_fail(p, blame, SCHN_STAT_PROG_CHECK, 0);
+            interp_fail(p, addr, SCHN_STAT_PROG_CHECK, 0);
             return false;
         }
         cs = read_ccw(p, addr, &out->ccw);
