@@ -1,0 +1,298 @@
+/* Compressed CCKD images: create like dasdinit -z/-bz2, every compression,
+ * null tracks, free-space reuse, the OPENED bit, crash recovery, and
+ * Hercules' cckdcdsk on what we write. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include "img/cckd.h"
+#include "img/ckdtrack.h"
+#include "img/image.h"
+#include "testutil.h"
+
+static uint8_t buf[CKD_MAX_TRACK_IMAGE], buf2[CKD_MAX_TRACK_IMAGE];
+static char err[512];
+
+static void create(const char *name, uint32_t cyls, enum img_compress comp, bool linux_null)
+{
+    struct img_create_opts o = { .devtype = 0x3390, .cyls = cyls, .format = IMG_CCKD, .compress = comp,
+                                 .linux_null = linux_null, .volser = "VOL001" };
+    assert_int_equal(img_create(tu_path(name), &o, err, sizeof err), 0);
+}
+
+/* A 12 x 4 KiB track whose data is a pattern seeded by seed (compressible
+ * when seed is even, noise when odd). */
+static size_t data_track(uint8_t *b, uint32_t cyl, uint32_t head, unsigned seed)
+{
+    size_t n = ckd_track_null(b, cyl, head, 2);
+    uint32_t x = seed * 2654435761u + 1;
+    for (unsigned r = 0; r < 12; r++) {
+        uint8_t *d = b + 5 + 16 + r * 4104 + 8;
+        for (unsigned i = 0; i < 4096; i++) {
+            x = x * 1103515245u + 12345u;
+            d[i] = seed & 1 ? (uint8_t)(x >> 16) : (uint8_t)(i / 64 + r + seed);
+        }
+    }
+    return n;
+}
+
+static uint8_t header_byte(const char *name, off_t off)
+{
+    uint8_t b = 0;
+    int fd = open(tu_path(name), O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, &b, 1, off), 1);
+    close(fd);
+    return b;
+}
+
+static uint32_t header_u32(const char *name, off_t off)
+{
+    uint8_t b[4] = { 0 };
+    int fd = open(tu_path(name), O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, b, 4, off), 4);
+    close(fd);
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static off_t file_size(const char *name)
+{
+    struct stat st;
+    assert_int_equal(stat(tu_path(name), &st), 0);
+    return st.st_size;
+}
+
+static void same_bytes_as_dasdinit(void **s)
+{
+    (void)s;
+    struct { const char *opt; enum img_compress c; bool lx; } v[] = {
+        { "-z", IMG_COMP_ZLIB, false }, { "-bz2", IMG_COMP_BZIP2, false }, { "-z -linux", IMG_COMP_ZLIB, true },
+        { "-0", IMG_COMP_NONE, false },
+    };
+    for (unsigned i = 0; i < 4; i++) {
+        char ours[32], theirs[32];
+        snprintf(ours, sizeof ours, "ours%u.cckd", i);
+        snprintf(theirs, sizeof theirs, "theirs%u.cckd", i);
+        assert_int_equal(tu_sh("dasdinit %s %s 3390 VOL001 20 >/dev/null 2>&1", v[i].opt, tu_path(theirs)), 0);
+        create(ours, 20, v[i].c, v[i].lx);
+        assert_int_equal(tu_sh("cmp '%s' '%s'", tu_path(ours), tu_path(theirs)), 0);
+    }
+}
+
+static void null_tracks_follow_nullfmt(void **s)
+{
+    (void)s;
+    /* dasdinit -z: an existing L2 table with zero entries means format 0,
+     * an absent table means cdh_nullfmt (1); with nullfmt 2 both mean 2 */
+    assert_int_equal(tu_sh("dasdinit -z %s 3390 VOL001 20 >/dev/null 2>&1", tu_path("n.cckd")), 0);
+    struct img *im = img_open(tu_path("n.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    size_t len;
+    assert_int_equal(img_read_track(im, 0, 5, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 37);
+    assert_int_equal(img_read_track(im, 19, 14, buf, sizeof buf, &len), 0);   /* track 299: L1[1] = 0 */
+    assert_int_equal(len, 29);
+    assert_int_equal(buf[2], 19);
+    img_close(im);
+    assert_int_equal(tu_sh("dasdinit -z -linux %s 3390 LNX001 20 >/dev/null 2>&1", tu_path("n2.cckd")), 0);
+    im = img_open(tu_path("n2.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_read_track(im, 0, 5, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 49277);
+    assert_int_equal(img_read_track(im, 19, 14, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 49277);
+    img_close(im);
+}
+
+static void write_read_every_compression(void **s)
+{
+    (void)s;
+    enum img_compress comps[] = { IMG_COMP_NONE, IMG_COMP_ZLIB, IMG_COMP_BZIP2 };
+    for (unsigned c = 0; c < 3; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "rw%u.cckd", c);
+        create(name, 30, comps[c], true);
+        struct img *im = img_open(tu_path(name), false, err, sizeof err);
+        assert_non_null(im);
+        for (unsigned t = 0; t < 450; t += 37) {
+            size_t n = data_track(buf, t / 15, t % 15, t);
+            assert_int_equal(img_write_track(im, t / 15, t % 15, buf, n), 0);
+        }
+        img_close(im);
+        im = img_open(tu_path(name), true, err, sizeof err);
+        assert_non_null(im);
+        for (unsigned t = 0; t < 450; t += 37) {
+            size_t n = data_track(buf, t / 15, t % 15, t), got;
+            assert_int_equal(img_read_track(im, t / 15, t % 15, buf2, sizeof buf2, &got), 0);
+            assert_int_equal(got, n);
+            assert_memory_equal(buf, buf2, n);
+        }
+        img_close(im);
+        /* stored form: a compressible track really is compressed with that algorithm */
+        uint32_t l2 = header_u32(name, 1024);
+        uint32_t pos = header_u32(name, l2 + 74 * 8);      /* track 74: seed 74, compressible */
+        assert_int_equal(header_byte(name, pos), comps[c]);
+        assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path(name)), 0);
+    }
+}
+
+static void opened_bit_and_header_fields(void **s)
+{
+    (void)s;
+    create("op.cckd", 10, IMG_COMP_ZLIB, false);
+    assert_int_equal(header_byte("op.cckd", 515) & 0x80, 0);
+    struct img *im = img_open(tu_path("op.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(header_byte("op.cckd", 515) & 0x80, 0x80);
+    size_t n = data_track(buf, 3, 3, 1);
+    assert_int_equal(img_write_track(im, 3, 3, buf, n), 0);
+    n = data_track(buf, 3, 3, 3);               /* rewrite: old space becomes free */
+    assert_int_equal(img_write_track(im, 3, 3, buf, n), 0);
+    n = data_track(buf, 4, 4, 5);
+    assert_int_equal(img_write_track(im, 4, 4, buf, n), 0);
+    img_close(im);
+    assert_int_equal(header_byte("op.cckd", 515) & 0x80, 0);
+    uint32_t size = header_u32("op.cckd", 512 + 12), used = header_u32("op.cckd", 512 + 16);
+    uint32_t free_off = header_u32("op.cckd", 512 + 20), free_tot = header_u32("op.cckd", 512 + 24);
+    uint32_t free_num = header_u32("op.cckd", 512 + 32);
+    assert_int_equal(size, used + free_tot);
+    assert_int_equal(free_num, 1);
+    assert_int_equal(free_off, size);            /* FREE_BLK list right past the end */
+    assert_int_equal(file_size("op.cckd"), size + 8 + 8 * free_num);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("op.cckd")), 0);
+}
+
+static void free_space_reused(void **s)
+{
+    (void)s;
+    create("fs.cckd", 10, IMG_COMP_NONE, false);
+    struct img *im = img_open(tu_path("fs.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    size_t n = data_track(buf, 5, 0, 1);
+    assert_int_equal(img_write_track(im, 5, 0, buf, n), 0);
+    uint32_t first = im->cckd->l2[0][75].pos;
+    /* a rewrite never overwrites the live copy */
+    assert_int_equal(img_write_track(im, 5, 0, buf, n), 0);
+    assert_int_not_equal(im->cckd->l2[0][75].pos, first);
+    /* freed space is held back until a flush makes the new entry durable */
+    n = data_track(buf, 5, 1, 3);
+    assert_int_equal(img_write_track(im, 5, 1, buf, n), 0);
+    assert_int_not_equal(im->cckd->l2[0][76].pos, first);
+    assert_int_equal(img_flush(im), 0);
+    n = data_track(buf, 5, 2, 5);
+    assert_int_equal(img_write_track(im, 5, 2, buf, n), 0);
+    assert_int_equal(im->cckd->l2[0][77].pos, first);
+    /* null track: offset 0, length = format */
+    n = ckd_track_null(buf, 5, 2, 1);
+    assert_int_equal(img_write_track(im, 5, 2, buf, n), 0);
+    assert_int_equal(im->cckd->l2[0][77].pos, 0);
+    assert_int_equal(im->cckd->l2[0][77].len, 1);
+    img_close(im);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("fs.cckd")), 0);
+    /* Hercules reads the free list we wrote and keeps the image consistent */
+    im = img_open(tu_path("fs.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    struct cckd_space *l;
+    unsigned nl;
+    char why[128];
+    assert_int_equal(cckd_space_read_disk(im, &l, &nl, why, sizeof why), 0);
+    assert_int_equal(nl, 1);
+    assert_int_equal(l[0].off, first);
+    free(l);
+    img_close(im);
+}
+
+static void crash_recovery(void **s)
+{
+    (void)s;
+    create("cr.cckd", 10, IMG_COMP_ZLIB, false);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct img *im = img_open(tu_path("cr.cckd"), false, err, sizeof err);
+        for (unsigned t = 20; t < 40 && im; t++) {
+            size_t n = data_track(buf, t / 15, t % 15, t);
+            if (img_write_track(im, t / 15, t % 15, buf, n) < 0)
+                _exit(2);
+        }
+        _exit(im ? 0 : 1);      /* dies without closing */
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(header_byte("cr.cckd", 515) & 0x80, 0x80);
+    struct img *im = img_open(tu_path("cr.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    for (unsigned t = 20; t < 40; t++) {
+        size_t n = data_track(buf, t / 15, t % 15, t), got;
+        assert_int_equal(img_read_track(im, t / 15, t % 15, buf2, sizeof buf2, &got), 0);
+        assert_memory_equal(buf, buf2, n);
+    }
+    img_close(im);
+    assert_int_equal(header_byte("cr.cckd", 515) & 0x80, 0);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("cr.cckd")), 0);
+}
+
+static void corrupt_compressed_track(void **s)
+{
+    (void)s;
+    create("bad.cckd", 10, IMG_COMP_ZLIB, false);
+    struct img *im = img_open(tu_path("bad.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    size_t n = data_track(buf, 0, 2, 2);
+    assert_int_equal(img_write_track(im, 0, 2, buf, n), 0);
+    uint32_t pos = im->cckd->l2[0][2].pos;
+    img_close(im);
+    assert_int_equal(tu_sh("printf 'garbagegarbage' | dd of=%s bs=1 seek=%u conv=notrunc status=none",
+                           tu_path("bad.cckd"), pos + 5), 0);
+    im = img_open(tu_path("bad.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    size_t got;
+    assert_int_equal(img_read_track(im, 0, 2, buf2, sizeof buf2, &got), -EIO);
+    assert_non_null(strstr(img_error(im), "bad.cckd"));
+    assert_non_null(strstr(img_error(im), "cyl 0 head 2"));
+    assert_non_null(strstr(img_error(im), "inflate"));
+    img_close(im);
+}
+
+static void l2_entry_past_eof(void **s)
+{
+    (void)s;
+    create("eof.cckd", 10, IMG_COMP_ZLIB, false);
+    /* track 1's entry: offset 0x7FFF0000 */
+    assert_int_equal(tu_sh("printf '\\000\\000\\377\\177' | dd of=%s bs=1 seek=%u conv=notrunc status=none",
+                           tu_path("eof.cckd"), 1024 + 4 + 8), 0);
+    struct img *im = img_open(tu_path("eof.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    size_t got;
+    assert_int_equal(img_read_track(im, 0, 1, buf, sizeof buf, &got), -EIO);
+    assert_non_null(strstr(img_error(im), "cyl 0 head 1"));
+    assert_non_null(strstr(img_error(im), "past the end"));
+    img_close(im);
+    assert_null(img_open(tu_path("eof.cckd"), false, err, sizeof err));
+    assert_non_null(strstr(err, "eof.cckd"));
+    assert_non_null(strstr(err, "cyl 0 head 1"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_bytes_as_dasdinit),
+        cmocka_unit_test(null_tracks_follow_nullfmt),
+        cmocka_unit_test(write_read_every_compression),
+        cmocka_unit_test(opened_bit_and_header_fields),
+        cmocka_unit_test(free_space_reused),
+        cmocka_unit_test(crash_recovery),
+        cmocka_unit_test(corrupt_compressed_track),
+        cmocka_unit_test(l2_entry_past_eof),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tu_cleanup();
+    return rc;
+}
