@@ -132,13 +132,14 @@ static enum step build_chain(struct chan_prog *p, uint32_t *total)
         *total += c->ccw.count;
         pv->ndc++;
         pv->next = c->addr + 8;
-        if (!(c->ccw.flags & CCW_FLAG_CD))
-            return STEP_CHAIN;
-        if (*total > CHAN_IOBUF_SIZE || pv->ndc == CHAN_MAX_DC_CCWS) {
+        bool more = (c->ccw.flags & CCW_FLAG_CD) != 0;
+        if (*total > CHAN_IOBUF_SIZE || (more && pv->ndc == CHAN_MAX_DC_CCWS)) {
             /* implementation limit: the chain does not fit the channel buffer */
             interp_fail(p, c->addr, SCHN_STAT_PROG_CHECK, c->ccw.count);
             return STEP_END;
         }
+        if (!more)
+            return STEP_CHAIN;
         in_dc = true;
     }
 }

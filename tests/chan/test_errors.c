@@ -296,6 +296,27 @@ static void test_data_chain_too_long(void **state)
     assert_check(f, SCHN_STAT_PROG_CHECK, 0x1018);
     assert_int_equal(f->dev.ncalls, 0);
     fx_free(f);
+
+    /* the CCW that overflows it is the last of the chain (no CD) */
+    f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x02, CCW_FLAG_CD, 0xFFFF, 0x20000);
+    fx_ccw1(f, 0x1008, 0x02, CCW_FLAG_CD, 0xFFFF, 0x40000);
+    fx_ccw1(f, 0x1010, 0x02, 0, 3, 0x60000);
+    fx_run(f);
+    assert_check(f, SCHN_STAT_PROG_CHECK, 0x1018);
+    assert_int_equal(f->dev.ncalls, 0);
+    fx_free(f);
+
+    /* exactly the buffer size is fine */
+    f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x02, CCW_FLAG_CD, 0xFFFF, 0x20000);
+    fx_ccw1(f, 0x1008, 0x02, CCW_FLAG_CD, 0xFFFF, 0x40000);
+    fx_ccw1(f, 0x1010, 0x02, 0, 2, 0x60000);
+    fx_run(f);
+    assert_check(f, 0, 0x1018);
+    assert_int_equal(f->dev.calls[0].count, CHAN_IOBUF_SIZE);
+    assert_int_equal(f->mem[0x60001], fx_pattern(CHAN_IOBUF_SIZE - 1));
+    fx_free(f);
 }
 
 int main(void)
