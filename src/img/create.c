@@ -165,6 +165,8 @@ static int create_ckd(const char *path, const struct img_create_opts *o, const s
                       char *err, size_t errlen)
 {
     uint32_t per_file = (uint32_t)((CKD_FILE_LIMIT - CKD_DEVHDR_SIZE + 1) / ((uint64_t)g->trksize * g->heads));
+    if (o->cyls_per_file && o->cyls_per_file < per_file)
+        per_file = o->cyls_per_file;
     unsigned nfiles = o->lfs || o->cyls <= per_file ? 1 : (o->cyls + per_file - 1) / per_file;
     if (nfiles > CKD_MAXFILES)
         return img_fail(err, errlen, EFBIG, "image %s: %u cylinders need more than %d files (use lfs)", path,

@@ -41,6 +41,8 @@ struct img_create_opts {
     bool raw;                   /* no IPL records / VOL1 (dasdinit -r) */
     const char *volser;         /* 6 chars ASCII, NULL for default */
     bool lfs;                   /* one file even above 2 GiB */
+    uint32_t cyls_per_file;     /* 0: Hercules' 2 GiB split (2519 cyls for a 3390); smaller values
+                                   make small multi-file sets for tests */
     void (*progress)(void *opaque, uint32_t done_cyls, uint32_t total_cyls);
     void *progress_opaque;
 };
