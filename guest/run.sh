@@ -14,6 +14,7 @@
 #       --shell            no script: interactive shell on this terminal
 #   -q, --quiet            do not copy the console to stdout
 #
+# QEMU's pid is written to FILE.pid (--console) while it runs.
 # Exit status: the guest script's exit status (the "CCWPASS-EXIT <rc>" marker),
 # 124 when the timeout hit, 125 when QEMU ended without the marker (QEMU
 # failed to start, guest crash).  Timing goes to stderr as "run.sh: ..." and,
@@ -66,7 +67,7 @@ if [ -n "$virtio_disk" ]; then
     qemu_args+=(-drive "file=$virtio_disk,format=raw,if=none,id=vd0,cache=none,aio=threads"
                 -device virtio-blk-ccw,drive=vd0,devno=fe.0.0100)
 fi
-qemu_args+=("${extra[@]}")
+qemu_args+=(-pidfile "$console.pid" "${extra[@]}")
 if [ -n "$launcher" ]; then
     read -r -a cmd <<<"$launcher"
 else
