@@ -36,7 +36,7 @@ static bool spid_valid(const struct eckd *e, const uint8_t *p)
     if (memcmp(p + 1, zero_pgid, 11) == 0)
         return false;
     /* a grouped path keeps its PGID until it resigns or is disbanded */
-    return e->pgstate != PG_STATE_GROUPED || memcmp(e->pgid, p + 1, 11) == 0;
+    return (e->pgstate & PG_STATE_GROUPED) != PG_STATE_GROUPED || memcmp(e->pgid, p + 1, 11) == 0;
 }
 
 void eckd_cmd_spid(struct eckd *e, const struct ccw_cmd *c, struct ccw_result *r)
