@@ -69,4 +69,18 @@ int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, si
 int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
 int img_flush(struct img *im);
 
+/* check.c: validate every track (home address matches its position, R0
+ * shape, records non-zero and in bounds, end-of-track marker present) and,
+ * for CCKD, the L1/L2 tables, free space and header totals, as Hercules'
+ * cckdcdsk does.  report() gets one message per problem (error = true) and,
+ * with verbose, notes (error = false).  Returns the number of errors, or a
+ * negative errno when the check itself could not run. */
+typedef void (*img_report_fn)(void *opaque, bool error, const char *msg);
+long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque);
+
+/* copy.c: copy every track of in into a new image at out_path made with o
+ * (geometry taken from in; o->cyls/devtype are ignored).  0 or negative
+ * errno with a message. */
+int img_copy(struct img *in, const char *out_path, const struct img_create_opts *o, char *err, size_t errlen);
+
 #endif

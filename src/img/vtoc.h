@@ -90,6 +90,18 @@ struct vtoc_partition {
 };
 unsigned vtoc_partitions(const struct img *im, const struct vtoc_info *vi, struct vtoc_partition *p, unsigned max);
 
+/* export.c: write blocks [start, start+n) of the volume, in vi->blksize
+ * units, to outfd from offset 0 (a flat file the host's e2fsck/debugfs can
+ * read).  Block b is record (b % rpt) + 1 of track b / rpt; CDL's special
+ * records on tracks 0 and 1 give key+data padded with 0xE5 as the kernel
+ * returns them.  Missing records read as zeros (counted in missing),
+ * records of another length are cut or zero-padded (counted in odd). */
+struct vtoc_export_stats {
+    uint64_t blocks, missing, odd;
+};
+int vtoc_export(struct img *im, const struct vtoc_info *vi, uint64_t start, uint64_t n, int outfd,
+                struct vtoc_export_stats *st, char *err, size_t errlen);
+
 /* Linux recs_per_track for a 3390 (kernel dasd_eckd.c). */
 unsigned vtoc_recs_per_track_3390(unsigned kl, unsigned dl);
 
