@@ -67,7 +67,7 @@ static void bring_online(struct dfx *f)
     assert_int_equal(dfx_data(f, i)[0] & 0xC0, 0xC0);     /* grouped: pathgroup established */
     assert_memory_equal(dfx_data(f, i) + 1, spid + 1, 11);
 
-    static const uint8_t v10[4] = { 0xE5, 0xF1, 0x4B, 0xF0 };
+    static const uint8_t v10[256] = { 0xE5, 0xF1, 0x4B, 0xF0 };
     dfx_begin(f);
     i = dfx_ccw(f, 0xFA, 0, 256, v10);
     dfx_run(f);
