@@ -107,6 +107,27 @@ dasd_online() {
     done
 }
 
+# mailbox_wait WORD SECONDS: wait (bounded) until the host wrote WORD into the
+# mailbox disk (guest/run.sh --mailbox; host side: tests/e2e/lib.sh mailbox_send).
+mailbox_dev() {
+    for s in /sys/block/vd*/serial; do
+        [ "$(cat "$s" 2>/dev/null)" = ccwpass-mbox ] && { d=${s%/serial}; echo "/dev/${d##*/}"; return 0; }
+    done
+    return 1
+}
+mailbox_read() {
+    mb=$(mailbox_dev) || return 1
+    blockdev --flushbufs "$mb" 2>/dev/null
+    dd if="$mb" bs=512 count=1 iflag=direct 2>/dev/null | tr -d '\000' | head -n 1
+}
+mailbox_wait() {
+    end=$(( $(now_ms) + $2 * 1000 ))
+    while [ "$(mailbox_read)" != "$1" ]; do
+        [ "$(now_ms)" -lt "$end" ] || { echo "mailbox: no '$1' from the host within $2 s" >&2; return 1; }
+        sleep 0.1
+    done
+}
+
 # finish: exit with the number of failed checks (0 = all passed).
 finish() {
     echo "CCWPASS-VALUE checks=$CCWPASS_CHECKS failed=$CCWPASS_FAILS"

@@ -10,6 +10,9 @@
 #   -M, --machine OPTS     -M value (default s390-ccw-virtio)
 #   -m, --mem MB           guest memory (default 512)
 #       --virtio-disk IMG  attach IMG (raw) as virtio-blk-ccw, devno fe.0.0100 (/dev/vda)
+#       --mailbox FILE     attach FILE (raw, created if absent) as a virtio-blk-ccw
+#                          disk with serial "ccwpass-mbox": the host writes words into
+#                          it, the guest waits for them (guestlib.sh mailbox_wait)
 #       --append ARGS      extra kernel command line (e.g. ccwpass.phase=2)
 #       --shell            no script: interactive shell on this terminal
 #   -q, --quiet            do not copy the console to stdout
@@ -23,7 +26,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 script="" console="" timeout_s=900 launcher="" machine=s390-ccw-virtio mem=512
-virtio_disk="" append="" shell=0 quiet=0
+virtio_disk="" mailbox="" append="" shell=0 quiet=0
 files=() extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -35,11 +38,12 @@ while [ $# -gt 0 ]; do
         -M|--machine) machine=$2; shift 2 ;;
         -m|--mem) mem=$2; shift 2 ;;
         --virtio-disk) virtio_disk=$2; shift 2 ;;
+        --mailbox) mailbox=$2; shift 2 ;;
         --append) append="$append $2"; shift 2 ;;
         --shell) shell=1; shift ;;
         -q|--quiet) quiet=1; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -66,6 +70,11 @@ qemu_args=(-M "$machine" -cpu max -m "$mem" -nographic -no-reboot
 if [ -n "$virtio_disk" ]; then
     qemu_args+=(-drive "file=$virtio_disk,format=raw,if=none,id=vd0,cache=none,aio=threads"
                 -device virtio-blk-ccw,drive=vd0,devno=fe.0.0100)
+fi
+if [ -n "$mailbox" ]; then
+    [ -s "$mailbox" ] || truncate -s 4096 "$mailbox"
+    qemu_args+=(-drive "file=$mailbox,format=raw,if=none,id=mbox,cache=none,aio=threads"
+                -device virtio-blk-ccw,drive=mbox,devno=fe.0.0101,serial=ccwpass-mbox)
 fi
 qemu_args+=(-pidfile "$console.pid" "${extra[@]}")
 if [ -n "$launcher" ]; then

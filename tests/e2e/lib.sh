@@ -232,9 +232,15 @@ seed_steps() {
 guest_boot() {
     local name=$1 script=$2; shift 2
     local rc=0
-    "$E2E_SRC/guest/run.sh" -q -o "$W/$name.console" -s "$script" \
-        --launcher "$CCWPASS qemu" "$@" 2>"$W/$name.runsh.log" || rc=$?
-    cat "$W/$name.runsh.log" >>"$W/$name.times" 2>/dev/null || true
+    if [ "${E2E_LIVE:-0}" = 1 ]; then   # demo: stream the console to stderr
+        "$E2E_SRC/guest/run.sh" -o "$W/$name.console" -s "$script" \
+            --launcher "$CCWPASS qemu" "$@" 2>"$W/$name.runsh.log" >&2 || rc=$?
+        cat "$W/$name.runsh.log" >&2
+    else
+        "$E2E_SRC/guest/run.sh" -q -o "$W/$name.console" -s "$script" \
+            --launcher "$CCWPASS qemu" "$@" 2>"$W/$name.runsh.log" || rc=$?
+    fi
+    cp "$W/$name.runsh.log" "$W/$name.times" 2>/dev/null || true
     return $rc
 }
 # guest_boot_bg NAME SCRIPT ...: like guest_boot, in the background (pid in QPIDS, GPID).
@@ -276,6 +282,10 @@ guest_tap() {
             *) in_fail=0 ;;
         esac
     done <"$f"
+}
+# mailbox_send FILE WORD: the host's message to a guest waiting in mailbox_wait.
+mailbox_send() {
+    printf '%s\n' "$2" | dd of="$1" bs=512 count=1 conv=notrunc,sync oflag=direct status=none
 }
 # guest_value CONSOLE KEY: the last "CCWPASS-VALUE KEY=..." value.
 guest_value() {
