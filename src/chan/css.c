@@ -33,6 +33,8 @@ struct subchannel {
     struct sch_devproxy proxy;
     pthread_mutex_t lock;
     pthread_cond_t cond;       /* work for the worker; halt/clear for a delay */
+    pthread_cond_t cb_cond;    /* a handler call returned */
+    unsigned in_cb;            /* handler calls in progress */
     pthread_t thread;
     bool quit;
     bool running;              /* the worker is inside chan_run/chan_resume */
@@ -109,9 +111,22 @@ static void present(struct subchannel *sch)
 
     if (!fn)
         return;
+    sch->in_cb++;
     pthread_mutex_unlock(&sch->lock);
     fn(opaque, sch);
     pthread_mutex_lock(&sch->lock);
+    sch->in_cb--;
+    pthread_cond_broadcast(&sch->cb_cond);
+}
+
+/* After a handler is replaced no call of the old one is still running
+ * (unless the caller is that call itself, on the worker thread). */
+static void wait_callbacks(struct subchannel *sch)
+{
+    if (pthread_equal(pthread_self(), sch->thread))
+        return;
+    while (sch->in_cb)
+        pthread_cond_wait(&sch->cb_cond, &sch->lock);
 }
 
 static void drop_prog(struct subchannel *sch)
@@ -669,6 +684,7 @@ void sch_set_irq_handler(struct subchannel *sch, sch_irq_fn fn, void *opaque)
     pthread_mutex_lock(&sch->lock);
     sch->irq_fn = fn;
     sch->irq_opaque = opaque;
+    wait_callbacks(sch);
     pthread_mutex_unlock(&sch->lock);
 }
 
@@ -677,6 +693,7 @@ void sch_set_chp_handler(struct subchannel *sch, sch_chp_fn fn, void *opaque)
     pthread_mutex_lock(&sch->lock);
     sch->chp_fn = fn;
     sch->chp_opaque = opaque;
+    wait_callbacks(sch);
     pthread_mutex_unlock(&sch->lock);
 }
 
@@ -688,9 +705,16 @@ void sch_chp_notify(struct subchannel *sch, uint8_t chpid, bool online)
     pthread_mutex_lock(&sch->lock);
     fn = sch->chp_fn;
     opaque = sch->chp_opaque;
-    pthread_mutex_unlock(&sch->lock);
     if (fn)
-        fn(opaque, sch, chpid, online);
+        sch->in_cb++;
+    pthread_mutex_unlock(&sch->lock);
+    if (!fn)
+        return;
+    fn(opaque, sch, chpid, online);
+    pthread_mutex_lock(&sch->lock);
+    sch->in_cb--;
+    pthread_cond_broadcast(&sch->cb_cond);
+    pthread_mutex_unlock(&sch->lock);
 }
 
 void sch_set_fault(struct subchannel *sch, const struct sch_fault *f)
@@ -834,6 +858,7 @@ static struct subchannel *sch_alloc(struct css *css, struct schid id, struct ccw
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&sch->cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_cond_init(&sch->cb_cond, NULL);
     return sch;
 }
 
@@ -841,6 +866,7 @@ static void sch_destroy(struct subchannel *sch)
 {
     pthread_mutex_destroy(&sch->lock);
     pthread_cond_destroy(&sch->cond);
+    pthread_cond_destroy(&sch->cb_cond);
     free(sch);
 }
 

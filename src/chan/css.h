@@ -72,7 +72,8 @@ int sch_tsch(struct subchannel *sch, struct irb *irb);
 int sch_stsch(struct subchannel *sch, struct schib *schib);
 int sch_msch(struct subchannel *sch, const struct schib *schib);
 
-/* Called (from the subchannel's worker thread) when status becomes pending. */
+/* Called (from the subchannel's worker thread) when status becomes pending.
+ * Setting a handler waits until no call of the previous one is in progress. */
 typedef void (*sch_irq_fn)(void *opaque, struct subchannel *sch);
 void sch_set_irq_handler(struct subchannel *sch, sch_irq_fn fn, void *opaque);
 

@@ -46,10 +46,13 @@
 struct vfio_dma;
 struct vfio_dma *vfio_dma_new(void);
 void vfio_dma_free(struct vfio_dma *dma);
-/* Map [iova, iova+size) to host memory `host`.  -EEXIST on overlap. */
+/* Map [iova, iova+size) to host memory `host`.  -EEXIST on overlap, -EINVAL
+ * unless iova and size are multiples of 4 KiB (the IOMMU page) and size > 0. */
 int  vfio_dma_map(struct vfio_dma *dma, uint64_t iova, uint64_t size, void *host, bool writable);
 /* Remove a mapping (must match a map exactly, else -EINVAL).  Devices with
- * pages pinned in the range are reset first, as the kernel's dma_unmap does. */
+ * pages pinned in the range are reset first, as the kernel's dma_unmap does;
+ * on return nothing refers to the host memory any more (-EBUSY if a pin could
+ * not be dropped, and the mapping stays). */
 int  vfio_dma_unmap(struct vfio_dma *dma, uint64_t iova, uint64_t size);
 
 /* ---- driver binding and the mdev type ------------------------------------ */
@@ -82,7 +85,8 @@ struct vfio_ccw_region_info {
     uint32_t type, subtype;
 };
 
-/* Open with the VMM's DMA map (kept by reference until close): -EBUSY if open. */
+/* Open with the VMM's DMA map (kept by reference until close): -EBUSY if open,
+ * -EINVAL if the subchannel is not operational. */
 int  vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma);
 void vfio_ccw_close(struct vfio_ccw_mdev *m);
 uint32_t vfio_ccw_num_regions(const struct vfio_ccw_mdev *m);   /* 1 + 3 while open */
@@ -97,5 +101,21 @@ ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t 
 int  vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd);
 int  vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index); /* DATA_NONE/BOOL */
 int  vfio_ccw_reset(struct vfio_ccw_mdev *m);
+
+/* ---- guest memory written by the device (for CCWP_CMD_DIRTY) ---------------
+ * Every byte a channel program of this mdev stored into guest memory (device
+ * input: read, read backward, sense) is logged as a guest range; adjacent
+ * ranges are merged.  vfio_ccw_dirty_take moves up to `max` ranges into `out`
+ * and returns how many; *overflow is set (and the log emptied) when more than
+ * VFIO_CCW_DIRTY_MAX ranges accumulated since the last take: the caller must
+ * then treat all guest memory as written.  Ranges not taken stay logged.
+ * Layout of struct vfio_ccw_range equals struct ccwp_range of the protocol. */
+#define VFIO_CCW_DIRTY_MAX 256
+struct vfio_ccw_range {
+    uint64_t iova;
+    uint64_t len;
+};
+unsigned vfio_ccw_dirty_take(struct vfio_ccw_mdev *m, struct vfio_ccw_range *out, unsigned max,
+                             bool *overflow);
 
 #endif

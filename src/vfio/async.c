@@ -1,0 +1,33 @@
+/*
+ * The async command region (Linux vfio_ccw_async.c): HALT and CLEAR
+ * SUBCHANNEL requested by the VMM, with a ret_code like the I/O region's.
+ * Accepted in IDLE and CP_PENDING; -EAGAIN while a start is being processed.
+ */
+#include <errno.h>
+#include <string.h>
+#include "vfio/private.h"
+
+ssize_t vfio_ccw_async_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t len)
+{
+    pthread_mutex_lock(&m->io_mutex);
+    memcpy(buf, m->cmd_region + off, len);
+    pthread_mutex_unlock(&m->io_mutex);
+    return (ssize_t)len;
+}
+
+ssize_t vfio_ccw_async_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
+{
+    int32_t ret;
+
+    if (pthread_mutex_trylock(&m->io_mutex))
+        return -EAGAIN;
+    if (m->quiescing) {
+        pthread_mutex_unlock(&m->io_mutex);
+        return -EAGAIN;
+    }
+    memcpy(m->cmd_region + off, buf, len);
+    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_ASYNC_REQ);
+    ret = (int32_t)be32_get(m->cmd_region + 4);
+    pthread_mutex_unlock(&m->io_mutex);
+    return ret ? ret : (ssize_t)len;
+}

@@ -1,0 +1,273 @@
+/*
+ * The mdev as a VFIO device (Linux vfio_ccw_ops.c): open/close, region info
+ * with the capability chain for the device-specific regions, region read and
+ * write (the I/O region here; async, SCHIB and CRW dispatched), SET_IRQS with
+ * eventfds, RESET, the DMA-unmap callback, and the dirty log.
+ *
+ * Regions: 0 I/O (124 bytes, RW), and while open 1 async command (8, RW),
+ * 2 SCHIB (52, RO), 3 CRW (8, RO), each at index << 10.  Every access must
+ * satisfy pos + count <= size of an existing region, else -EINVAL.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "vfio/private.h"
+
+struct region_desc {
+    uint64_t size;
+    uint32_t flags;
+    uint32_t subtype;   /* 0: no type capability */
+};
+
+static const struct region_desc regions[] = {
+    { CCW_IO_REGION_SIZE, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE, 0 },
+    { CCW_CMD_REGION_SIZE, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
+      VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD },
+    { CCW_SCHIB_REGION_SIZE, VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_SUBTYPE_CCW_SCHIB },
+    { CCW_CRW_REGION_SIZE, VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_SUBTYPE_CCW_CRW },
+};
+
+/* ---- open / close ------------------------------------------------------------ */
+
+int vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma)
+{
+    int ret = 0;
+
+    if (!m || !dma)
+        return -EINVAL;
+    pthread_mutex_lock(&m->open_lock);
+    if (m->open) {
+        pthread_mutex_unlock(&m->open_lock);
+        return -EBUSY;
+    }
+    pthread_mutex_lock(&m->io_mutex);
+    if (m->state == VFIO_CCW_STATE_NOT_OPER)
+        ret = -EINVAL;
+    else {
+        m->dma = dma;
+        vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_OPEN);
+        if (m->state == VFIO_CCW_STATE_NOT_OPER)
+            ret = -EINVAL;
+    }
+    pthread_mutex_unlock(&m->io_mutex);
+    if (!ret)
+        ret = vfio_dma_register_user(dma, vfio_ccw_dma_unmap_cb, m);
+    if (!ret)
+        m->open = true;
+    pthread_mutex_unlock(&m->open_lock);
+    return ret;
+}
+
+static void release_irqs(struct vfio_ccw_mdev *m)
+{
+    pthread_mutex_lock(&m->irq_lock);
+    for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++) {
+        if (m->irq_fd[i] >= 0)
+            close(m->irq_fd[i]);
+        m->irq_fd[i] = -1;
+    }
+    pthread_mutex_unlock(&m->irq_lock);
+}
+
+void vfio_ccw_close(struct vfio_ccw_mdev *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->open_lock);
+    if (!m->open) {
+        pthread_mutex_unlock(&m->open_lock);
+        return;
+    }
+    vfio_dma_unregister_user(m->dma, m);
+    pthread_mutex_lock(&m->io_mutex);
+    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_CLOSE);
+    m->dma = NULL;
+    pthread_mutex_unlock(&m->io_mutex);
+    vfio_ccw_crw_flush(m);
+    release_irqs(m);
+    m->open = false;
+    pthread_mutex_unlock(&m->open_lock);
+}
+
+/* CLOSE then OPEN, with io_mutex held. */
+static int reset_locked(struct vfio_ccw_mdev *m)
+{
+    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_CLOSE);
+    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_OPEN);
+    return m->state == VFIO_CCW_STATE_NOT_OPER ? -EINVAL : 0;
+}
+
+int vfio_ccw_reset(struct vfio_ccw_mdev *m)
+{
+    int ret;
+
+    if (!m)
+        return -EINVAL;
+    pthread_mutex_lock(&m->open_lock);
+    if (!m->open) {
+        pthread_mutex_unlock(&m->open_lock);
+        return -EINVAL;
+    }
+    pthread_mutex_lock(&m->io_mutex);
+    ret = reset_locked(m);
+    pthread_mutex_unlock(&m->io_mutex);
+    pthread_mutex_unlock(&m->open_lock);
+    return ret;
+}
+
+/* The kernel's dma_unmap callback: a device with pages pinned in the range
+ * is reset, which ends its program and drops the pins. */
+int vfio_ccw_dma_unmap_cb(void *opaque, uint64_t iova, uint64_t size)
+{
+    struct vfio_ccw_mdev *m = opaque;
+
+    pthread_mutex_lock(&m->io_mutex);
+    if (cp_iova_pinned(&m->cp, iova, size))
+        reset_locked(m);
+    pthread_mutex_unlock(&m->io_mutex);
+    return 0;
+}
+
+/* ---- regions ------------------------------------------------------------------- */
+
+uint32_t vfio_ccw_num_regions(const struct vfio_ccw_mdev *m)
+{
+    return m && m->open ? 4 : 1;
+}
+
+int vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct vfio_ccw_region_info *ri)
+{
+    if (!m || !ri || index >= vfio_ccw_num_regions(m))
+        return -EINVAL;
+    memset(ri, 0, sizeof(*ri));
+    ri->index = index;
+    ri->flags = regions[index].flags;
+    ri->size = regions[index].size;
+    ri->offset = (uint64_t)index << VFIO_CCW_OFFSET_SHIFT;
+    if (regions[index].subtype) {
+        ri->flags |= VFIO_REGION_INFO_FLAG_CAPS;
+        ri->has_type = true;
+        ri->type = VFIO_REGION_TYPE_CCW;
+        ri->subtype = regions[index].subtype;
+    }
+    return 0;
+}
+
+/* The index is checked before it selects anything (CVE-2026-80552), then
+ * pos + count <= size. */
+static int check_access(const struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, size_t len)
+{
+    if (!m || index >= vfio_ccw_num_regions(m))
+        return -EINVAL;
+    if (off > regions[index].size || len > regions[index].size - off)
+        return -EINVAL;
+    return 0;
+}
+
+static ssize_t io_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t len)
+{
+    pthread_mutex_lock(&m->io_mutex);
+    memcpy(buf, m->io_region + off, len);
+    pthread_mutex_unlock(&m->io_mutex);
+    return (ssize_t)len;
+}
+
+static ssize_t io_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
+{
+    int32_t ret;
+
+    if (pthread_mutex_trylock(&m->io_mutex))
+        return -EAGAIN;
+    if (m->quiescing) {
+        pthread_mutex_unlock(&m->io_mutex);
+        return -EAGAIN;
+    }
+    memcpy(m->io_region + off, buf, len);
+    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_IO_REQ);
+    ret = (int32_t)be32_get(m->io_region + CCW_IO_REGION_SIZE - 4);
+    pthread_mutex_unlock(&m->io_mutex);
+    return ret ? ret : (ssize_t)len;
+}
+
+ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len)
+{
+    int ret = check_access(m, index, off, len);
+
+    if (ret)
+        return ret;
+    switch (index) {
+    case 0:
+        return io_read(m, off, buf, len);
+    case 1:
+        return vfio_ccw_async_read(m, off, buf, len);
+    case 2:
+        return vfio_ccw_schib_read(m, off, buf, len);
+    default:
+        return vfio_ccw_crw_read(m, off, buf, len);
+    }
+}
+
+ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, const void *buf,
+                              size_t len)
+{
+    int ret = check_access(m, index, off, len);
+
+    if (ret)
+        return ret;
+    switch (index) {
+    case 0:
+        return io_write(m, off, buf, len);
+    case 1:
+        return vfio_ccw_async_write(m, off, buf, len);
+    default:
+        return -EINVAL;   /* SCHIB and CRW regions are read-only */
+    }
+}
+
+/* ---- IRQs ------------------------------------------------------------------------ */
+
+int vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd)
+{
+    int mine = -1;
+
+    if (!m || index >= VFIO_CCW_NUM_IRQS)
+        return -EINVAL;
+    if (fd >= 0) {
+        mine = dup(fd);   /* the driver keeps its own reference */
+        if (mine < 0)
+            return -errno;
+    }
+    pthread_mutex_lock(&m->irq_lock);
+    if (m->irq_fd[index] >= 0)
+        close(m->irq_fd[index]);
+    m->irq_fd[index] = mine;
+    pthread_mutex_unlock(&m->irq_lock);
+    return 0;
+}
+
+void vfio_ccw_signal(struct vfio_ccw_mdev *m, uint32_t index)
+{
+    uint64_t one = 1;
+
+    pthread_mutex_lock(&m->irq_lock);
+    if (m->irq_fd[index] >= 0 && write(m->irq_fd[index], &one, sizeof(one)) < 0) {
+        /* an eventfd at its maximum count: the VMM has not read it; nothing lost */
+    }
+    pthread_mutex_unlock(&m->irq_lock);
+}
+
+int vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index)
+{
+    if (!m || index >= VFIO_CCW_NUM_IRQS)
+        return -EINVAL;
+    vfio_ccw_signal(m, index);
+    return 0;
+}
+
+/* ---- dirty log ------------------------------------------------------------------- */
+
+unsigned vfio_ccw_dirty_take(struct vfio_ccw_mdev *m, struct vfio_ccw_range *out, unsigned max,
+                             bool *overflow)
+{
+    return vfio_ccw_dirty_take_from(&m->dirty, out, max, overflow);
+}
