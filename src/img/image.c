@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "img/ckdtrack.h"
-#include "img/img_internal.h"
+#include "img/cckd.h"
 
 /* Track slot size Hercules uses for a device type (HY dasdtab/create_ckd). */
 uint32_t img_trksize_for(uint16_t devtype)
@@ -144,6 +144,26 @@ enum img_format img_format(const struct img *im) { return im->fmt; }
 bool img_readonly(const struct img *im) { return im->ro; }
 const char *img_path(const struct img *im) { return im->path; }
 const char *img_error(const struct img *im) { return im->err; }
+unsigned img_file_count(const struct img *im) { return im->nfiles; }
+
+const char *img_file_info(const struct img *im, unsigned i, uint32_t *first_cyl, uint32_t *ncyls)
+{
+    if (i >= im->nfiles)
+        return NULL;
+    *first_cyl = im->file[i].first_cyl;
+    *ncyls = im->file[i].ncyls;
+    return im->file[i].path;
+}
+
+enum img_compress img_compression(const struct img *im)
+{
+    return im->cckd ? (enum img_compress)im->cckd->algo : IMG_COMP_NONE;
+}
+
+int img_nullfmt(const struct img *im)
+{
+    return im->cckd ? im->cckd->nullfmt : 1;
+}
 
 static int check_address(struct img *im, uint32_t cyl, uint32_t head)
 {

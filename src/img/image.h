@@ -59,6 +59,13 @@ const struct img_geometry *img_geometry(const struct img *im);
 enum img_format img_format(const struct img *im);
 bool  img_readonly(const struct img *im);
 const char *img_path(const struct img *im);
+/* Files of the volume (several for a multi-file CKD set): path and the
+ * cylinders each holds.  NULL past the last. */
+unsigned img_file_count(const struct img *im);
+const char *img_file_info(const struct img *im, unsigned i, uint32_t *first_cyl, uint32_t *ncyls);
+/* CCKD only (IMG_COMP_NONE / 1 for CKD): compression and null track format. */
+enum img_compress img_compression(const struct img *im);
+int img_nullfmt(const struct img *im);
 /* Message of the last failed call on this image. */
 const char *img_error(const struct img *im);
 

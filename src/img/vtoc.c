@@ -105,6 +105,8 @@ static void decode_label(const struct trkbuf *t0, struct vtoc_info *vi)
         return;
     }
     ebcdic_get(vi->volser, d + 4, 6);
+    if (!strcmp(vi->label, "LNX1") && t0->t.rec[3].dl >= 88 && d[79] == 0xF2)
+        vi->ldl_blocks = be64_get(d + 80);
     if (!strcmp(vi->label, "VOL1")) {
         vi->vtoc_cyl = ckd_cyl(be16_get(d + 11), be16_get(d + 13));
         vi->vtoc_head = ckd_head(be16_get(d + 13));
@@ -226,8 +228,9 @@ unsigned vtoc_partitions(const struct img *im, const struct vtoc_info *vi, struc
         return 0;
     if (!strcmp(vi->label, "LNX1") || (vi->layout == LAYOUT_LDL && !vi->label[0])) {
         /* one partition after the label block (ibm.c find_lnx1_partitions) */
-        if (max && total > 3) {
-            p[0] = (struct vtoc_partition){ 3, total - 3, "" };
+        uint64_t fmt = vi->ldl_blocks && vi->ldl_blocks < total ? vi->ldl_blocks : total;
+        if (max && fmt > 3) {
+            p[0] = (struct vtoc_partition){ 3, fmt - 3, "" };
             n = 1;
         }
         return n;

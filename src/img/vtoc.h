@@ -67,6 +67,7 @@ struct vtoc_info {
     unsigned rpt;                         /* records (blocks) per track */
     char label[5];                        /* VOL1, LNX1, CMS1 or "" */
     char volser[7];
+    uint64_t ldl_blocks;                  /* LNX1 formatted_blocks (ldl_version 0xF2), else 0 */
     bool has_vtoc;
     uint32_t vtoc_cyl, vtoc_head;
     uint8_t vtoc_rec;
