@@ -33,7 +33,8 @@ struct dfx *dfx_new(const struct dfx_opts *o)
         abort();
     snprintf(f->path, sizeof(f->path), "%s/vol.3390", f->dir);
     struct img_create_opts co = {
-        .devtype = 0x3390, .cyls = o->cyls, .format = IMG_CKD, .linux_null = o->linux_null,
+        .devtype = 0x3390, .cyls = o->cyls, .format = o->cckd ? IMG_CCKD : IMG_CKD,
+        .compress = o->cckd ? IMG_COMP_ZLIB : IMG_COMP_NONE, .linux_null = o->linux_null,
         .raw = o->raw, .volser = o->raw ? NULL : "TST001",
     };
     if (img_create(f->path, &co, err, sizeof(err)) < 0) {

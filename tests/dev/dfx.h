@@ -42,6 +42,7 @@ struct dfx_opts {
     bool linux_null;    /* dasdinit -linux shape */
     bool raw;           /* no IPL1/IPL2/VOL1 */
     bool readonly;
+    bool cckd;          /* compressed image (cheap for large volumes) */
     uint8_t unit_addr;
     uint16_t devno;
 };

@@ -45,7 +45,8 @@ static void test_sense_id(void **state)
 
 static void check_rdc(uint32_t cyls, uint8_t model, uint8_t unit_type, uint16_t no_cyl)
 {
-    struct dfx *f = mk(cyls, 0, 0);
+    struct dfx_opts o = { .cyls = cyls, .cckd = true };   /* compressed: cheap at any size */
+    struct dfx *f = dfx_new(&o);
     unsigned i = one(f, 0x64, 0, 64, NULL);
     const uint8_t *d = dfx_data(f, i);
 
@@ -67,6 +68,10 @@ static void test_rdc_models(void **state)
 {
     check_rdc(1113, 0x02, 0x26, 1113);   /* 3390-1 */
     check_rdc(2226, 0x06, 0x27, 2226);   /* 3390-2 */
+    check_rdc(3339, 0x0A, 0x24, 3339);   /* 3390-3 */
+    check_rdc(10017, 0x0C, 0x32, 10017); /* 3390-9 */
+    check_rdc(32760, 0x0C, 0x32, 32760); /* 3390-27 */
+    check_rdc(65520, 0x0C, 0x32, 65520); /* 3390-54 */
     check_rdc(10, 0x0C, 0x32, 10);       /* custom size */
     assert_int_equal(eckd_model_for_cyls(3339), 3);
     assert_int_equal(eckd_model_for_cyls(10017), 9);
@@ -74,6 +79,44 @@ static void test_rdc_models(void **state)
     assert_int_equal(eckd_model_for_cyls(65520), 54);
     assert_int_equal(eckd_cyls_for_model(54), 65520);
     assert_int_equal(eckd_model_for_cyls(12), 0);
+}
+
+/* More than 65,520 cylinders: RDC says 0xFFFE and the real count is in the
+ * long cylinder field; the last track is addressable through DE/LR. */
+static void test_eav_rdc(void **state)
+{
+    struct dfx_opts o = { .cyls = 65536, .cckd = true, .linux_null = true };
+    struct dfx *f = dfx_new(&o);
+    unsigned i = one(f, 0x64, 0, 64, NULL);
+    const uint8_t *d = dfx_data(f, i);
+    uint8_t de[16] = { 0x40, 0xCC }, lr[16] = { 0x06, 0x80, 0, 1 };
+
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(be16_get(d + 12), 0xFFFE);
+    assert_int_equal(be32_get(d + 60), 65536);
+    assert_int_equal(d[5], 0x0C);
+    be16_put(de + 8, 65535); be16_put(de + 10, 14);
+    be16_put(de + 12, 65535); be16_put(de + 14, 14);
+    be16_put(lr + 4, 65535); be16_put(lr + 6, 14);
+    be16_put(lr + 8, 65535); be16_put(lr + 10, 14);
+    lr[12] = 12;
+    lr[13] = 0xFF;
+    be16_put(lr + 14, 4096);
+    dfx_begin(f);
+    dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+    dfx_ccw(f, 0x47, CCW_FLAG_CC, 16, lr);
+    i = dfx_ccw(f, 0x86, 0, 4096, NULL);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(f->st.count, 0);
+    /* one cylinder beyond the volume: invalid parameter */
+    be16_put(de + 12, 0); be16_put(de + 14, 0x0010);     /* EAV-encoded cylinder 65536 */
+    dfx_begin(f);
+    dfx_ccw(f, 0x63, 0, 16, de);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE_UC);
+    assert_int_equal(f->sense[7], 0x04);
+    dfx_free(f);
 }
 
 static void test_rcd_and_uid(void **state)
@@ -263,6 +306,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sense_id),
         cmocka_unit_test(test_rdc_models),
+        cmocka_unit_test(test_eav_rdc),
         cmocka_unit_test(test_rcd_and_uid),
         cmocka_unit_test(test_path_group),
         cmocka_unit_test(test_psf),
