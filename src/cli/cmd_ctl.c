@@ -1,10 +1,326 @@
-/* placeholder: replaced by the owner of this verb */
+/*
+ * ccwpass bind | unbind | mdev | status | fault | chp: the control verbs.
+ * Each builds one JSON request (src/daemon/control.h), sends it to ccwpassd
+ * as CCWP_CMD_CONTROL and prints the answer; the daemon applies the same
+ * rules as its sysfs view, so scripts work the same with or without FUSE.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include "cli/cli.h"
+#include "daemon/proto.h"
+
+struct ctl_opts {
+    const char *socket;
+    bool json;
+    int argc;
+    char **argv;     /* verb and its positional arguments */
+};
+
+static int ctl_usage(void)
+{
+    fprintf(stderr,
+            "usage: ccwpass [--socket PATH] [--json] VERB ...\n"
+            "  bind SCHID vfio_ccw|io_subchannel\n"
+            "  unbind SCHID\n"
+            "  mdev create SCHID [UUID]      prints the UUID\n"
+            "  mdev remove UUID\n"
+            "  mdev list\n"
+            "  status\n"
+            "  fault SCHID [delay_ms=N] [eqc=N] [not_oper=0|1]\n"
+            "  chp CHPID on|off\n"
+            "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n",
+            CCWP_DEFAULT_SOCKET);
+    return 2;
+}
+
+/* Pull --socket/--json out of argv wherever they are. */
+static int parse_opts(int argc, char **argv, struct ctl_opts *o)
+{
+    static char *pos[64];
+    o->socket = getenv("CCWPASS_SOCKET");
+    if (!o->socket || !*o->socket)
+        o->socket = CCWP_DEFAULT_SOCKET;
+    o->argc = 0;
+    o->argv = pos;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--socket") && i + 1 < argc)
+            o->socket = argv[++i];
+        else if (!strncmp(argv[i], "--socket=", 9))
+            o->socket = argv[i] + 9;
+        else if (!strcmp(argv[i], "--json"))
+            o->json = true;
+        else if (o->argc < 63)
+            pos[o->argc++] = argv[i];
+        else
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- one request over the socket ------------------------------------------------- */
+
+static int full_io(int fd, void *buf, size_t len, bool wr)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = wr ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL) : recv(fd, (char *)buf + done, len - done, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static int dial(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path) {
+        fprintf(stderr, "ccwpass: socket path too long: %s\n", path);
+        return -1;
+    }
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+        return fd;
+    fprintf(stderr, "ccwpass: cannot reach ccwpassd at %s: %s (is it running? --socket / $CCWPASS_SOCKET)\n",
+            path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+/* Send the request; returns the parsed reply or NULL (message printed). */
+static json_object *transact(const char *sock, json_object *req)
+{
+    const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+    size_t len = strlen(text) + 1;
+    struct ccwp_hdr h = { .msg_id = 1, .command = CCWP_CMD_CONTROL, .size = (uint32_t)(sizeof h + len) };
+    int fd = dial(sock);
+    if (fd < 0)
+        return NULL;
+    json_object *rep = NULL;
+    struct ccwp_hdr rh;
+    if (full_io(fd, &h, sizeof h, true) || full_io(fd, (void *)text, len, true) || full_io(fd, &rh, sizeof rh, false)
+        || rh.size < sizeof rh || rh.size > CCWP_MAX_MSG) {
+        fprintf(stderr, "ccwpass: ccwpassd closed the connection\n");
+        close(fd);
+        return NULL;
+    }
+    char *body = calloc(1, rh.size - sizeof rh + 1);
+    if (body && full_io(fd, body, rh.size - sizeof rh, false) == 0)
+        rep = json_tokener_parse(body);
+    if (!rep)
+        fprintf(stderr, "ccwpass: unreadable reply from ccwpassd (error %u: %s)\n", rh.error, strerror((int)rh.error));
+    free(body);
+    close(fd);
+    return rep;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static bool jbool(json_object *o, const char *k)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, k, &v) && json_object_get_boolean(v);
+}
+
+/* Run a request; print errors as "ccwpass: VERB ARG: strerror (detail)". */
+static int run(const struct ctl_opts *o, json_object *req, json_object **out)
+{
+    json_object *rep = transact(o->socket, req);
+    json_object_put(req);
+    if (!rep)
+        return 1;
+    if (o->json)
+        printf("%s\n", json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PRETTY));
+    if (!jbool(rep, "ok")) {
+        json_object *e;
+        int err = json_object_object_get_ex(rep, "errno", &e) ? json_object_get_int(e) : EIO;
+        fprintf(stderr, "ccwpass %s", o->argv[0]);
+        for (int i = 1; i < o->argc; i++)
+            fprintf(stderr, " %s", o->argv[i]);
+        fprintf(stderr, ": %s (%s)\n", strerror(err), jstr(rep, "error"));
+        json_object_put(rep);
+        return 1;
+    }
+    if (out)
+        *out = rep;
+    else
+        json_object_put(rep);
+    return 0;
+}
+
+static json_object *request(const char *op)
+{
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "op", json_object_new_string(op));
+    return r;
+}
+
+static void put(json_object *r, const char *k, const char *v)
+{
+    json_object_object_add(r, k, json_object_new_string(v));
+}
+
+/* ---- the verbs ---------------------------------------------------------------------- */
+
+static int verb_bind(const struct ctl_opts *o)
+{
+    if (o->argc != 3)
+        return ctl_usage();
+    json_object *r = request("bind");
+    put(r, "sch", o->argv[1]);
+    put(r, "driver", o->argv[2]);
+    return run(o, r, NULL);
+}
+
+static int verb_unbind(const struct ctl_opts *o)
+{
+    if (o->argc != 2)
+        return ctl_usage();
+    json_object *r = request("unbind");
+    put(r, "sch", o->argv[1]);
+    return run(o, r, NULL);
+}
+
+static void print_mdevs(json_object *rep)
+{
+    json_object *a;
+    if (!json_object_object_get_ex(rep, "mdevs", &a))
+        return;
+    for (size_t i = 0; i < json_object_array_length(a); i++) {
+        json_object *m = json_object_array_get_idx(a, i);
+        printf("%s %s %s %s\n", jstr(m, "uuid"), jstr(m, "parent"), jstr(m, "type"),
+               jbool(m, "open") ? "open" : "closed");
+    }
+}
+
+static int verb_mdev(const struct ctl_opts *o)
+{
+    const char *sub = o->argc > 1 ? o->argv[1] : "";
+    json_object *r, *rep = NULL;
+    int rc;
+    if (!strcmp(sub, "create") && (o->argc == 3 || o->argc == 4)) {
+        r = request("mdev_create");
+        put(r, "sch", o->argv[2]);
+        if (o->argc == 4)
+            put(r, "uuid", o->argv[3]);
+        if ((rc = run(o, r, &rep)) == 0 && !o->json)
+            printf("%s\n", jstr(rep, "uuid"));
+    } else if (!strcmp(sub, "remove") && o->argc == 3) {
+        r = request("mdev_remove");
+        put(r, "uuid", o->argv[2]);
+        rc = run(o, r, NULL);
+    } else if (!strcmp(sub, "list") && o->argc == 2) {
+        if ((rc = run(o, request("mdev_list"), &rep)) == 0 && !o->json)
+            print_mdevs(rep);
+    } else {
+        return ctl_usage();
+    }
+    if (rep)
+        json_object_put(rep);
+    return rc;
+}
+
+static void print_status(json_object *rep)
+{
+    json_object *a;
+    printf("%-9s %-9s %-14s %-9s %-24s %s\n", "Subchan.", "Device", "Driver", "PIM PAM POM", "CHPIDs", "mdev");
+    if (json_object_object_get_ex(rep, "subchannels", &a))
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+            json_object *s = json_object_array_get_idx(a, i), *m, *c;
+            char mdev[64] = "-";
+            if (json_object_object_get_ex(s, "mdev", &m))
+                snprintf(mdev, sizeof mdev, "%s (%s)", jstr(m, "uuid"), jbool(m, "open") ? "open" : "closed");
+            printf("%-9s %-9s %-14s %-11s %-24s %s\n", jstr(s, "sch"), jstr(s, "devno"),
+                   *jstr(s, "driver") ? jstr(s, "driver") : "-", jstr(s, "pimpampom"), jstr(s, "chpids"), mdev);
+            if (json_object_object_get_ex(s, "ccwdev", &c))
+                printf("          ccw device %s: driver %s, %s\n", jstr(c, "busid"),
+                       *jstr(c, "driver") ? jstr(c, "driver") : "none", jbool(c, "online") ? "online" : "offline");
+            printf("          image %s%s\n", jstr(s, "image"), jbool(s, "readonly") ? " (read-only)" : "");
+        }
+    if (json_object_object_get_ex(rep, "chpids", &a))
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+            json_object *c = json_object_array_get_idx(a, i);
+            printf("chpid %s type %s %s\n", jstr(c, "chpid"), jstr(c, "type"), jbool(c, "online") ? "online" : "offline");
+        }
+}
+
+static int verb_status(const struct ctl_opts *o)
+{
+    json_object *rep = NULL;
+    if (o->argc != 1)
+        return ctl_usage();
+    int rc = run(o, request("status"), &rep);
+    if (rc == 0 && !o->json)
+        print_status(rep);
+    if (rep)
+        json_object_put(rep);
+    return rc;
+}
+
+static int verb_fault(const struct ctl_opts *o)
+{
+    if (o->argc < 3)
+        return ctl_usage();
+    json_object *r = request("fault");
+    put(r, "sch", o->argv[1]);
+    for (int i = 2; i < o->argc; i++) {
+        char key[32], *end;
+        const char *eq = strchr(o->argv[i], '=');
+        long long v = eq ? strtoll(eq + 1, &end, 0) : 0;
+        if (!eq || eq == o->argv[i] || (size_t)(eq - o->argv[i]) >= sizeof key || !eq[1] || *end
+            || (strncmp(o->argv[i], "delay_ms=", 9) && strncmp(o->argv[i], "eqc=", 4)
+                && strncmp(o->argv[i], "not_oper=", 9))) {
+            fprintf(stderr, "ccwpass fault: '%s' is not delay_ms=N, eqc=N or not_oper=0|1\n", o->argv[i]);
+            json_object_put(r);
+            return 2;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - o->argv[i]), o->argv[i]);
+        json_object_object_add(r, key, json_object_new_int64(v));
+    }
+    return run(o, r, NULL);
+}
+
+static int verb_chp(const struct ctl_opts *o)
+{
+    if (o->argc != 3 || (strcmp(o->argv[2], "on") && strcmp(o->argv[2], "off")))
+        return ctl_usage();
+    json_object *r = request("chp");
+    put(r, "chpid", o->argv[1]);
+    json_object_object_add(r, "online", json_object_new_boolean(!strcmp(o->argv[2], "on")));
+    return run(o, r, NULL);
+}
 
 int cmd_ctl(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "ccwpass %s: not built yet\n", argv[0]);
-    return 1;
+    struct ctl_opts o = { 0 };
+    if (parse_opts(argc, argv, &o) || o.argc < 1)
+        return ctl_usage();
+    const char *v = o.argv[0];
+    if (!strcmp(v, "bind"))
+        return verb_bind(&o);
+    if (!strcmp(v, "unbind"))
+        return verb_unbind(&o);
+    if (!strcmp(v, "mdev"))
+        return verb_mdev(&o);
+    if (!strcmp(v, "status"))
+        return verb_status(&o);
+    if (!strcmp(v, "fault"))
+        return verb_fault(&o);
+    if (!strcmp(v, "chp"))
+        return verb_chp(&o);
+    return ctl_usage();
 }

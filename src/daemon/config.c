@@ -1,0 +1,317 @@
+/* ccwpassd configuration: INI file (libinih) and defaults. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "daemon/config.h"
+#include "dev/eckd.h"
+#include "daemon/proto.h"
+
+void cfg_init(struct daemon_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->socket_path, sizeof c->socket_path, "%s", CCWP_DEFAULT_SOCKET);
+    snprintf(c->view_dir, sizeof c->view_dir, "%s", CFG_DEFAULT_VIEW);
+    snprintf(c->state_dir, sizeof c->state_dir, "%s", CFG_DEFAULT_STATE);
+}
+
+static size_t strip_len(const char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\n')
+        n--;
+    return n;
+}
+
+/* Strict hex number of at most `maxdigits` digits, whole string. */
+static int parse_hex(const char *s, size_t len, unsigned maxdigits, unsigned long *out)
+{
+    if (len == 0 || len > maxdigits)
+        return -1;
+    unsigned long v = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0'
+              : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v << 4 | (unsigned)d;
+    }
+    *out = v;
+    return 0;
+}
+
+int parse_busid(const char *s, uint8_t *cssid, uint8_t *ssid, uint16_t *num)
+{
+    size_t len = strip_len(s);
+    const char *d1 = memchr(s, '.', len);
+    if (!d1)
+        return -1;
+    const char *d2 = memchr(d1 + 1, '.', len - (size_t)(d1 + 1 - s));
+    if (!d2)
+        return -1;
+    unsigned long a, b, c;
+    if (parse_hex(s, (size_t)(d1 - s), 2, &a) || parse_hex(d1 + 1, (size_t)(d2 - d1 - 1), 1, &b)
+        || parse_hex(d2 + 1, len - (size_t)(d2 + 1 - s), 4, &c))
+        return -1;
+    if (a > CSS_MAX_CSSID || b > CSS_MAX_SSID || len - (size_t)(d2 + 1 - s) != 4)
+        return -1;
+    *cssid = (uint8_t)a;
+    *ssid = (uint8_t)b;
+    *num = (uint16_t)c;
+    return 0;
+}
+
+int parse_schid(const char *s, struct schid *id)
+{
+    return parse_busid(s, &id->cssid, &id->ssid, &id->schno);
+}
+
+int parse_chpid(const char *s, uint8_t *cssid, uint8_t *chpid)
+{
+    size_t len = strip_len(s);
+    const char *dot = memchr(s, '.', len);
+    unsigned long a = 0, b;
+    if (dot) {
+        if (parse_hex(s, (size_t)(dot - s), 2, &a) || parse_hex(dot + 1, len - (size_t)(dot + 1 - s), 2, &b))
+            return -1;
+    } else if (parse_hex(s, len, 2, &b)) {
+        return -1;
+    }
+    if (a > CSS_MAX_CSSID)
+        return -1;
+    *cssid = (uint8_t)a;
+    *chpid = (uint8_t)b;
+    return 0;
+}
+
+void format_schid(struct schid id, char out[16])
+{
+    snprintf(out, 16, "%x.%x.%04x", id.cssid, id.ssid, id.schno);
+}
+
+void cfg_device_defaults(struct cfg_device *d, uint16_t devno, struct schid schid)
+{
+    memset(d, 0, sizeof *d);
+    d->cssid = schid.cssid;
+    d->ssid = schid.ssid;
+    d->devno = devno;
+    d->schid = schid;
+    d->cyls = CFG_DEFAULT_CYLS;
+    d->chpids[0] = CFG_DEFAULT_CHPID;
+    d->pim = 0x80;
+    d->cu_ssid = 0x0100 | (uint16_t)(devno >> 8);
+    d->unit_addr = (uint8_t)devno;
+}
+
+/* ---- the INI file ----------------------------------------------------------- */
+
+struct ini_ctx {
+    struct daemon_config *c;
+    char section[64];
+    void *cur;           /* struct cfg_chpid / cfg_device being filled */
+    bool is_dev;
+    char err[256];
+};
+
+static bool truthy(const char *v, bool *ok)
+{
+    *ok = true;
+    if (!strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"))
+        return true;
+    if (!strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "off"))
+        return false;
+    *ok = false;
+    return false;
+}
+
+/* "50" or "50,51" or "50 51": up to 8 chpids; sets pim if not given later. */
+static int parse_chpid_list(struct cfg_device *d, const char *v)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", v);
+    unsigned n = 0;
+    memset(d->chpids, 0, sizeof d->chpids);
+    for (char *save, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        unsigned long x;
+        if (n == 8 || parse_hex(t, strlen(t), 2, &x))
+            return -1;
+        d->chpids[n++] = (uint8_t)x;
+    }
+    if (n == 0)
+        return -1;
+    d->pim = (uint8_t)(0xff00 >> n);
+    return 0;
+}
+
+static int model_cyls(const char *v, uint32_t *cyls)
+{
+    int m;
+    char tail;
+    if (sscanf(v, "3390-%d%c", &m, &tail) != 1 || !eckd_cyls_for_model(m))
+        return -1;
+    *cyls = eckd_cyls_for_model(m);
+    return 0;
+}
+
+static int dev_key(struct cfg_device *d, const char *k, const char *v)
+{
+    unsigned long x;
+    bool ok = true;
+    if (!strcmp(k, "image"))
+        return snprintf(d->image, sizeof d->image, "%s", v) >= (int)sizeof d->image ? -1 : 0;
+    if (!strcmp(k, "model"))
+        return model_cyls(v, &d->cyls);
+    if (!strcmp(k, "cyls")) {
+        char *end;
+        x = strtoul(v, &end, 10);
+        d->cyls = (uint32_t)x;
+        return *end || x == 0 || x > 65520 ? -1 : 0;
+    }
+    if (!strcmp(k, "readonly")) {
+        d->readonly = truthy(v, &ok);
+        return ok ? 0 : -1;
+    }
+    if (!strcmp(k, "subchannel"))
+        return parse_schid(v, &d->schid);
+    if (!strcmp(k, "chpids"))
+        return parse_chpid_list(d, v);
+    if (!strcmp(k, "pim") && !parse_hex(v, strlen(v), 2, &x) && x)
+        return d->pim = (uint8_t)x, 0;
+    if (!strcmp(k, "ssid") && !parse_hex(v, strlen(v), 4, &x))
+        return d->cu_ssid = (uint16_t)x, 0;
+    if (!strcmp(k, "unit_addr") && !parse_hex(v, strlen(v), 2, &x))
+        return d->unit_addr = (uint8_t)x, 0;
+    return -1;
+}
+
+static int chp_key(struct cfg_chpid *p, const char *k, const char *v)
+{
+    unsigned long x;
+    if (!strcmp(k, "type") && !parse_hex(v, strlen(v), 2, &x))
+        return p->type = (uint8_t)x, 0;
+    return -1;
+}
+
+static int open_section(struct ini_ctx *x, const char *section)
+{
+    struct daemon_config *c = x->c;
+    char kind[16], id[32];
+    snprintf(x->section, sizeof x->section, "%s", section);
+    if (sscanf(section, "%15s %31s", kind, id) != 2)
+        return -1;
+    if (!strcmp(kind, "chpid") && c->nchp < CFG_MAX_CHPIDS) {
+        struct cfg_chpid *p = &c->chp[c->nchp];
+        if (parse_chpid(id, &p->cssid, &p->chpid))
+            return -1;
+        p->type = CHP_TYPE_FC;
+        c->nchp++;
+        x->cur = p;
+        x->is_dev = false;
+        return 0;
+    }
+    if (!strcmp(kind, "device") && c->ndev < CFG_MAX_DEVICES) {
+        uint8_t cssid, ssid;
+        uint16_t devno;
+        if (parse_busid(id, &cssid, &ssid, &devno))
+            return -1;
+        struct cfg_device *d = &c->dev[c->ndev++];
+        /* the subchannel defaults to the device number until subchannel= says otherwise */
+        cfg_device_defaults(d, devno, (struct schid){ cssid, ssid, devno });
+        x->cur = d;
+        x->is_dev = true;
+        return 0;
+    }
+    return -1;
+}
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_ctx *x = user;
+    if (strcmp(section, x->section) || !x->cur) {
+        if (open_section(x, section)) {
+            snprintf(x->err, sizeof x->err, "bad section [%s] (expected [chpid C.XX] or [device C.S.DDDD])",
+                     section);
+            return 0;
+        }
+    }
+    if (!name)
+        return 1;   /* a section without keys */
+    int rc = x->is_dev ? dev_key(x->cur, name, value) : chp_key(x->cur, name, value);
+    if (rc) {
+        snprintf(x->err, sizeof x->err, "[%s] bad value for %s: '%s'", section, name, value);
+        return 0;
+    }
+    return 1;
+}
+
+int cfg_load_file(struct daemon_config *c, const char *path, char *err, size_t errlen)
+{
+    struct ini_ctx x = { .c = c };
+    int rc = ini_parse(path, on_ini, &x);
+    if (rc == -1) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (rc) {
+        snprintf(err, errlen, "%s:%d: %s", path, rc, x.err[0] ? x.err : "syntax error");
+        return -1;
+    }
+    return 0;
+}
+
+static bool have_chpid(const struct daemon_config *c, uint8_t cssid, uint8_t chpid)
+{
+    for (unsigned i = 0; i < c->nchp; i++)
+        if (c->chp[i].cssid == cssid && c->chp[i].chpid == chpid)
+            return true;
+    return false;
+}
+
+static int check_unique(const struct daemon_config *c, unsigned i, char *err, size_t errlen)
+{
+    const struct cfg_device *d = &c->dev[i];
+    for (unsigned j = 0; j < i; j++) {
+        const struct cfg_device *e = &c->dev[j];
+        if (e->cssid == d->cssid && e->ssid == d->ssid && e->devno == d->devno) {
+            snprintf(err, errlen, "device %x.%x.%04x configured twice", d->cssid, d->ssid, d->devno);
+            return -1;
+        }
+        if (!memcmp(&e->schid, &d->schid, sizeof d->schid)) {
+            snprintf(err, errlen, "subchannel %x.%x.%04x used by two devices", d->schid.cssid,
+                     d->schid.ssid, d->schid.schno);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cfg_finish(struct daemon_config *c, char *err, size_t errlen)
+{
+    if (c->ndev == 0) {
+        cfg_device_defaults(&c->dev[0], CFG_DEFAULT_DEVNO, (struct schid){ 0, 0, CFG_DEFAULT_SCHNO });
+        c->ndev = 1;
+    }
+    for (unsigned i = 0; i < c->ndev; i++) {
+        struct cfg_device *d = &c->dev[i];
+        if (check_unique(c, i, err, errlen))
+            return -1;
+        if (d->schid.cssid != d->cssid || d->schid.ssid != d->ssid) {
+            snprintf(err, errlen, "device %x.%x.%04x: subchannel must be in the same css and subchannel set",
+                     d->cssid, d->ssid, d->devno);
+            return -1;
+        }
+        for (unsigned p = 0; p < 8; p++) {
+            if (!(d->pim & (0x80 >> p)) || have_chpid(c, d->cssid, d->chpids[p]))
+                continue;
+            if (c->nchp == CFG_MAX_CHPIDS) {
+                snprintf(err, errlen, "too many channel paths");
+                return -1;
+            }
+            c->chp[c->nchp++] = (struct cfg_chpid){ d->cssid, d->chpids[p], CHP_TYPE_FC };
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,261 @@
+/*
+ * Message framing for one VMM connection (vfio-user style: 16-byte header,
+ * host byte order, fds as SCM_RIGHTS).  A peer that breaks the framing is
+ * disconnected; anything else wrong with a message gets an error reply.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "daemon/conn.h"
+#include "daemon/log.h"
+
+#define HDR_SIZE sizeof(struct ccwp_hdr)
+
+static void conn_event(void *opaque, unsigned events);
+
+int reply_put(struct conn_reply *r, const void *p, size_t n)
+{
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 256;
+        while (cap < r->len + n)
+            cap *= 2;
+        uint8_t *d = realloc(r->data, cap);
+        if (!d)
+            return -ENOMEM;
+        r->data = d;
+        r->cap = cap;
+    }
+    memcpy(r->data + r->len, p, n);
+    r->len += n;
+    return 0;
+}
+
+struct conn *conn_new(struct server *s, int fd)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->srv = s;
+    c->id = ++s->next_id;
+    c->dma = vfio_dma_new();
+    for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
+        c->irqfd[i] = -1;
+    c->w = (struct server_watch){ .fd = fd, .fn = conn_event, .opaque = c };
+    if (!c->dma || server_watch(s, &c->w) < 0) {
+        if (c->dma)
+            vfio_dma_free(c->dma);
+        free(c);
+        return NULL;
+    }
+    c->next = s->conns;
+    s->conns = c;
+    log_debug("client %u connected", c->id);
+    return c;
+}
+
+static void close_msg_fds(struct conn *c)
+{
+    for (unsigned i = 0; i < c->nfds; i++)
+        if (c->fds[i] >= 0)
+            close(c->fds[i]);
+    c->nfds = 0;
+    c->fds_lost = false;
+}
+
+int conn_take_fd(struct conn *c, unsigned i)
+{
+    if (i >= c->nfds)
+        return -1;
+    int fd = c->fds[i];
+    c->fds[i] = -1;
+    return fd;
+}
+
+void conn_free(struct conn *c)
+{
+    struct server *s = c->srv;
+    for (struct conn **pp = &s->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    vmm_release(c);
+    server_unwatch(s, &c->w);
+    close(c->w.fd);
+    close_msg_fds(c);
+    free(c->body);
+    free(c->out);
+    log_debug("client %u disconnected", c->id);
+    free(c);
+}
+
+/* ---- output ------------------------------------------------------------------ */
+
+static void set_events(struct conn *c, unsigned ev)
+{
+    struct epoll_event e = { .events = ev, .data.ptr = &c->w };
+    epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->w.fd, &e);
+}
+
+/* Send queued output; false if the peer is gone. */
+static bool flush_out(struct conn *c)
+{
+    while (c->outoff < c->outlen) {
+        ssize_t n = send(c->w.fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            set_events(c, EPOLLOUT);   /* stop reading until the peer drains */
+            return true;
+        }
+        if (n <= 0)
+            return false;
+        c->outoff += (size_t)n;
+    }
+    c->outlen = c->outoff = 0;
+    set_events(c, EPOLLIN);
+    return true;
+}
+
+static int queue_out(struct conn *c, const void *p, size_t n)
+{
+    uint8_t *o = realloc(c->out, c->outlen + n);
+    if (!o)
+        return -ENOMEM;
+    memcpy(o + c->outlen, p, n);
+    c->out = o;
+    c->outlen += n;
+    return 0;
+}
+
+static int send_reply(struct conn *c, const struct ccwp_hdr *req, int rc, const struct conn_reply *r)
+{
+    bool keep_payload = req->command == CCWP_CMD_CONTROL;
+    size_t plen = (rc == 0 || keep_payload) ? r->len : 0;
+    if (rc == 0 && (req->flags & CCWP_F_NO_REPLY))
+        return 0;
+    struct ccwp_hdr h = { .msg_id = req->msg_id, .command = req->command, .size = (uint32_t)(HDR_SIZE + plen),
+                          .flags = CCWP_F_REPLY | (rc ? CCWP_F_ERROR : 0), .error = (uint32_t)-rc };
+    if (queue_out(c, &h, sizeof h) || (plen && queue_out(c, r->data, plen)))
+        return -ENOMEM;
+    return 0;
+}
+
+/* ---- input --------------------------------------------------------------------- */
+
+static void take_cmsg_fds(struct conn *c, struct msghdr *mh)
+{
+    if (mh->msg_flags & MSG_CTRUNC)
+        c->fds_lost = true;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int *fds = (int *)CMSG_DATA(cm);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, &fds[i], sizeof fd);
+            if (c->nfds < CCWP_MAX_FDS) {
+                c->fds[c->nfds++] = fd;
+            } else {
+                close(fd);
+                c->fds_lost = true;
+            }
+        }
+    }
+}
+
+/* recvmsg into buf; >0 bytes, 0 on EOF, -EAGAIN, or another negative errno. */
+static ssize_t recv_some(struct conn *c, void *buf, size_t len)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(int) * CCWP_MAX_FDS)];
+        struct cmsghdr align;
+    } cbuf;
+    struct iovec iov = { .iov_base = buf, .iov_len = len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b, .msg_controllen = sizeof cbuf.b };
+    ssize_t n;
+    do
+        n = recvmsg(c->w.fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    take_cmsg_fds(c, &mh);
+    return n;
+}
+
+static int check_hdr(struct conn *c)
+{
+    if (c->hdr.size < HDR_SIZE || c->hdr.size > CCWP_MAX_MSG) {
+        log_warn("client %u: message size %u out of range, disconnecting", c->id, c->hdr.size);
+        return -1;
+    }
+    c->body = malloc(c->hdr.size - HDR_SIZE + 1);
+    return c->body ? 0 : -1;
+}
+
+static int handle_msg(struct conn *c)
+{
+    struct conn_reply r = { 0 };
+    const struct ccwp_hdr *h = &c->hdr;
+    size_t len = h->size - HDR_SIZE;
+    int rc;
+    if ((h->flags & CCWP_F_TYPE_MASK) != CCWP_F_COMMAND) {
+        log_warn("client %u: message %u is not a command (flags %#x)", c->id, h->msg_id, h->flags);
+        rc = -EINVAL;
+    } else if (c->fds_lost) {
+        log_warn("client %u: message %u: too many file descriptors", c->id, h->msg_id);
+        rc = -EINVAL;
+    } else {
+        rc = vmm_dispatch(c, h, c->body, len, &r);
+    }
+    close_msg_fds(c);
+    rc = send_reply(c, h, rc, &r) ? -ENOMEM : 0;
+    free(r.data);
+    free(c->body);
+    c->body = NULL;
+    c->have = 0;
+    return rc;
+}
+
+/* Read what is available; returns false if the connection must close. */
+static bool read_input(struct conn *c)
+{
+    for (int budget = 64; budget-- && c->outlen == 0;) {
+        bool in_hdr = c->have < HDR_SIZE;
+        uint8_t *dst = in_hdr ? (uint8_t *)&c->hdr + c->have : c->body + (c->have - HDR_SIZE);
+        size_t want = in_hdr ? HDR_SIZE - c->have : c->hdr.size - c->have;
+        ssize_t n = want ? recv_some(c, dst, want) : 0;
+        if (n == -EAGAIN || n == -EWOULDBLOCK)
+            return true;
+        if (want && n <= 0) {
+            if (c->have)
+                log_warn("client %u: connection closed inside a message (%zu bytes received)", c->id, c->have);
+            return false;
+        }
+        c->have += (size_t)n;
+        if (in_hdr && c->have == HDR_SIZE && check_hdr(c))
+            return false;
+        if (c->have >= HDR_SIZE && c->have == c->hdr.size && handle_msg(c))
+            return false;
+    }
+    return true;
+}
+
+static void conn_event(void *opaque, unsigned events)
+{
+    struct conn *c = opaque;
+    bool ok = true;
+    if (events & EPOLLOUT)
+        ok = flush_out(c);
+    if (ok && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c->outlen == 0)
+        ok = read_input(c);
+    if (ok && c->outlen)
+        ok = flush_out(c);
+    if (!ok)
+        conn_free(c);
+}

@@ -1,0 +1,65 @@
+/*
+ * One VMM connection: framing of struct ccwp_hdr messages with SCM_RIGHTS
+ * fds on a non-blocking AF_UNIX stream socket, the reply queue, and the
+ * per-connection device state (DMA map, attached mdev, eventfds) that the
+ * commands in vmm.c operate on.
+ */
+#ifndef CCWPASS_DAEMON_CONN_H
+#define CCWPASS_DAEMON_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "daemon/proto.h"
+#include "daemon/server.h"
+#include "vfio/vfio_ccw.h"
+
+struct conn_map {
+    uint64_t iova, size;
+    void *host;
+};
+
+struct conn {
+    struct conn *next;
+    struct server *srv;
+    struct server_watch w;
+    unsigned id;
+    /* input framing */
+    struct ccwp_hdr hdr;
+    uint8_t *body;
+    size_t have;                  /* bytes of the current message received */
+    int fds[CCWP_MAX_FDS];
+    unsigned nfds;
+    bool fds_lost;                /* more fds than CCWP_MAX_FDS, or truncated */
+    /* output */
+    uint8_t *out;
+    size_t outlen, outoff;
+    bool closing;
+    /* device state */
+    struct vfio_dma *dma;
+    struct conn_map *maps;
+    unsigned nmaps;
+    struct vfio_ccw_mdev *mdev;
+    int irqfd[VFIO_CCW_NUM_IRQS];
+};
+
+/* A reply under construction (header filled by the framing code). */
+struct conn_reply {
+    uint8_t *data;
+    size_t len, cap;
+};
+int  reply_put(struct conn_reply *r, const void *p, size_t n);
+
+struct conn *conn_new(struct server *s, int fd);
+/* Tear down: close the mdev, release eventfds, unmap memory, close the socket. */
+void conn_free(struct conn *c);
+/* Take the i-th fd of the current message (the framing code closes the rest). */
+int  conn_take_fd(struct conn *c, unsigned i);
+
+/* vmm.c: handle one complete command; 0 or negative errno. */
+int  vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len,
+                  struct conn_reply *r);
+/* vmm.c: release the connection's device state. */
+void vmm_release(struct conn *c);
+
+#endif

@@ -1,0 +1,286 @@
+/* CCWP_CMD_CONTROL: JSON verbs onto the host's driver-model operations. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "daemon/control.h"
+#include "daemon/host.h"
+#include "img/image.h"
+
+struct ctl {
+    struct host *h;
+    json_object *req, *rep;
+    char err[256];
+};
+
+static const char *str_arg(struct ctl *c, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(c->req, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+static struct host_sch *sch_arg(struct ctl *c, int *rc)
+{
+    const char *s = str_arg(c, "sch");
+    struct host_sch *hs = s ? host_find_sch_str(c->h, s) : NULL;
+    if (!hs) {
+        if (s)
+            snprintf(c->err, sizeof c->err, "no subchannel %s", s);
+        else
+            snprintf(c->err, sizeof c->err, "missing \"sch\"");
+        *rc = s ? -ENODEV : -EINVAL;
+    }
+    return hs;
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+    json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static int op_bind(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = sch_arg(c, &rc);
+    const char *drv = str_arg(c, "driver");
+    if (!hs)
+        return rc;
+    if (!drv) {
+        snprintf(c->err, sizeof c->err, "missing \"driver\"");
+        return -EINVAL;
+    }
+    return host_sch_bind(c->h, hs, drv, c->err, sizeof c->err);
+}
+
+static int op_unbind(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = sch_arg(c, &rc);
+    return hs ? host_sch_unbind(c->h, hs, c->err, sizeof c->err) : rc;
+}
+
+static int op_mdev_create(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = sch_arg(c, &rc);
+    char uuid[37];
+    if (!hs)
+        return rc;
+    rc = host_mdev_create(c->h, hs, str_arg(c, "uuid"), uuid, c->err, sizeof c->err);
+    if (rc == 0)
+        add_str(c->rep, "uuid", uuid);
+    return rc;
+}
+
+static int op_mdev_remove(struct ctl *c)
+{
+    const char *u = str_arg(c, "uuid");
+    if (!u) {
+        snprintf(c->err, sizeof c->err, "missing \"uuid\"");
+        return -EINVAL;
+    }
+    return host_mdev_remove(c->h, u, c->err, sizeof c->err);
+}
+
+static void fmt_schid(char *out, size_t cap, struct schid id)
+{
+    snprintf(out, cap, "%x.%x.%04x", id.cssid, id.ssid, id.schno);
+}
+
+static json_object *mdev_json(struct host_sch *hs)
+{
+    struct vfio_ccw_mdev *m = hs->parent ? vfio_ccw_parent_mdev(hs->parent) : NULL;
+    char b[16];
+    if (!m)
+        return NULL;
+    json_object *o = json_object_new_object();
+    add_str(o, "uuid", vfio_ccw_mdev_uuid(m));
+    fmt_schid(b, sizeof b, hs->cfg.schid);
+    add_str(o, "parent", b);
+    add_str(o, "type", HOST_MDEV_TYPE);
+    json_object_object_add(o, "open", json_object_new_boolean(vfio_ccw_mdev_is_open(m)));
+    json_object_object_add(o, "iommu_group", json_object_new_int((int)hs->iommu_group));
+    return o;
+}
+
+static int op_mdev_list(struct ctl *c)
+{
+    json_object *a = json_object_new_array();
+    for (unsigned i = 0; i < c->h->nsch; i++) {
+        json_object *m = mdev_json(&c->h->sch[i]);
+        if (m)
+            json_object_array_add(a, m);
+    }
+    json_object_object_add(c->rep, "mdevs", a);
+    return 0;
+}
+
+static json_object *ccwdev_json(struct host_sch *hs)
+{
+    char b[16];
+    json_object *o = json_object_new_object();
+    snprintf(b, sizeof b, "%x.%x.%04x", hs->cfg.cssid, hs->cfg.ssid, hs->cfg.devno);
+    add_str(o, "busid", b);
+    add_str(o, "driver", hs->ccw_bound ? HOST_CCW_DRV_NAME : "");
+    json_object_object_add(o, "online", json_object_new_boolean(hs->ccw_online));
+    add_str(o, "cutype", "3990/e9");
+    add_str(o, "devtype", "3390/0c");
+    return o;
+}
+
+static json_object *fault_json(const struct sch_fault *f)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "delay_ms", json_object_new_int64(f->delay_ms));
+    json_object_object_add(o, "eqc", json_object_new_int64(f->eqc_count));
+    json_object_object_add(o, "not_oper", json_object_new_boolean(f->not_oper));
+    return o;
+}
+
+static json_object *sch_json(struct host_sch *hs)
+{
+    char b[40];
+    uint8_t pim, pam, pom;
+    json_object *o = json_object_new_object();
+    fmt_schid(b, sizeof b, hs->cfg.schid);
+    add_str(o, "sch", b);
+    snprintf(b, sizeof b, "%x.%x.%04x", hs->cfg.cssid, hs->cfg.ssid, hs->cfg.devno);
+    add_str(o, "devno", b);
+    add_str(o, "driver", host_driver_name(hs->driver));
+    add_str(o, "driver_override", hs->override);
+    host_sch_masks(hs, &pim, &pam, &pom);
+    snprintf(b, sizeof b, "%02x %02x %02x", pim, pam, pom);
+    add_str(o, "pimpampom", b);
+    const uint8_t *p = hs->cfg.chpids;
+    snprintf(b, sizeof b, "%02x%02x%02x%02x %02x%02x%02x%02x", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+    add_str(o, "chpids", b);
+    add_str(o, "image", hs->img ? img_path(hs->img) : "");
+    json_object_object_add(o, "readonly", json_object_new_boolean(hs->cfg.readonly));
+    if (host_has_ccwdev(hs))
+        json_object_object_add(o, "ccwdev", ccwdev_json(hs));
+    json_object *m = mdev_json(hs);
+    if (m)
+        json_object_object_add(o, "mdev", m);
+    json_object_object_add(o, "fault", fault_json(&hs->fault));
+    return o;
+}
+
+static int op_status(struct ctl *c)
+{
+    json_object *chps = json_object_new_array(), *schs = json_object_new_array();
+    for (unsigned i = 0; i < c->h->nchp; i++) {
+        const struct cfg_chpid *p = &c->h->chp[i];
+        json_object *o = json_object_new_object();
+        char b[16];
+        snprintf(b, sizeof b, "%x.%02x", p->cssid, p->chpid);
+        add_str(o, "chpid", b);
+        snprintf(b, sizeof b, "%x", p->type);
+        add_str(o, "type", b);
+        json_object_object_add(o, "online", json_object_new_boolean(host_chp_online(c->h, p->cssid, p->chpid)));
+        json_object_array_add(chps, o);
+    }
+    for (unsigned i = 0; i < c->h->nsch; i++)
+        json_object_array_add(schs, sch_json(&c->h->sch[i]));
+    json_object_object_add(c->rep, "chpids", chps);
+    json_object_object_add(c->rep, "subchannels", schs);
+    return 0;
+}
+
+/* Integer knob: absent keeps the current value; present must be 0..max. */
+static int int_knob(struct ctl *c, const char *key, uint32_t max, uint32_t *val)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(c->req, key, &v))
+        return 0;
+    int64_t x = json_object_get_int64(v);
+    if ((!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_boolean)) || x < 0
+        || x > (int64_t)max) {
+        snprintf(c->err, sizeof c->err, "bad value for %s (0..%u)", key, max);
+        return -EINVAL;
+    }
+    *val = (uint32_t)x;
+    return 0;
+}
+
+static int op_fault(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = sch_arg(c, &rc);
+    if (!hs)
+        return rc;
+    struct sch_fault f = hs->fault;
+    uint32_t not_oper = f.not_oper;
+    if ((rc = int_knob(c, "delay_ms", 600000, &f.delay_ms)) || (rc = int_knob(c, "eqc", 1000000, &f.eqc_count))
+        || (rc = int_knob(c, "not_oper", 1, &not_oper)))
+        return rc;
+    f.not_oper = not_oper;
+    host_set_fault(hs, &f);
+    json_object_object_add(c->rep, "fault", fault_json(&f));
+    return 0;
+}
+
+static int op_chp(struct ctl *c)
+{
+    const char *s = str_arg(c, "chpid");
+    json_object *v;
+    uint8_t cssid, chpid;
+    if (!s || parse_chpid(s, &cssid, &chpid)) {
+        snprintf(c->err, sizeof c->err, "missing or malformed \"chpid\" (e.g. \"0.50\")");
+        return -EINVAL;
+    }
+    if (!json_object_object_get_ex(c->req, "online", &v) || !json_object_is_type(v, json_type_boolean)) {
+        snprintf(c->err, sizeof c->err, "missing \"online\": true|false");
+        return -EINVAL;
+    }
+    return host_chp_set_online(c->h, cssid, chpid, json_object_get_boolean(v), c->err, sizeof c->err);
+}
+
+static const struct {
+    const char *op;
+    int (*fn)(struct ctl *c);
+} ops[] = {
+    { "bind", op_bind },           { "unbind", op_unbind },
+    { "mdev_create", op_mdev_create }, { "mdev_remove", op_mdev_remove },
+    { "mdev_list", op_mdev_list }, { "status", op_status },
+    { "fault", op_fault },         { "chp", op_chp },
+};
+
+static int dispatch(struct ctl *c, const char *req, size_t len)
+{
+    json_tokener *tok = json_tokener_new();
+    c->req = tok ? json_tokener_parse_ex(tok, req, (int)len) : NULL;
+    if (tok)
+        json_tokener_free(tok);
+    if (!c->req || !json_object_is_type(c->req, json_type_object)) {
+        snprintf(c->err, sizeof c->err, "request is not a JSON object");
+        return -EINVAL;
+    }
+    const char *op = str_arg(c, "op");
+    for (size_t i = 0; op && i < sizeof ops / sizeof ops[0]; i++)
+        if (!strcmp(op, ops[i].op))
+            return ops[i].fn(c);
+    snprintf(c->err, sizeof c->err, "unknown op '%s'", op ? op : "(none)");
+    return -EOPNOTSUPP;
+}
+
+char *control_handle(struct host *h, const char *req, size_t len, int *err_out)
+{
+    struct ctl c = { .h = h, .rep = json_object_new_object() };
+    if (len && req[len - 1] == 0)
+        len--;   /* a NUL-terminated request is fine too */
+    int rc = len > 65536 ? (snprintf(c.err, sizeof c.err, "request too long"), -EINVAL) : dispatch(&c, req, len);
+    json_object_object_add(c.rep, "ok", json_object_new_boolean(rc == 0));
+    if (rc) {
+        json_object_object_add(c.rep, "errno", json_object_new_int(-rc));
+        add_str(c.rep, "error", c.err[0] ? c.err : strerror(-rc));
+    }
+    char *out = strdup(json_object_to_json_string_ext(c.rep, JSON_C_TO_STRING_PLAIN));
+    json_object_put(c.rep);
+    if (c.req)
+        json_object_put(c.req);
+    *err_out = -rc;
+    return out;
+}

@@ -1,0 +1,26 @@
+/*
+ * The admin control interface (CCWP_CMD_CONTROL): one JSON object in, one
+ * JSON object out.  Requests, with "op" naming the verb:
+ *   {"op":"bind","sch":"0.0.16ca","driver":"vfio_ccw"}
+ *   {"op":"unbind","sch":"0.0.16ca"}
+ *   {"op":"mdev_create","sch":"0.0.16ca","uuid":"..."}     uuid optional
+ *   {"op":"mdev_remove","uuid":"..."}
+ *   {"op":"mdev_list"}
+ *   {"op":"status"}
+ *   {"op":"fault","sch":"0.0.16ca","delay_ms":N,"eqc":N,"not_oper":false}
+ *   {"op":"chp","chpid":"0.50","online":true}
+ * Replies: {"ok":true, ...} or {"ok":false,"errno":N,"error":"text"}; the
+ * errno is the one the matching sysfs write returns.
+ */
+#ifndef CCWPASS_DAEMON_CONTROL_H
+#define CCWPASS_DAEMON_CONTROL_H
+
+#include <stddef.h>
+
+struct host;
+
+/* Handle one request; returns a malloc'ed NUL-terminated JSON reply and sets
+ * *err_out to 0 or the positive errno of the failure. */
+char *control_handle(struct host *h, const char *req, size_t len, int *err_out);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * The host as ccwpassd models it: the channel subsystem (css, chpids,
+ * subchannels with their devices and images) plus the Linux driver-model
+ * state around it — which css driver a subchannel is bound to (io_subchannel
+ * or vfio_ccw), its driver_override, the ccw device that io_subchannel
+ * creates and whether dasd-eckd has it online, and the vfio_ccw-io mdevs.
+ *
+ * Every operation returns 0 or the negative errno the kernel's sysfs store
+ * would return, with a human-readable reason in err.  The FUSE view, the
+ * CONTROL verbs and the mdev restore at startup all go through these calls,
+ * so the kernel's rules hold whichever way the admin comes in.  Single
+ * threaded: called from the daemon's event loop only.
+ */
+#ifndef CCWPASS_DAEMON_HOST_H
+#define CCWPASS_DAEMON_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "chan/css.h"
+#include "daemon/config.h"
+#include "vfio/vfio_ccw.h"
+
+enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
+
+#define HOST_DRV_IO_NAME   "io_subchannel"
+#define HOST_DRV_VFIO_NAME "vfio_ccw"
+#define HOST_CCW_DRV_NAME  "dasd-eckd"
+#define HOST_MDEV_TYPE     "vfio_ccw-io"
+#define HOST_MDEV_TYPE_NAME "I/O subchannel (Non-QDIO)"
+
+struct img;
+struct ccw_dev;
+
+struct host_sch {
+    struct cfg_device cfg;
+    struct img *img;
+    struct ccw_dev *dev;
+    struct subchannel *sch;
+    enum host_driver driver;
+    bool ccw_bound;          /* the ccw device is bound to dasd-eckd */
+    bool ccw_online;
+    char override[32];       /* driver_override; "" = none */
+    struct vfio_ccw_parent *parent;
+    struct sch_fault fault;
+    unsigned iommu_group;    /* group number of this subchannel's mdev */
+};
+
+struct host {
+    struct css *css;
+    struct host_sch sch[CFG_MAX_DEVICES];
+    unsigned nsch;
+    struct cfg_chpid chp[CFG_MAX_CHPIDS];
+    unsigned nchp;
+    char state_dir[4096];
+};
+
+/* Build the css from the configuration: open (or create) the images, make
+ * the devices and subchannels, bind every subchannel to io_subchannel with
+ * its ccw device online.  0 or -1 with a message. */
+int  host_init(struct host *h, const struct daemon_config *c, char *err, size_t errlen);
+/* Tear down: mdevs must be closed (host_close_all in the server first). */
+void host_fini(struct host *h);
+
+struct host_sch *host_find_sch(struct host *h, struct schid id);
+struct host_sch *host_find_sch_str(struct host *h, const char *busid);
+/* The subchannel whose ccw device is `busid` (devno form); NULL if none. */
+struct host_sch *host_find_ccwdev(struct host *h, const char *busid);
+struct host_sch *host_find_mdev(struct host *h, const char *uuid, struct vfio_ccw_mdev **m);
+const char *host_driver_name(enum host_driver d);
+/* Does the ccw device exist (it does while io_subchannel is bound)? */
+bool host_has_ccwdev(const struct host_sch *hs);
+
+/* css bus: bind/unbind a subchannel (by driver name). */
+int  host_sch_bind(struct host *h, struct host_sch *hs, const char *driver, char *err, size_t errlen);
+int  host_sch_unbind(struct host *h, struct host_sch *hs, char *err, size_t errlen);
+int  host_sch_set_override(struct host_sch *hs, const char *drv, char *err, size_t errlen);
+/* ccw bus: dasd-eckd bind/unbind and online. */
+int  host_ccw_unbind(struct host_sch *hs, char *err, size_t errlen);
+int  host_ccw_bind(struct host_sch *hs, char *err, size_t errlen);
+int  host_ccw_set_online(struct host_sch *hs, bool online, char *err, size_t errlen);
+/* mdevs.  uuid NULL or "" on create: generate one; the result goes to out_uuid. */
+int  host_mdev_create(struct host *h, struct host_sch *hs, const char *uuid, char out_uuid[37],
+                      char *err, size_t errlen);
+int  host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen);
+/* Fault injection and channel paths. */
+int  host_set_fault(struct host_sch *hs, const struct sch_fault *f);
+int  host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool online, char *err, size_t errlen);
+bool host_chp_online(struct host *h, uint8_t cssid, uint8_t chpid);
+const struct cfg_chpid *host_find_chp(const struct host *h, uint8_t cssid, uint8_t chpid);
+
+/* Path masks as the kernel shows them in pimpampom. */
+void host_sch_masks(struct host_sch *hs, uint8_t *pim, uint8_t *pam, uint8_t *pom);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * ccwpassd: the host half of vfio-ccw in userspace.  Builds the host
+ * channel subsystem from the configuration, restores saved mdevs, mounts the
+ * sysfs-shaped view and serves VMMs and admins on the socket.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "daemon/config.h"
+#include "daemon/host.h"
+#include "daemon/log.h"
+#include "daemon/persist.h"
+#include "daemon/proto.h"
+#include "daemon/server.h"
+#include "daemon/view.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ccwpassd [options]\n"
+            "  -c, --config FILE     host channel subsystem ([chpid C.XX], [device C.S.DDDD] sections)\n"
+            "      --image FILE      image of the (single) DASD given by the flags below\n"
+            "      --devno C.S.DDDD  its device number (default 0.0.7e52)\n"
+            "      --schid C.S.SSSS  its subchannel (default 0.0.16ca)\n"
+            "      --readonly        attach the image read-only\n"
+            "      --socket PATH     VMM/control socket (default %s, or $CCWPASS_SOCKET)\n"
+            "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
+            "      --state-dir DIR   images created by default, saved mdevs (default %s)\n"
+            "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
+            "      --foreground      stay in the foreground (the default when stderr is a tty)\n"
+            "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
+            "  -v, --verbose         log every request\n",
+            CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
+}
+
+struct flags {
+    const char *config, *image, *devno, *schid;
+    int ready_fd;
+    bool readonly, have_dev;
+};
+
+enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY };
+
+static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, 0, 'c' },  { "image", required_argument, 0, O_IMAGE },
+        { "devno", required_argument, 0, O_DEVNO }, { "schid", required_argument, 0, O_SCHID },
+        { "readonly", no_argument, 0, O_RO },      { "socket", required_argument, 0, O_SOCKET },
+        { "view", required_argument, 0, O_VIEW },  { "state-dir", required_argument, 0, O_STATE },
+        { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
+        { "ready-fd", required_argument, 0, O_READY },
+        { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    for (int o; (o = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1;) {
+        switch (o) {
+        case 'c': f->config = optarg; break;
+        case O_IMAGE: f->image = optarg; f->have_dev = true; break;
+        case O_DEVNO: f->devno = optarg; f->have_dev = true; break;
+        case O_SCHID: f->schid = optarg; f->have_dev = true; break;
+        case O_RO: f->readonly = true; f->have_dev = true; break;
+        case O_SOCKET: snprintf(c->socket_path, sizeof c->socket_path, "%s", optarg); break;
+        case O_VIEW: snprintf(c->view_dir, sizeof c->view_dir, "%s", optarg); break;
+        case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
+        case O_NOFUSE: c->no_fuse = true; break;
+        case O_FG: c->foreground = true; break;
+        case O_READY: f->ready_fd = atoi(optarg); break;
+        case 'v': c->verbose = true; break;
+        case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ccwpassd: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+/* The common case from flags: one DASD, seed defaults for what is not given. */
+static int flag_device(struct daemon_config *c, const struct flags *f)
+{
+    uint8_t cssid = 0, ssid = 0;
+    uint16_t devno = CFG_DEFAULT_DEVNO;
+    struct schid sch = { 0, 0, CFG_DEFAULT_SCHNO };
+    if (f->devno && parse_busid(f->devno, &cssid, &ssid, &devno)) {
+        fprintf(stderr, "ccwpassd: --devno '%s' is not a device number like 0.0.7e52\n", f->devno);
+        return -1;
+    }
+    sch.cssid = cssid;
+    sch.ssid = ssid;
+    if (f->schid && parse_schid(f->schid, &sch)) {
+        fprintf(stderr, "ccwpassd: --schid '%s' is not a subchannel id like 0.0.16ca\n", f->schid);
+        return -1;
+    }
+    if (c->ndev == CFG_MAX_DEVICES) {
+        fprintf(stderr, "ccwpassd: too many devices\n");
+        return -1;
+    }
+    struct cfg_device *d = &c->dev[c->ndev++];
+    cfg_device_defaults(d, devno, sch);
+    d->cssid = cssid;
+    d->ssid = ssid;
+    d->readonly = f->readonly;
+    if (f->image)
+        snprintf(d->image, sizeof d->image, "%s", f->image);
+    return 0;
+}
+
+static int ready_fd = -1;
+
+static int load_config(int argc, char **argv, struct daemon_config *c)
+{
+    struct flags f = { .ready_fd = -1 };
+    char err[512];
+    cfg_init(c);
+    const char *env = getenv("CCWPASS_SOCKET");
+    if (env && *env)
+        snprintf(c->socket_path, sizeof c->socket_path, "%s", env);
+    if (parse_args(argc, argv, c, &f))
+        return -1;
+    ready_fd = f.ready_fd;
+    if (f.config && cfg_load_file(c, f.config, err, sizeof err)) {
+        fprintf(stderr, "ccwpassd: %s\n", err);
+        return -1;
+    }
+    if (f.have_dev && flag_device(c, &f))
+        return -1;
+    if (cfg_finish(c, err, sizeof err)) {
+        fprintf(stderr, "ccwpassd: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct daemon_config cfg;
+    static struct host host;
+    static struct server srv;
+    char err[512] = "";
+    if (load_config(argc, argv, &cfg))
+        return 2;
+    log_verbose = cfg.verbose;
+    if (host_init(&host, &cfg, err, sizeof err)) {
+        log_warn("%s", err);
+        host_fini(&host);
+        return 1;
+    }
+    int restored = persist_restore(&host);
+    if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
+        log_warn("%s", err);
+        server_fini(&srv);
+        host_fini(&host);
+        return 1;
+    }
+    struct view *view = NULL;
+    if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
+        log_warn("%s; continuing without the view", err);
+    if (!cfg.foreground && !isatty(2) && daemon(0, 1))
+        log_warn("cannot daemonize: %s", strerror(errno));
+    log_info("ready: %u subchannel(s), %d mdev(s) restored, socket %s", host.nsch, restored, cfg.socket_path);
+    if (ready_fd >= 0) {
+        if (write(ready_fd, "READY\n", 6) != 6)
+            log_warn("--ready-fd %d: %s", ready_fd, strerror(errno));
+        close(ready_fd);
+    }
+    server_run(&srv);
+    view_stop(view);
+    server_fini(&srv);
+    host_fini(&host);
+    log_info("stopped");
+    return 0;
+}

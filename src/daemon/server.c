@@ -1,0 +1,174 @@
+/* The epoll event loop and the listening AF_UNIX socket. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "daemon/conn.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+
+#define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
+
+int server_watch(struct server *s, struct server_watch *w)
+{
+    struct epoll_event e = { .events = EPOLLIN, .data.ptr = w };
+    return epoll_ctl(s->epfd, EPOLL_CTL_ADD, w->fd, &e);
+}
+
+void server_unwatch(struct server *s, struct server_watch *w)
+{
+    epoll_ctl(s->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+static void on_accept(void *opaque, unsigned events)
+{
+    struct server *s = opaque;
+    (void)events;
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EINTR)
+            log_warn("accept: %s", strerror(errno));
+        return;
+    }
+    if (!conn_new(s, fd)) {
+        log_warn("out of memory for a new client");
+        close(fd);
+    }
+}
+
+static void on_signal(void *opaque, unsigned events)
+{
+    struct server *s = opaque;
+    struct signalfd_siginfo si;
+    (void)events;
+    if (read(s->sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        log_info("signal %u: shutting down", si.ssi_signo);
+        s->stop = true;
+    }
+}
+
+static int mkdir_parent(const char *path)
+{
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = 0;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        mkdir(dir, 0755);
+        *p = '/';
+    }
+    return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* A socket file left by a dead daemon is replaced; a live daemon is not. */
+static int claim_path(const struct sockaddr_un *a, char *err, size_t errlen)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int live = connect(fd, (const struct sockaddr *)a, sizeof *a) == 0;
+    close(fd);
+    if (live) {
+        ERR("%s: another ccwpassd is listening there", a->sun_path);
+        return -1;
+    }
+    unlink(a->sun_path);
+    return 0;
+}
+
+static int listen_on(struct server *s, const char *path, char *err, size_t errlen)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path) {
+        ERR("socket path too long: %s", path);
+        return -1;
+    }
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    if (mkdir_parent(path) || claim_path(&a, err, errlen))
+        return err[0] ? -1 : (ERR("%s: %s", path, strerror(errno)), -1);
+    s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof a)
+        || listen(s->listen_fd, 16)) {
+        ERR("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    chmod(path, 0660);
+    return 0;
+}
+
+int server_init(struct server *s, struct host *h, const char *path, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->host = h;
+    s->listen_fd = s->sig_fd = -1;
+    err[0] = 0;
+    s->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->epfd < 0) {
+        ERR("epoll: %s", strerror(errno));
+        return -1;
+    }
+    if (listen_on(s, path, err, errlen))
+        return -1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    s->lw = (struct server_watch){ s->listen_fd, on_accept, s };
+    s->sw = (struct server_watch){ s->sig_fd, on_signal, s };
+    if (s->sig_fd < 0 || server_watch(s, &s->lw) || server_watch(s, &s->sw)) {
+        ERR("event loop: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void server_run(struct server *s)
+{
+    struct epoll_event ev[32];
+    while (!s->stop) {
+        int n = epoll_wait(s->epfd, ev, 32, -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            log_warn("epoll_wait: %s", strerror(errno));
+            break;
+        }
+        /* a handler frees at most its own connection, whose fd appears
+         * once per batch */
+        for (int i = 0; i < n && !s->stop; i++) {
+            struct server_watch *w = ev[i].data.ptr;
+            if (w)
+                w->fn(w->opaque, ev[i].events);
+        }
+    }
+}
+
+void server_fini(struct server *s)
+{
+    while (s->conns)
+        conn_free(s->conns);
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        unlink(s->path);
+    }
+    if (s->sig_fd >= 0)
+        close(s->sig_fd);
+    if (s->epfd >= 0)
+        close(s->epfd);
+}

@@ -1,0 +1,46 @@
+/*
+ * ccwpassd's event loop: one epoll over the listening VMM socket, each
+ * client connection, the FUSE view's channel and a signalfd for
+ * SIGINT/SIGTERM.  Everything the daemon does happens on this thread; the
+ * channel subsystem's worker threads signal completions straight to the
+ * VMM's eventfds.
+ */
+#ifndef CCWPASS_DAEMON_SERVER_H
+#define CCWPASS_DAEMON_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct host;
+struct conn;
+
+typedef void (*server_fd_fn)(void *opaque, unsigned events);
+
+struct server_watch {
+    int fd;
+    server_fd_fn fn;
+    void *opaque;
+};
+
+struct server {
+    struct host *host;
+    int epfd, listen_fd, sig_fd;
+    char path[108];
+    struct server_watch lw, sw;   /* listening socket, signals */
+    struct conn *conns;           /* linked list of clients */
+    unsigned next_id;
+    bool stop;
+};
+
+/* Listen on `path` (parent directory created; a stale socket replaced, a
+ * live one refused).  0 or -1 with a message. */
+int  server_init(struct server *s, struct host *h, const char *path, char *err, size_t errlen);
+/* Watch another fd (level-triggered EPOLLIN); w must stay valid. */
+int  server_watch(struct server *s, struct server_watch *w);
+void server_unwatch(struct server *s, struct server_watch *w);
+/* Serve until SIGINT/SIGTERM. */
+void server_run(struct server *s);
+/* Close every client (their mdevs, maps, eventfds) and the socket. */
+void server_fini(struct server *s);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * FUSE glue for the sysfs-shaped view (libfuse3 high-level API), served from
+ * the daemon's epoll loop through the session fd.
+ */
+#define FUSE_USE_VERSION 31
+#include <errno.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "daemon/host.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "daemon/view.h"
+#include "daemon/view_tree.h"
+
+#define ATTR_SIZE 4096   /* what sysfs reports for every attribute */
+
+struct view {
+    struct fuse *fuse;
+    struct fuse_session *se;
+    struct server *srv;
+    struct server_watch w;
+    struct fuse_buf buf;
+    char dir[4096];
+};
+
+static struct host *the_host(void)
+{
+    return fuse_get_context()->private_data;
+}
+
+static void *v_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+    (void)conn;
+    /* nothing may be cached: every read shows the host as it is now */
+    cfg->entry_timeout = 0;
+    cfg->attr_timeout = 0;
+    cfg->negative_timeout = 0;
+    cfg->direct_io = 1;
+    return fuse_get_context()->private_data;
+}
+
+static int v_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+    (void)fi;
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = n ? 0 : -ENOENT;
+    memset(st, 0, sizeof *st);
+    if (n && n->kind == VN_DIR) {
+        st->st_mode = S_IFDIR | 0755;
+        st->st_nlink = 2;
+    } else if (n && n->kind == VN_LINK) {
+        st->st_mode = S_IFLNK | 0777;
+        st->st_nlink = 1;
+        st->st_size = n->target ? (off_t)strlen(n->target) : 0;
+    } else if (n) {
+        st->st_mode = S_IFREG | (n->attr->show ? 0444 : 0) | (n->attr->store ? 0200 : 0);
+        st->st_nlink = 1;
+        st->st_size = ATTR_SIZE;
+    }
+    vtree_free(root);
+    return rc;
+}
+
+static int v_readlink(const char *path, char *buf, size_t size)
+{
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = !n ? -ENOENT : n->kind != VN_LINK || !n->target ? -EINVAL : 0;
+    if (!rc)
+        snprintf(buf, size, "%s", n->target);
+    vtree_free(root);
+    return rc;
+}
+
+static int v_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t off, struct fuse_file_info *fi,
+                     enum fuse_readdir_flags flags)
+{
+    (void)off, (void)fi, (void)flags;
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = !n ? -ENOENT : n->kind != VN_DIR ? -ENOTDIR : 0;
+    if (!rc) {
+        fill(buf, ".", NULL, 0, 0);
+        fill(buf, "..", NULL, 0, 0);
+        for (struct vnode *k = n->kids; k; k = k->next)
+            fill(buf, k->name, NULL, 0, 0);
+    }
+    vtree_free(root);
+    return rc;
+}
+
+/* kernfs: opening for read needs a show, for write a store (even for root). */
+static int v_open(const char *path, struct fuse_file_info *fi)
+{
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int acc = fi->flags & O_ACCMODE, rc = 0;
+    if (!n)
+        rc = -ENOENT;
+    else if (n->kind != VN_FILE)
+        rc = -EISDIR;
+    else if ((acc != O_WRONLY && !n->attr->show) || (acc != O_RDONLY && !n->attr->store))
+        rc = -EACCES;
+    fi->direct_io = 1;
+    fi->nonseekable = 0;
+    vtree_free(root);
+    return rc;
+}
+
+static int v_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+    (void)fi;
+    char text[ATTR_SIZE];
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = -ENOENT;
+    if (n && n->kind == VN_FILE && n->attr->show) {
+        int len = n->attr->show(&n->ctx, text, sizeof text);
+        len = len < 0 ? 0 : len >= (int)sizeof text ? (int)sizeof text - 1 : len;
+        rc = off >= len ? 0 : (int)((size_t)(len - off) < size ? (size_t)(len - off) : size);
+        if (rc > 0)
+            memcpy(buf, text + off, (size_t)rc);
+    }
+    vtree_free(root);
+    return rc;
+}
+
+/* sysfs stores see the whole write at offset 0, NUL-terminated. */
+static int v_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+    (void)fi;
+    char text[ATTR_SIZE];
+    if (size >= sizeof text || off != 0)
+        return size >= sizeof text ? -EINVAL : 0;
+    memcpy(text, buf, size);
+    text[size] = 0;
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = -ENOENT;
+    if (n && n->kind == VN_FILE && n->attr->store) {
+        rc = n->attr->store(&n->ctx, text, size);
+        if (rc == 0)
+            rc = (int)size;
+        log_debug("view: write %s '%.*s' -> %s", path, (int)strcspn(text, "\n"), text,
+                  rc < 0 ? strerror(-rc) : "ok");
+    }
+    vtree_free(root);
+    return rc;
+}
+
+/* `echo x > attr` opens with O_TRUNC; attributes have nothing to truncate. */
+static int v_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+    (void)path, (void)size, (void)fi;
+    return 0;
+}
+
+static const struct fuse_operations view_ops = {
+    .init = v_init,
+    .getattr = v_getattr,
+    .readlink = v_readlink,
+    .readdir = v_readdir,
+    .open = v_open,
+    .read = v_read,
+    .write = v_write,
+    .truncate = v_truncate,
+};
+
+static void on_fuse(void *opaque, unsigned events)
+{
+    struct view *v = opaque;
+    (void)events;
+    int n = fuse_session_receive_buf(v->se, &v->buf);
+    if (n == -EINTR || n == -EAGAIN)
+        return;
+    if (n <= 0 || fuse_session_exited(v->se)) {
+        log_warn("view %s: FUSE session ended (%s)", v->dir, n < 0 ? strerror(-n) : "unmounted");
+        server_unwatch(v->srv, &v->w);
+        return;
+    }
+    fuse_session_process_buf(v->se, &v->buf);
+}
+
+static void detach_stale(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) && errno == ENOTCONN) {
+        log_warn("view %s: detaching a stale mount", dir);
+        umount2(dir, MNT_DETACH);
+    }
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        mkdir(buf, 0755);
+        *p = '/';
+    }
+    return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+struct view *view_start(struct host *h, struct server *s, const char *dir, char *err, size_t errlen)
+{
+    struct view *v = calloc(1, sizeof *v);
+    char *argv[] = { "ccwpassd", "-o", "allow_other,fsname=ccwpass,subtype=ccwpass", NULL };
+    struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+    if (!v)
+        return NULL;
+    v->srv = s;
+    snprintf(v->dir, sizeof v->dir, "%s", dir);
+    detach_stale(dir);
+    if (mkdir_p(dir)) {
+        snprintf(err, errlen, "view %s: %s", dir, strerror(errno));
+        free(v);
+        return NULL;
+    }
+    v->fuse = fuse_new(&args, &view_ops, sizeof view_ops, h);
+    fuse_opt_free_args(&args);
+    if (!v->fuse || fuse_mount(v->fuse, dir)) {
+        snprintf(err, errlen, "view %s: cannot mount (FUSE unavailable? use --no-fuse)", dir);
+        if (v->fuse)
+            fuse_destroy(v->fuse);
+        free(v);
+        return NULL;
+    }
+    v->se = fuse_get_session(v->fuse);
+    v->w = (struct server_watch){ fuse_session_fd(v->se), on_fuse, v };
+    server_watch(s, &v->w);
+    log_info("view mounted at %s", dir);
+    return v;
+}
+
+void view_stop(struct view *v)
+{
+    if (!v)
+        return;
+    server_unwatch(v->srv, &v->w);
+    fuse_unmount(v->fuse);
+    fuse_destroy(v->fuse);
+    free(v->buf.mem);
+    free(v);
+}

@@ -1,0 +1,361 @@
+/*
+ * The VMM commands of src/daemon/proto.h: what QEMU's hw/vfio/ccw.c does
+ * through the Linux VFIO UAPI (container MAP_DMA, device GET_INFO,
+ * GET_REGION_INFO with its capability chain, GET_IRQ_INFO, SET_IRQS,
+ * pread/pwrite of regions, RESET), carried over the socket and applied to
+ * the vfio_ccw mdev the connection has attached.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "daemon/conn.h"
+#include "daemon/host.h"
+#include "daemon/log.h"
+#include "daemon/control.h"
+
+#define PAGE 4096u
+#define VERSION_JSON "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}"
+
+/* Copy a fixed-size request out of a payload that may be longer (argsz
+ * style); -EINVAL if it is shorter. */
+static int get_req(void *dst, size_t size, const uint8_t *p, size_t len)
+{
+    if (len < size)
+        return -EINVAL;
+    memcpy(dst, p, size);
+    return 0;
+}
+
+static int cmd_version(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_version v;
+    if (get_req(&v, sizeof v, p, len))
+        return -EINVAL;
+    if (v.major != CCWP_PROTO_MAJOR) {
+        log_warn("client %u: protocol %u.%u, daemon speaks %u.%u", c->id, v.major, v.minor,
+                 CCWP_PROTO_MAJOR, CCWP_PROTO_MINOR);
+        return -ENOTSUP;
+    }
+    struct ccwp_version me = { CCWP_PROTO_MAJOR, CCWP_PROTO_MINOR };
+    if (reply_put(r, &me, sizeof me) || reply_put(r, VERSION_JSON, sizeof VERSION_JSON))
+        return -ENOMEM;
+    return 0;
+}
+
+/* ---- guest memory -------------------------------------------------------------- */
+
+static int add_map(struct conn *c, uint64_t iova, uint64_t size, void *host)
+{
+    struct conn_map *m = realloc(c->maps, (c->nmaps + 1) * sizeof *m);
+    if (!m)
+        return -ENOMEM;
+    c->maps = m;
+    c->maps[c->nmaps++] = (struct conn_map){ iova, size, host };
+    return 0;
+}
+
+static int cmd_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_dma_map m;
+    (void)r;
+    if (get_req(&m, sizeof m, p, len))
+        return -EINVAL;
+    if (c->nfds == 0) {
+        log_warn("client %u: DMA_MAP without a file descriptor: client must pass a memory fd", c->id);
+        return -EINVAL;
+    }
+    if (c->nfds > 1 || !(m.flags & CCWP_DMA_READ) || !m.size || m.size % PAGE || m.offset % PAGE
+        || m.iova + m.size < m.iova) {
+        log_warn("client %u: DMA_MAP iova %#llx size %#llx flags %#x rejected", c->id,
+                 (unsigned long long)m.iova, (unsigned long long)m.size, m.flags);
+        return -EINVAL;
+    }
+    bool wr = m.flags & CCWP_DMA_WRITE;
+    int fd = conn_take_fd(c, 0);
+    void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
+    int err = errno;
+    close(fd);   /* the mapping keeps the memory */
+    if (host == MAP_FAILED) {
+        log_warn("client %u: cannot map the memory fd: %s", c->id, strerror(err));
+        return -err;
+    }
+    int rc = vfio_dma_map(c->dma, m.iova, m.size, host, wr);
+    if (rc == 0 && (rc = add_map(c, m.iova, m.size, host)))
+        vfio_dma_unmap(c->dma, m.iova, m.size);
+    if (rc) {
+        munmap(host, m.size);
+        return rc;
+    }
+    log_debug("client %u: mapped iova %#llx size %#llx", c->id, (unsigned long long)m.iova,
+              (unsigned long long)m.size);
+    return 0;
+}
+
+static int cmd_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_dma_unmap u;
+    (void)r;
+    if (get_req(&u, sizeof u, p, len))
+        return -EINVAL;
+    for (unsigned i = 0; i < c->nmaps; i++) {
+        struct conn_map *m = &c->maps[i];
+        if (m->iova != u.iova || m->size != u.size)
+            continue;
+        int rc = vfio_dma_unmap(c->dma, u.iova, u.size);
+        if (rc)
+            return rc;
+        munmap(m->host, m->size);
+        c->maps[i] = c->maps[--c->nmaps];
+        return 0;
+    }
+    return -EINVAL;
+}
+
+/* ---- attach and device info --------------------------------------------------------- */
+
+static int cmd_attach(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    char uuid[sizeof(((struct ccwp_attach *)0)->uuid)];
+    struct vfio_ccw_mdev *m;
+    (void)r;
+    if (c->mdev)
+        return -EBUSY;
+    size_t n = len < sizeof uuid ? len : sizeof uuid;
+    memcpy(uuid, p, n);
+    if (!memchr(uuid, 0, n))
+        return -ENOENT;   /* not a NUL-terminated UUID: no such mdev */
+    if (!host_find_mdev(c->srv->host, uuid, &m)) {
+        log_warn("client %u: ATTACH %s: no such mdev", c->id, uuid);
+        return -ENOENT;
+    }
+    int rc = vfio_ccw_open(m, c->dma);
+    if (rc) {
+        log_warn("client %u: ATTACH %s: %s", c->id, uuid, strerror(-rc));
+        return rc;
+    }
+    c->mdev = m;
+    log_info("client %u opened mdev %s", c->id, vfio_ccw_mdev_uuid(m));
+    return 0;
+}
+
+static int cmd_device_info(struct conn *c, struct conn_reply *r)
+{
+    struct ccwp_device_info i = { .argsz = sizeof i, .flags = VFIO_DEVICE_FLAGS_CCW | VFIO_DEVICE_FLAGS_RESET,
+                                  .num_regions = vfio_ccw_num_regions(c->mdev), .num_irqs = VFIO_CCW_NUM_IRQS };
+    return reply_put(r, &i, sizeof i);
+}
+
+static int cmd_region_info(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_region_info in, out;
+    struct vfio_ccw_region_info ri;
+    if (get_req(&in, sizeof in, p, len) || in.argsz < sizeof in)
+        return -EINVAL;
+    int rc = vfio_ccw_region_info(c->mdev, in.index, &ri);
+    if (rc)
+        return rc;
+    out = (struct ccwp_region_info){ .argsz = sizeof out, .flags = ri.flags, .index = ri.index,
+                                     .size = ri.size, .offset = ri.offset };
+    struct ccwp_region_info_cap_type cap = { .header = { VFIO_REGION_INFO_CAP_TYPE, 1, 0 },
+                                             .type = ri.type, .subtype = ri.subtype };
+    bool fits = in.argsz >= sizeof out + sizeof cap;
+    if (ri.has_type) {
+        /* as vfio_ccw_mdev_get_region_info: report the size needed when argsz is short */
+        out.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+        out.argsz = sizeof out + sizeof cap;
+        out.cap_offset = fits ? sizeof out : 0;
+    }
+    if (reply_put(r, &out, sizeof out))
+        return -ENOMEM;
+    return ri.has_type && fits ? reply_put(r, &cap, sizeof cap) : 0;
+}
+
+static int cmd_irq_info(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_irq_info i;
+    (void)c;
+    if (get_req(&i, sizeof i, p, len) || i.argsz < sizeof i || i.index >= VFIO_CCW_NUM_IRQS)
+        return -EINVAL;
+    i = (struct ccwp_irq_info){ .argsz = sizeof i, .flags = VFIO_IRQ_INFO_EVENTFD, .index = i.index, .count = 1 };
+    return reply_put(r, &i, sizeof i);
+}
+
+/* ---- interrupts ------------------------------------------------------------------------ */
+
+static int set_eventfd(struct conn *c, uint32_t index, int fd)
+{
+    int rc = vfio_ccw_set_irq(c->mdev, index, fd);
+    if (rc) {
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    /* the driver signals the new fd from now on; the old one is ours to close */
+    if (c->irqfd[index] >= 0)
+        close(c->irqfd[index]);
+    c->irqfd[index] = fd;
+    return 0;
+}
+
+static int irq_eventfd(struct conn *c, const struct ccwp_irq_set *s, const uint8_t *data, size_t dlen)
+{
+    if (s->count == 0)
+        return set_eventfd(c, s->index, -1);
+    if (s->count != 1 || s->start != 0)
+        return -EINVAL;
+    int32_t want = 0;
+    if (dlen >= sizeof want)
+        memcpy(&want, data, sizeof want);
+    if (c->nfds == 0 || want == -1)
+        return set_eventfd(c, s->index, -1);
+    return set_eventfd(c, s->index, conn_take_fd(c, 0));
+}
+
+static int cmd_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_irq_set s;
+    (void)r;
+    if (get_req(&s, sizeof s, p, len) || s.argsz < sizeof s || s.index >= VFIO_CCW_NUM_IRQS
+        || (s.flags & ~(CCWP_IRQ_SET_DATA_NONE | CCWP_IRQ_SET_DATA_BOOL | CCWP_IRQ_SET_DATA_EVENTFD
+                        | CCWP_IRQ_SET_ACTION_TRIGGER))
+        || !(s.flags & CCWP_IRQ_SET_ACTION_TRIGGER))
+        return -EINVAL;
+    const uint8_t *data = p + sizeof s;
+    size_t dlen = len - sizeof s;
+    switch (s.flags & 7) {
+    case CCWP_IRQ_SET_DATA_EVENTFD:
+        return irq_eventfd(c, &s, data, dlen);
+    case CCWP_IRQ_SET_DATA_NONE:
+        return s.count == 1 ? vfio_ccw_trigger_irq(c->mdev, s.index) : s.count ? -EINVAL : 0;
+    case CCWP_IRQ_SET_DATA_BOOL:
+        if (s.count != 1 || dlen < 1)
+            return -EINVAL;
+        return data[0] ? vfio_ccw_trigger_irq(c->mdev, s.index) : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* ---- regions ---------------------------------------------------------------------------- */
+
+#define MAX_DATA (CCWP_MAX_MSG - sizeof(struct ccwp_hdr) - sizeof(struct ccwp_region_access))
+
+static int cmd_region_read(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_region_access a;
+    if (get_req(&a, sizeof a, p, len) || a.count > MAX_DATA)
+        return -EINVAL;
+    uint8_t *buf = malloc(a.count ? a.count : 1);
+    if (!buf)
+        return -ENOMEM;
+    ssize_t n = vfio_ccw_region_read(c->mdev, a.region, a.offset, buf, a.count);
+    int rc = n < 0 ? (int)n : 0;
+    if (n >= 0) {
+        a.count = (uint32_t)n;
+        rc = reply_put(r, &a, sizeof a) ? -ENOMEM : reply_put(r, buf, (size_t)n) ? -ENOMEM : 0;
+    }
+    free(buf);
+    return rc;
+}
+
+static int cmd_region_write(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_region_access a;
+    if (get_req(&a, sizeof a, p, len) || len - sizeof a != a.count)
+        return -EINVAL;
+    ssize_t n = vfio_ccw_region_write(c->mdev, a.region, a.offset, p + sizeof a, a.count);
+    if (n < 0)
+        return (int)n;
+    a.count = (uint32_t)n;
+    return reply_put(r, &a, sizeof a);
+}
+
+_Static_assert(sizeof(struct vfio_ccw_range) == sizeof(struct ccwp_range), "range layouts differ");
+
+static int cmd_dirty(struct conn *c, struct conn_reply *r)
+{
+    struct ccwp_range rr[CCWP_DIRTY_MAX];
+    bool overflow = false;
+    unsigned n = vfio_ccw_dirty_take(c->mdev, (struct vfio_ccw_range *)rr, CCWP_DIRTY_MAX, &overflow);
+    struct ccwp_dirty d = { .count = overflow ? 0 : n, .flags = overflow ? CCWP_DIRTY_OVERFLOW : 0 };
+    if (reply_put(r, &d, sizeof d))
+        return -ENOMEM;
+    return reply_put(r, rr, d.count * sizeof rr[0]);
+}
+
+static int cmd_control(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    int err = 0;
+    char *rep = control_handle(c->srv->host, (const char *)p, len, &err);
+    if (!rep)
+        return -ENOMEM;
+    int rc = reply_put(r, rep, strlen(rep) + 1);
+    free(rep);
+    return rc ? rc : -err;
+}
+
+/* ---- dispatch and teardown ----------------------------------------------------------------- */
+
+static int device_cmd(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len,
+                      struct conn_reply *r)
+{
+    if (!c->mdev)
+        return -ENODEV;   /* out of order: no ATTACH yet */
+    switch (h->command) {
+    case CCWP_CMD_DEVICE_GET_INFO: return cmd_device_info(c, r);
+    case CCWP_CMD_GET_REGION_INFO: return cmd_region_info(c, p, len, r);
+    case CCWP_CMD_GET_IRQ_INFO:    return cmd_irq_info(c, p, len, r);
+    case CCWP_CMD_SET_IRQS:        return cmd_set_irqs(c, p, len, r);
+    case CCWP_CMD_REGION_READ:     return cmd_region_read(c, p, len, r);
+    case CCWP_CMD_REGION_WRITE:    return cmd_region_write(c, p, len, r);
+    case CCWP_CMD_DEVICE_RESET:    return vfio_ccw_reset(c->mdev);
+    case CCWP_CMD_DIRTY:           return cmd_dirty(c, r);
+    default:                       return -EOPNOTSUPP;
+    }
+}
+
+int vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    switch (h->command) {
+    case CCWP_CMD_VERSION:   return cmd_version(c, p, len, r);
+    case CCWP_CMD_DMA_MAP:   return cmd_dma_map(c, p, len, r);
+    case CCWP_CMD_DMA_UNMAP: return cmd_dma_unmap(c, p, len, r);
+    case CCWP_CMD_ATTACH:    return cmd_attach(c, p, len, r);
+    case CCWP_CMD_CONTROL:   return cmd_control(c, p, len, r);
+    case CCWP_CMD_DEVICE_GET_INFO: case CCWP_CMD_GET_REGION_INFO: case CCWP_CMD_GET_IRQ_INFO:
+    case CCWP_CMD_SET_IRQS: case CCWP_CMD_REGION_READ: case CCWP_CMD_REGION_WRITE:
+    case CCWP_CMD_DEVICE_RESET: case CCWP_CMD_DIRTY:
+        return device_cmd(c, h, p, len, r);
+    default:
+        log_warn("client %u: unknown command %u", c->id, h->command);
+        return -EOPNOTSUPP;
+    }
+}
+
+void vmm_release(struct conn *c)
+{
+    if (c->mdev) {
+        for (uint32_t i = 0; i < VFIO_CCW_NUM_IRQS; i++)
+            if (c->irqfd[i] >= 0)
+                vfio_ccw_set_irq(c->mdev, i, -1);
+        vfio_ccw_close(c->mdev);   /* quiesces I/O still running for this client */
+        log_info("client %u closed mdev %s", c->id, vfio_ccw_mdev_uuid(c->mdev));
+        c->mdev = NULL;
+    }
+    for (uint32_t i = 0; i < VFIO_CCW_NUM_IRQS; i++)
+        if (c->irqfd[i] >= 0) {
+            close(c->irqfd[i]);
+            c->irqfd[i] = -1;
+        }
+    if (c->dma)
+        vfio_dma_free(c->dma);
+    c->dma = NULL;
+    for (unsigned i = 0; i < c->nmaps; i++)
+        munmap(c->maps[i].host, c->maps[i].size);
+    free(c->maps);
+    c->maps = NULL;
+    c->nmaps = 0;
+}

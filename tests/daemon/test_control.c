@@ -1,0 +1,269 @@
+/*
+ * ccwpassd's control rules (CCWP_CMD_CONTROL, the same code as the sysfs
+ * view): binding, one mdev per subchannel, EEXIST / EBUSY / REQ on unbind,
+ * two VMMs on two mdevs from a config file, fault and channel-path verbs,
+ * and saved mdevs coming back after a restart.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "harness.h"
+#include "vfio/vfio_ccw.h"
+#include "vmmclient.h"
+
+#define RAM_SIZE (1u << 20)
+
+struct fx {
+    struct dproc d;
+    char image[256], image2[256];
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 2, f->image, sizeof f->image))
+        return -1;
+    const char *args[] = { "--image", f->image, NULL };
+    if (dp_start(&f->d, args, false))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    dp_cleanup(&f->d);
+    free(f);
+    return 0;
+}
+
+static int ctl(struct fx *f, const char *json)
+{
+    return dp_control(&f->d, json, NULL);
+}
+
+static bool reply_has(struct fx *f, const char *json, const char *needle)
+{
+    char *rep = NULL;
+    bool ok = dp_control(&f->d, json, &rep) == 0 && rep && strstr(rep, needle);
+    if (!ok)
+        fprintf(stderr, "# reply to %s: %s\n", json, rep ? rep : "(none)");
+    free(rep);
+    return ok;
+}
+
+static void test_initial_state(void **state)
+{
+    struct fx *f = *state;
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"io_subchannel\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"busid\":\"0.0.7e52\",\"driver\":\"dasd-eckd\",\"online\":true"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"pimpampom\":\"80 80 ff\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":true}"));
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"mdevs\":[]"));
+}
+
+static void test_bind_rules(void **state)
+{
+    struct fx *f = *state;
+    /* bound to io_subchannel: binding elsewhere is EBUSY */
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"0.0.16ca\",\"driver\":\"vfio_ccw\"}"), EBUSY);
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_create\",\"sch\":\"0.0.16ca\"}"), ENODEV);
+    assert_int_equal(ctl(f, "{\"op\":\"unbind\",\"sch\":\"0.0.16ca\"}"), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"unbind\",\"sch\":\"0.0.16ca\"}"), ENODEV);
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"0.0.16ca\",\"driver\":\"nosuch\"}"), EINVAL);
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"0.0.0001\",\"driver\":\"vfio_ccw\"}"), ENODEV);
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"zz\",\"driver\":\"vfio_ccw\"}"), ENODEV);
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"0.0.16ca\",\"driver\":\"vfio_ccw\"}"), 0);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"vfio_ccw\""));
+    /* the ccw device went away with io_subchannel */
+    assert_false(reply_has(f, "{\"op\":\"status\"}", "\"ccwdev\""));
+    assert_int_equal(ctl(f, "{\"op\":\"nonsense\"}"), EOPNOTSUPP);
+}
+
+static void test_mdev_rules(void **state)
+{
+    struct fx *f = *state;
+    char *rep = NULL;
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_create\",\"sch\":\"0.0.16ca\",\"uuid\":\"" TEST_UUID1 "\"}"), EEXIST);
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_create\",\"sch\":\"0.0.16ca\",\"uuid\":\"" TEST_UUID2 "\"}"), EUSERS);
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_create\",\"sch\":\"0.0.16ca\",\"uuid\":\"123\"}"), EINVAL);
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"uuid\":\"" TEST_UUID1 "\",\"parent\":\"0.0.16ca\","
+                          "\"type\":\"vfio_ccw-io\",\"open\":false"));
+
+    /* in use: neither remove nor unbind; unbind asks the VMM via REQ */
+    struct vmm v;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+    assert_int_equal(vmm_setup_irqs(&v), 0);
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"open\":true"));
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), EBUSY);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"unbind\",\"sch\":\"0.0.16ca\"}", &rep), EBUSY);
+    assert_non_null(strstr(rep, "asked to release"));
+    free(rep);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_REQ_IRQ_INDEX), 0);
+    vmm_close(&v);   /* the VMM lets go */
+
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), ENODEV);
+    /* an instance is available again; without a uuid one is generated */
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"mdev_create\",\"sch\":\"0.0.16ca\"}", &rep), 0);
+    assert_non_null(strstr(rep, "\"uuid\":\""));
+    free(rep);
+    assert_int_equal(ctl(f, "{\"op\":\"unbind\",\"sch\":\"0.0.16ca\"}"), 0);   /* removes the mdev */
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"mdevs\":[]"));
+    assert_int_equal(ctl(f, "{\"op\":\"bind\",\"sch\":\"0.0.16ca\",\"driver\":\"io_subchannel\"}"), 0);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"dasd-eckd\",\"online\":false"));
+}
+
+static void test_fault_and_chp(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"fault\",\"sch\":\"0.0.16ca\",\"eqc\":1}"), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"fault\",\"sch\":\"0.0.16ca\",\"eqc\":-1}"), EINVAL);
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+    assert_int_equal(vmm_setup_irqs(&v), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);   /* the injected equipment check */
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_false(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);  /* only one was asked for */
+
+    /* channel path off: a CRW is queued and the path leaves PAM */
+    uint32_t crw = 0;
+    struct schib s;
+    assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":false}"), 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_CRW_IRQ_INDEX), 0);
+    assert_int_equal(vmm_read_crw(&v, &crw), 0);
+    assert_int_equal((crw >> 16) & 0xF, CRW_RSC_CPATH);
+    assert_int_equal(crw & 0xFFFF, 0x50);
+    assert_int_equal(vmm_stsch(&v, &s), 0);
+    assert_int_equal(s.pmcw.pam & 0x80, 0);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":false}"));
+    assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":true}"), 0);
+    assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.77\",\"online\":true}"), ENODEV);
+    vmm_close(&v);
+}
+
+static void test_restart_restores_mdevs(void **state)
+{
+    struct fx *f = *state;
+    char path[512];
+    struct stat st;
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
+    snprintf(path, sizeof path, "%s/mdevctl.d/0.0.16ca/%s", f->d.state, TEST_UUID1);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(dp_stop(&f->d), 0);
+
+    const char *args[] = { "--image", f->image, NULL };
+    assert_int_equal(dp_start(&f->d, args, false), 0);
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"uuid\":\"" TEST_UUID1 "\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"vfio_ccw\""));
+    struct vmm v;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+    vmm_close(&v);
+
+    /* removing forgets the definition: not back after the next restart */
+    assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), 0);
+    assert_int_equal(stat(path, &st), -1);
+    assert_int_equal(dp_stop(&f->d), 0);
+    assert_int_equal(dp_start(&f->d, args, false), 0);
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"mdevs\":[]"));
+}
+
+/* Two devices from a config file; two VMMs run I/O on their own mdevs. */
+static void test_two_clients_two_mdevs(void **state)
+{
+    struct fx *f = *state;
+    char cfg[512];
+    assert_int_equal(dp_stop(&f->d), 0);
+    assert_int_equal(dp_make_image(&f->d, "b.3390", 2, f->image2, sizeof f->image2), 0);
+    snprintf(cfg, sizeof cfg, "%s/ccwpassd.conf", f->d.dir);
+    FILE *c = fopen(cfg, "w");
+    assert_non_null(c);
+    fprintf(c, "[chpid 0.50]\ntype=1a\n\n[chpid 0.51]\ntype=1b\n\n"
+               "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\nchpids=50\n\n"
+               "[device 0.0.7e53]\nimage=%s\nsubchannel=0.0.16cb\nchpids=51\nunit_addr=53\n",
+            f->image, f->image2);
+    fclose(c);
+    const char *args[] = { "-c", cfg, NULL };
+    assert_int_equal(dp_start(&f->d, args, false), 0);
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16cb", TEST_UUID2), 0);
+
+    struct vmm a, b;
+    struct orb o;
+    struct irb irb;
+    struct vmm *vs[2] = { &a, &b };
+    const char *uu[2] = { TEST_UUID1, TEST_UUID2 };
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(vmm_connect(vs[i], f->d.sock), 0);
+        assert_int_equal(vmm_map_ram(vs[i], RAM_SIZE), 0);
+        assert_int_equal(vmm_attach(vs[i], uu[i]), 0);
+        assert_int_equal(vmm_setup_irqs(vs[i]), 0);
+        vmm_put_ccw(vs[i], 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
+    }
+    /* both started before either completes */
+    for (int i = 0; i < 2; i++) {
+        vmm_orb(&o, 0x1000, (uint32_t)i);
+        assert_int_equal(vmm_ssch(vs[i], &o), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        struct schib s;
+        assert_int_equal(vmm_wait_irq(vs[i], VFIO_CCW_IO_IRQ_INDEX), 0);
+        assert_int_equal(vmm_read_irb(vs[i], &irb, NULL), 0);
+        assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+        assert_int_equal(vs[i]->ram[0x2000], 0xFF);
+        assert_int_equal(vmm_stsch(vs[i], &s), 0);
+        assert_int_equal(s.pmcw.dev, 0x7e52 + i);
+        assert_int_equal(s.pmcw.chpid[0], 0x50 + i);
+    }
+    vmm_close(&a);
+    vmm_close(&b);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1b\",\"online\":true}"));
+}
+
+static void test_bad_config_is_reported(void **state)
+{
+    struct fx *f = *state;
+    char cfg[512];
+    assert_int_equal(dp_stop(&f->d), 0);
+    snprintf(cfg, sizeof cfg, "%s/bad.conf", f->d.dir);
+    FILE *c = fopen(cfg, "w");
+    assert_non_null(c);
+    fprintf(c, "[device 0.0.7e52]\nsubchannel=0.0.16ca\nchpids=zz\n");
+    fclose(c);
+    const char *args[] = { "-c", cfg, NULL };
+    assert_int_not_equal(dp_start(&f->d, args, false), 0);
+    assert_true(dp_log_contains(&f->d, "bad value for chpids"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_initial_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mdev_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_and_chp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_restores_mdevs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_clients_two_mdevs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_config_is_reported, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("daemon-control", tests, NULL, NULL);
+}

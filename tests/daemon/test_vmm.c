@@ -1,0 +1,446 @@
+/*
+ * ccwpassd over its VMM socket, against a real daemon process: channel
+ * programs on the default 3390 (Sense ID, reading the VOL1 label, a write
+ * that must land in the image), HSCH/CSCH of a slow program, two VMMs on
+ * two mdevs, and the protocol's error paths (unknown UUID, double ATTACH,
+ * malformed/truncated/out-of-order messages, a VMM that dies mid-I/O, a
+ * DMA_MAP without a memory fd) after which the daemon must keep serving.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness.h"
+#include "img/ckdtrack.h"
+#include "img/image.h"
+#include "vfio/vfio_ccw.h"
+#include "vmmclient.h"
+
+#define RAM_SIZE (1u << 20)
+#define SCH "0.0.16ca"
+
+struct fx {
+    struct dproc d;
+    char image[256];
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
+        return -1;
+    const char *args[] = { "--image", f->image, NULL };
+    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    dp_cleanup(&f->d);
+    free(f);
+    return 0;
+}
+
+/* A VMM attached to the mdev, with RAM and eventfds. */
+static void open_vmm(struct fx *f, struct vmm *v, const char *uuid)
+{
+    assert_int_equal(vmm_connect(v, f->d.sock), 0);
+    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(v, uuid), 0);
+    assert_int_equal(vmm_setup_irqs(v), 0);
+}
+
+static void sense_id_program(struct vmm *v)
+{
+    memset(v->ram + 0x2000, 0, 64);
+    vmm_put_ccw(v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
+}
+
+static void assert_sense_id_3990_3390(struct vmm *v)
+{
+    static const uint8_t want[] = { 0xFF, 0x39, 0x90, 0xE9, 0x33, 0x90, 0x0C };
+    assert_memory_equal(v->ram + 0x2000, want, sizeof want);
+}
+
+static void assert_normal_end(const struct irb *irb)
+{
+    assert_int_equal(irb->scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_int_equal(irb->scsw.cstat, 0);
+    assert_true(irb->scsw.stctl & SCSW_STCTL_PEND);
+}
+
+static void test_sense_id(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    uint16_t maj, min;
+    open_vmm(f, &v, TEST_UUID1);
+    assert_int_equal(vmm_version(&v, &maj, &min), 0);
+    assert_int_equal(maj, CCWP_PROTO_MAJOR);
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_sense_id_3990_3390(&v);
+    assert_int_equal(irb.scsw.cpa, 0x1008);   /* last CCW + 8 */
+    vmm_close(&v);
+}
+
+static void test_device_and_region_info(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct ccwp_device_info di;
+    open_vmm(f, &v, TEST_UUID1);
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DEVICE_GET_INFO, NULL, 0, NULL, 0, &di, sizeof di, NULL), 0);
+    assert_int_equal(di.flags, VFIO_DEVICE_FLAGS_CCW | VFIO_DEVICE_FLAGS_RESET);
+    assert_int_equal(di.num_regions, 4);
+    assert_int_equal(di.num_irqs, 3);
+
+    struct ccwp_region_info ri = { .argsz = sizeof ri, .index = 0 };
+    uint8_t rep[64];
+    size_t n;
+    assert_int_equal(vmm_call(&v, CCWP_CMD_GET_REGION_INFO, &ri, sizeof ri, NULL, 0, rep, sizeof rep, &n), 0);
+    memcpy(&ri, rep, sizeof ri);
+    assert_int_equal(ri.size, CCW_IO_REGION_SIZE);
+    assert_int_equal(ri.offset, 0);
+    assert_int_equal(ri.flags & VFIO_REGION_INFO_FLAG_CAPS, 0);
+
+    /* argsz too small for the capability: told how much is needed */
+    ri = (struct ccwp_region_info){ .argsz = sizeof ri, .index = 2 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_GET_REGION_INFO, &ri, sizeof ri, NULL, 0, rep, sizeof rep, &n), 0);
+    memcpy(&ri, rep, sizeof ri);
+    assert_true(ri.flags & VFIO_REGION_INFO_FLAG_CAPS);
+    assert_int_equal(ri.argsz, sizeof ri + sizeof(struct ccwp_region_info_cap_type));
+    assert_int_equal(ri.cap_offset, 0);
+    assert_int_equal(ri.offset, 2u << VFIO_CCW_OFFSET_SHIFT);
+
+    /* asked again with room: the type capability follows */
+    ri = (struct ccwp_region_info){ .argsz = 48, .index = 2 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_GET_REGION_INFO, &ri, sizeof ri, NULL, 0, rep, sizeof rep, &n), 0);
+    assert_int_equal(n, 48);
+    struct ccwp_region_info_cap_type cap;
+    memcpy(&ri, rep, sizeof ri);
+    memcpy(&cap, rep + ri.cap_offset, sizeof cap);
+    assert_int_equal(ri.cap_offset, 32);
+    assert_int_equal(cap.header.id, VFIO_REGION_INFO_CAP_TYPE);
+    assert_int_equal(cap.header.version, 1);
+    assert_int_equal(cap.type, VFIO_REGION_TYPE_CCW);
+    assert_int_equal(cap.subtype, VFIO_REGION_SUBTYPE_CCW_SCHIB);
+    assert_int_equal(ri.size, CCW_SCHIB_REGION_SIZE);
+
+    ri = (struct ccwp_region_info){ .argsz = sizeof ri, .index = 9 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_GET_REGION_INFO, &ri, sizeof ri, NULL, 0, rep, sizeof rep, &n), EINVAL);
+
+    struct ccwp_irq_info ii = { .argsz = sizeof ii, .index = VFIO_CCW_REQ_IRQ_INDEX };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_GET_IRQ_INFO, &ii, sizeof ii, NULL, 0, &ii, sizeof ii, NULL), 0);
+    assert_int_equal(ii.count, 1);
+    assert_int_equal(ii.flags, VFIO_IRQ_INFO_EVENTFD);
+
+    struct schib s;
+    assert_int_equal(vmm_stsch(&v, &s), 0);
+    assert_int_equal(s.pmcw.dev, 0x7e52);
+    assert_true(s.pmcw.dnv);
+    assert_int_equal(s.pmcw.pim, 0x80);
+    assert_int_equal(s.pmcw.chpid[0], 0x50);
+    vmm_close(&v);
+}
+
+/* DE + LR + Read Data (0x86) of cylinder 0, head 0, record 3: the VOL1 label. */
+static void test_read_vol1(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    static const uint8_t vol1[] = { 0xE5, 0xD6, 0xD3, 0xF1 };   /* "VOL1" in EBCDIC */
+    static const uint8_t tst001[] = { 0xE3, 0xE2, 0xE3, 0xF0, 0xF0, 0xF1 };
+    open_vmm(f, &v, TEST_UUID1);
+    vmm_define_extent(v.ram + 0x3000, 0x40, 0, 0, 0, 0);
+    vmm_locate_record(v.ram + 0x3010, 0x06, 1, 0, 0, 3, 80);
+    vmm_put_ccw(&v, 0x1000, 0x63, CCW_FLAG_CC, 16, 0x3000);
+    vmm_put_ccw(&v, 0x1008, 0x47, CCW_FLAG_CC, 16, 0x3010);
+    vmm_put_ccw(&v, 0x1010, 0x86, 0, 80, 0x4000);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_int_equal(irb.scsw.count, 0);
+    assert_memory_equal(v.ram + 0x4000, vol1, sizeof vol1);
+    assert_memory_equal(v.ram + 0x4008, tst001, sizeof tst001);   /* volser */
+    vmm_close(&v);
+}
+
+static void write_program(struct vmm *v, uint8_t op, uint8_t ccw, uint32_t head)
+{
+    vmm_define_extent(v->ram + 0x3000, op == 0x01 ? 0x80 : 0x40, 0, head, 0, head);
+    vmm_locate_record(v->ram + 0x3010, op, 1, 0, head, 1, 4096);
+    vmm_put_ccw(v, 0x1000, 0x63, CCW_FLAG_CC, 16, 0x3000);
+    vmm_put_ccw(v, 0x1008, 0x47, CCW_FLAG_CC, 16, 0x3010);
+    vmm_put_ccw(v, 0x1010, ccw, 0, 4096, op == 0x01 ? 0x10000 : 0x20000);
+}
+
+/* Write Data (0x85) of cylinder 0, head 2, record 1: read back through the
+ * daemon, then found in the image file after the daemon has exited. */
+static void test_write_lands_in_image(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    uint8_t pattern[4096];
+    for (unsigned i = 0; i < sizeof pattern; i++)
+        pattern[i] = (uint8_t)(i * 7 + 3);
+    open_vmm(f, &v, TEST_UUID1);
+    memcpy(v.ram + 0x10000, pattern, sizeof pattern);
+    write_program(&v, 0x01, 0x85, 2);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    write_program(&v, 0x06, 0x86, 2);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_memory_equal(v.ram + 0x20000, pattern, sizeof pattern);
+    vmm_close(&v);
+    assert_int_equal(dp_stop(&f->d), 0);
+
+    char err[256];
+    static uint8_t trk[CKD_MAX_TRACK_IMAGE];
+    static struct ckd_track t;
+    size_t len;
+    const char *why;
+    struct img *im = img_open(f->image, true, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_read_track(im, 0, 2, trk, sizeof trk, &len), 0);
+    assert_int_equal(ckd_track_parse(trk, len, &t, &why), 0);
+    assert_true(t.nrecs >= 2);
+    assert_int_equal(t.rec[1].rec, 1);
+    assert_int_equal(t.rec[1].dl, 4096);
+    assert_memory_equal(trk + t.rec[1].off + CKD_COUNT_SIZE + t.rec[1].kl, pattern, sizeof pattern);
+    img_close(im);
+}
+
+static void set_delay(struct fx *f, unsigned ms)
+{
+    char req[128];
+    snprintf(req, sizeof req, "{\"op\":\"fault\",\"sch\":\"%s\",\"delay_ms\":%u}", SCH, ms);
+    assert_int_equal(dp_control(&f->d, req, NULL), 0);
+}
+
+/* A program made slow by fault injection; HSCH (then CSCH) ends it early. */
+static void halt_or_clear(struct fx *f, uint32_t cmd, uint8_t fctl)
+{
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = -1;
+    open_vmm(f, &v, TEST_UUID1);
+    set_delay(f, 60000);
+    for (int i = 0; i < 8; i++)
+        vmm_put_ccw(&v, 0x1000 + 8 * i, CCW_CMD_NOOP, i < 7 ? CCW_FLAG_CC : 0, 1, 0);
+    vmm_orb(&o, 0x1000, 1);
+    assert_int_equal(vmm_ssch(&v, &o), 0);
+    assert_int_equal(vmm_async(&v, cmd, &ret), 0);
+    assert_int_equal(ret, 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_read_irb(&v, &irb, NULL), 0);
+    assert_true(irb.scsw.fctl & fctl);
+    assert_true(irb.scsw.stctl & SCSW_STCTL_PEND);
+    set_delay(f, 0);
+    /* the subchannel is usable again */
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_sense_id_3990_3390(&v);
+    vmm_close(&v);
+}
+
+static void test_hsch_long_program(void **state)
+{
+    halt_or_clear(*state, VFIO_CCW_ASYNC_CMD_HSCH, SCSW_FCTL_HALT);
+}
+
+static void test_csch_long_program(void **state)
+{
+    halt_or_clear(*state, VFIO_CCW_ASYNC_CMD_CSCH, SCSW_FCTL_CLEAR);
+}
+
+static void test_unknown_uuid_and_double_attach(void **state)
+{
+    struct fx *f = *state;
+    struct vmm a, b;
+    open_vmm(f, &a, TEST_UUID1);
+    assert_int_equal(vmm_connect(&b, f->d.sock), 0);
+    assert_int_equal(vmm_attach(&b, TEST_UUID2), ENOENT);
+    assert_int_equal(vmm_attach(&b, "not-a-uuid"), ENOENT);
+    assert_int_equal(vmm_attach(&b, TEST_UUID1), EBUSY);     /* open by a */
+    assert_int_equal(vmm_attach(&a, TEST_UUID1), EBUSY);     /* already attached */
+    vmm_close(&a);
+    /* released with a's connection: b may open it now */
+    assert_int_equal(vmm_map_ram(&b, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(&b, TEST_UUID1), 0);
+    vmm_close(&b);
+}
+
+/* After each abuse, a well-behaved VMM still gets its Sense ID done. */
+static void assert_still_serving(struct fx *f)
+{
+    struct vmm v;
+    struct irb irb;
+    open_vmm(f, &v, TEST_UUID1);
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_sense_id_3990_3390(&v);
+    vmm_close(&v);
+}
+
+static void test_malformed_messages(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct ccwp_hdr h = { .msg_id = 1, .command = CCWP_CMD_VERSION, .size = 8 };
+    char junk[8];
+
+    /* size below the header: the daemon hangs up */
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_send_raw(&v, &h, sizeof h), 0);
+    assert_true(recv(v.fd, junk, sizeof junk, 0) <= 0);
+    vmm_close(&v);
+
+    /* oversize */
+    h.size = CCWP_MAX_MSG + 1;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_send_raw(&v, &h, sizeof h), 0);
+    assert_true(recv(v.fd, junk, sizeof junk, 0) <= 0);
+    vmm_close(&v);
+
+    /* truncated: a header promising 100 bytes, 10 sent, then gone */
+    h.size = 100;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_send_raw(&v, &h, sizeof h), 0);
+    assert_int_equal(vmm_send_raw(&v, "0123456789", 10), 0);
+    vmm_close(&v);
+
+    /* well-framed but wrong: error replies, connection stays */
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_call(&v, 0x7777, "x", 1, NULL, 0, NULL, 0, NULL), EOPNOTSUPP);
+    uint8_t buf[16];
+    assert_int_equal(vmm_region_read(&v, 0, 0, buf, sizeof buf, NULL), ENODEV);   /* before ATTACH */
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_UNMAP, "abc", 3, NULL, 0, NULL, 0, NULL), EINVAL);
+    assert_int_equal(vmm_call(&v, CCWP_CMD_CONTROL, "{nope", 5, NULL, 0, NULL, 0, NULL), EINVAL);
+    struct ccwp_version old = { 0, 9 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_VERSION, &old, sizeof old, NULL, 0, NULL, 0, NULL), ENOTSUP);
+    /* a reply-typed message is not a command */
+    struct ccwp_hdr r = { .msg_id = 9, .command = CCWP_CMD_VERSION, .size = sizeof r, .flags = CCWP_F_REPLY };
+    struct ccwp_hdr rh;
+    assert_int_equal(vmm_send_raw(&v, &r, sizeof r), 0);
+    assert_int_equal(vmm_recv_reply(&v, &rh, NULL, 0, NULL), 0);
+    assert_true(rh.flags & CCWP_F_ERROR);
+    assert_int_equal(rh.error, EINVAL);
+    vmm_close(&v);
+
+    assert_still_serving(f);
+}
+
+static void test_region_errors(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    uint8_t buf[256];
+    open_vmm(f, &v, TEST_UUID1);
+    assert_int_equal(vmm_region_read(&v, 0, 100, buf, 100, NULL), EINVAL);      /* past the region */
+    assert_int_equal(vmm_region_write(&v, 3, 0, buf, 8, NULL), EINVAL);         /* CRW region is RO */
+    uint8_t cmd[CCW_CMD_REGION_SIZE] = { 0 };
+    be32_put(cmd, 0x80);                                                        /* neither HSCH nor CSCH */
+    assert_int_equal(vmm_region_write(&v, 1, 0, cmd, sizeof cmd, NULL), EINVAL);
+    /* transport mode is refused by the I/O region */
+    struct orb o;
+    vmm_orb(&o, 0x1000, 0);
+    o.tm = true;
+    assert_int_equal(vmm_ssch(&v, &o), EOPNOTSUPP);
+    vmm_close(&v);
+}
+
+static void test_client_dies_mid_io(void **state)
+{
+    struct fx *f = *state;
+    set_delay(f, 60000);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct vmm v;
+        struct orb o;
+        if (vmm_connect(&v, f->d.sock) || vmm_map_ram(&v, RAM_SIZE) || vmm_attach(&v, TEST_UUID1)
+            || vmm_setup_irqs(&v))
+            _exit(1);
+        vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+        vmm_put_ccw(&v, 0x1008, CCW_CMD_NOOP, 0, 1, 0);
+        vmm_orb(&o, 0x1000, 0);
+        _exit(vmm_ssch(&v, &o) == 0 ? 0 : 2);   /* gone with the I/O in flight */
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    set_delay(f, 0);
+    assert_still_serving(f);
+    assert_true(dp_log_contains(&f->d, "closed mdev " TEST_UUID1));
+}
+
+static void test_dma_map_without_fd(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ | CCWP_DMA_WRITE, .size = RAM_SIZE };
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, NULL, 0, NULL, 0, NULL), EINVAL);
+    assert_true(dp_log_contains(&f->d, "client must pass a memory fd"));
+    /* an unaligned map with a real fd is refused too */
+    assert_int_equal(vmm_map_ram(&v, 1000), EINVAL);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+static void test_dirty_reports_written_ranges(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    uint8_t rep[sizeof(struct ccwp_dirty) + CCWP_DIRTY_MAX * sizeof(struct ccwp_range)];
+    struct ccwp_dirty d;
+    open_vmm(f, &v, TEST_UUID1);
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, rep, sizeof rep, NULL), 0);
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, rep, sizeof rep, NULL), 0);
+    memcpy(&d, rep, sizeof d);
+    assert_int_equal(d.flags & CCWP_DIRTY_OVERFLOW, 0);
+    assert_true(d.count >= 1);
+    struct ccwp_range r;
+    memcpy(&r, rep + sizeof d, sizeof r);
+    assert_true(r.iova <= 0x2000 && r.iova + r.len > 0x2000);   /* the Sense ID data */
+    vmm_close(&v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sense_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_device_and_region_info, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_vol1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_lands_in_image, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hsch_long_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csch_long_program, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_uuid_and_double_attach, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_region_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
+}

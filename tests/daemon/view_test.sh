@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The seed's sysfs steps, verbatim apart from the $V prefix, through
+# ccwpassd's FUSE view; plus the kernel's rules (EBUSY, EEXIST, EUSERS,
+# available_instances) and the matching `ccwpass` verbs.  Prints TAP.
+# usage: view_test.sh CCWPASSD CCWPASS VMMHOLD
+D=$1 C=$2 H=$3
+n=0 fails=0
+ok()  { n=$((n+1)); echo "ok $n - $1"; }
+nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+# write VALUE FILE: the errno text of a failed echo, "" on success
+write() { { echo "$1" > "$2"; } 2>&1 | sed 's/.*write error: //'; }
+
+T=$(mktemp -d /tmp/ccwpv-XXXXXX)
+V=$T/view
+S=$T/sock
+cleanup() {
+    [ -n "${hold_pid:-}" ] && kill "$hold_pid" 2>/dev/null
+    if [ -n "${pid:-}" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+    mountpoint -q "$V" 2>/dev/null && umount -l "$V"
+    rm -rf "$T"
+}
+trap cleanup EXIT
+mkfifo "$T/ready"
+"$D" --foreground --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
+pid=$!
+if ! read -r -t 120 line <"$T/ready" || [ "$line" != READY ]; then
+    echo "1..1"; echo "not ok 1 - ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
+fi
+export CCWPASS_SOCKET=$S
+
+# --- the host before: DASD online under io_subchannel -----------------------
+check "ccw device cutype 3990/e9" eq "$(cat $V/sys/bus/ccw/devices/0.0.7e52/cutype)" "3990/e9"
+check "ccw device devtype 3390/0c" eq "$(cat $V/sys/bus/ccw/devices/0.0.7e52/devtype)" "3390/0c"
+check "ccw device online" eq "$(cat $V/sys/bus/ccw/devices/0.0.7e52/online)" "1"
+check "ccw device driver is dasd-eckd" eq "$(basename "$(readlink $V/sys/bus/ccw/devices/0.0.7e52/driver)")" "dasd-eckd"
+check "subchannel driver is io_subchannel" eq "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" "io_subchannel"
+check "subchannel type 0, modalias css:t0" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/type) $(cat $V/sys/bus/css/devices/0.0.16ca/modalias)" "0 css:t0"
+check "pimpampom 80 80 ff" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom)" "80 80 ff"
+check "chpids list chpid 50 first" eq "$(cut -d' ' -f1-2 $V/sys/bus/css/devices/0.0.16ca/chpids)" "50 00"
+check "chp0.50 type 1a" eq "$(cat $V/sys/devices/css0/chp0.50/type)" "1a"
+check "driver_override unset" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/driver_override)" "(null)"
+check "css devices link into /sys/devices/css0" eq "$(readlink $V/sys/bus/css/devices/0.0.16ca)" "../../../devices/css0/0.0.16ca"
+
+# --- the seed's steps ----------------------------------------------------------
+check "unbind the CCW device from its driver" eq "$(write 0.0.7e52 $V/sys/bus/ccw/devices/0.0.7e52/driver/unbind)" ""
+check "ccw device offline, no driver" eq "$(cat $V/sys/bus/ccw/devices/0.0.7e52/online) $(test -e $V/sys/bus/ccw/devices/0.0.7e52/driver && echo has-driver)" "0 "
+check "unbind the subchannel from io_subchannel" eq "$(write 0.0.16ca $V/sys/bus/css/devices/0.0.16ca/driver/unbind)" ""
+check "ccw device gone with io_subchannel" eq "$(ls $V/sys/bus/ccw/devices)" ""
+check "bind of garbage: ENODEV" eq "$(write garbage $V/sys/bus/css/drivers/vfio_ccw/bind)" "No such device"
+check "bind the subchannel to vfio_ccw" eq "$(write 0.0.16ca $V/sys/bus/css/drivers/vfio_ccw/bind)" ""
+check "bound twice: EBUSY" eq "$(write 0.0.16ca $V/sys/bus/css/drivers/io_subchannel/bind)" "Device or resource busy"
+check "subchannel driver is vfio_ccw" eq "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" "vfio_ccw"
+TY=$V/sys/bus/css/devices/0.0.16ca/mdev_supported_types/vfio_ccw-io
+check "mdev type name" eq "$(cat $TY/name)" "I/O subchannel (Non-QDIO)"
+check "mdev type device_api" eq "$(cat $TY/device_api)" "vfio-ccw"
+check "available_instances 1" eq "$(cat $TY/available_instances)" "1"
+uuid=$(uuidgen)
+check "create the mdev" eq "$(write "$uuid" $TY/create)" ""
+check "available_instances 0" eq "$(cat $TY/available_instances)" "0"
+check "duplicate uuid: EEXIST" eq "$(write "$uuid" $TY/create)" "File exists"
+check "second mdev: no instance (EUSERS)" eq "$(write "$(uuidgen)" $TY/create)" "Too many users"
+check "malformed uuid: EINVAL" eq "$(write 1234 $TY/create)" "Invalid argument"
+check "type devices/ lists the mdev" eq "$(ls $TY/devices)" "$uuid"
+check "/sys/bus/mdev/devices/<uuid> resolves to css0/0.0.16ca/<uuid>" \
+    eq "$(realpath $V/sys/bus/mdev/devices/$uuid)" "$(realpath $V)/sys/devices/css0/0.0.16ca/$uuid"
+check "mdev dir is a real directory" test -d "$V/sys/devices/css0/0.0.16ca/$uuid" -a ! -L "$V/sys/devices/css0/0.0.16ca/$uuid"
+grp=$(readlink $V/sys/bus/css/devices/0.0.16ca/$uuid/iommu_group)
+check "iommu_group link names a group number" eq "$(basename "$grp" | tr -d 0-9)$(dirname "$grp")" "../../../../kernel/iommu_groups"
+check "iommu group lists the mdev" test -e "$V/sys/kernel/iommu_groups/$(basename "$grp")/devices/$uuid"
+
+# --- CLI verbs see the same state ---------------------------------------------
+check "ccwpass mdev list" eq "$("$C" mdev list)" "$uuid 0.0.16ca vfio_ccw-io closed"
+check "ccwpass status names vfio_ccw" eval '"$C" status | grep -q "0.0.16ca  0.0.7e52  vfio_ccw"'
+
+# --- an mdev in use ----------------------------------------------------------------
+coproc HOLD { "$H" "$S" "$uuid"; }
+hold_pid=$HOLD_PID
+read -r -t 60 state <&"${HOLD[0]}"
+check "a VMM opens the mdev" eq "$state" "attached"
+check "ccwpass mdev list: open" eq "$("$C" mdev list)" "$uuid 0.0.16ca vfio_ccw-io open"
+check "remove while open: EBUSY" eq "$(write 1 $V/sys/bus/mdev/devices/$uuid/remove)" "Device or resource busy"
+check "unbind while open: EBUSY" eq "$(write 0.0.16ca $V/sys/bus/css/drivers/vfio_ccw/unbind)" "Device or resource busy"
+read -r -t 60 state <&"${HOLD[0]}"
+check "the VMM was asked to release it (REQ)" eq "$state" "req"
+check "ccwpass mdev remove while open fails" eval '! "$C" mdev remove "$uuid" 2>/dev/null'
+exec {HOLDW}>&"${HOLD[1]}"; exec {HOLDW}>&-; eval "exec ${HOLD[1]}>&-"
+wait "$hold_pid" 2>/dev/null; hold_pid=
+check "remove after release" eq "$(write 1 $V/sys/devices/css0/0.0.16ca/$uuid/remove)" ""
+check "available_instances back to 1" eq "$(cat $TY/available_instances)" "1"
+check "mdev gone from the bus" test ! -e "$V/sys/bus/mdev/devices/$uuid"
+
+# --- the CLI does the same steps without FUSE ----------------------------------------
+u2=$("$C" mdev create 0.0.16ca)
+check "ccwpass mdev create prints a uuid" eq "$(echo "$u2" | tr -d '0-9a-f')" "----"
+check "ccwpass mdev create: visible in the view" test -d "$V/sys/devices/css0/0.0.16ca/$u2"
+check "ccwpass unbind removes the mdev" eval '"$C" unbind 0.0.16ca && [ ! -e "$V/sys/bus/mdev/devices/$u2" ]'
+check "ccwpass bind io_subchannel brings the ccw device back offline" \
+    eval '"$C" bind 0.0.16ca io_subchannel && [ "$(cat $V/sys/bus/ccw/devices/0.0.7e52/online)" = 0 ]'
+check "online=1 through the view" eq "$(write 1 $V/sys/bus/ccw/devices/0.0.7e52/online)$(cat $V/sys/bus/ccw/devices/0.0.7e52/online)" "1"
+check "online=garbage: EINVAL" eq "$(write maybe $V/sys/bus/ccw/devices/0.0.7e52/online)" "Invalid argument"
+check "ccwpass bind of a bound subchannel fails with EBUSY" \
+    eval '"$C" bind 0.0.16ca vfio_ccw 2>&1 | grep -q "Device or resource busy"'
+check "chp status off" eq "$(write off $V/sys/devices/css0/chp0.50/status)$(cat $V/sys/devices/css0/chp0.50/status)" "offline"
+check "pam loses the path" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom)" "80 00 ff"
+check "ccwpass chp on" eval '"$C" chp 0.50 on && [ "$(cat $V/sys/devices/css0/chp0.50/status)" = online ]'
+check "reading a write-only attribute is refused" eval '! cat $V/sys/bus/css/drivers/vfio_ccw/bind 2>/dev/null'
+check "driver_override vfio_ccw blocks io_subchannel binding" \
+    eval '[ -z "$(write vfio_ccw $V/sys/bus/css/devices/0.0.16ca/driver_override)" ] && "$C" unbind 0.0.16ca && [ "$(write 0.0.16ca $V/sys/bus/css/drivers/io_subchannel/bind)" = "No such device" ]'
+
+kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
+check "ccwpassd exits cleanly on SIGTERM" eq "$rc" "0"
+check "the view is unmounted" eval '! mountpoint -q "$V"'
+echo "1..$n"
+exit $((fails > 0))

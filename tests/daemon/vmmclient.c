@@ -1,0 +1,355 @@
+/* The test VMM client for ccwpassd's protocol (see vmmclient.h). */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "vfio/vfio_ccw.h"
+#include "vmmclient.h"
+
+#define IO_ORB  0
+#define IO_SCSW 12
+#define IO_IRB  24
+#define IO_RET  120
+
+int vmm_connect(struct vmm *v, const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    memset(v, 0, sizeof *v);
+    v->memfd = -1;
+    for (int i = 0; i < 3; i++)
+        v->efd[i] = -1;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    v->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (v->fd < 0 || connect(v->fd, (struct sockaddr *)&a, sizeof a)) {
+        if (v->fd >= 0)
+            close(v->fd);
+        v->fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+void vmm_close(struct vmm *v)
+{
+    if (v->fd >= 0)
+        close(v->fd);
+    if (v->ram)
+        munmap(v->ram, v->ram_size);
+    if (v->memfd >= 0)
+        close(v->memfd);
+    for (int i = 0; i < 3; i++)
+        if (v->efd[i] >= 0)
+            close(v->efd[i]);
+    memset(v, 0, sizeof *v);
+    v->fd = v->memfd = -1;
+}
+
+static int full_io(int fd, void *buf, size_t len, bool wr)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = wr ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL)
+                       : recv(fd, (char *)buf + done, len - done, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+int vmm_send_raw(struct vmm *v, const void *buf, size_t len)
+{
+    return full_io(v->fd, (void *)buf, len, true);
+}
+
+static int send_msg(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds)
+{
+    struct ccwp_hdr h = { .msg_id = ++v->msg_id, .command = cmd, .size = (uint32_t)(sizeof h + len) };
+    struct iovec iov[2] = { { &h, sizeof h }, { (void *)req, len } };
+    union {
+        char b[CMSG_SPACE(sizeof(int) * CCWP_MAX_FDS)];
+        struct cmsghdr align;
+    } cb;
+    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+    if (nfds) {
+        mh.msg_control = cb.b;
+        mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+        memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+    }
+    ssize_t n = sendmsg(v->fd, &mh, MSG_NOSIGNAL);
+    if (n < 0)
+        return -1;
+    /* the rest, if the socket took only part (fds went with the first byte) */
+    size_t total = sizeof h + len;
+    if ((size_t)n < sizeof h)
+        return full_io(v->fd, (char *)&h + n, sizeof h - (size_t)n, true) || full_io(v->fd, (void *)req, len, true);
+    return (size_t)n < total ? full_io(v->fd, (char *)req + (n - (ssize_t)sizeof h), total - (size_t)n, true) : 0;
+}
+
+int vmm_recv_reply(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, size_t *len)
+{
+    if (full_io(v->fd, h, sizeof *h, false) || h->size < sizeof *h || h->size > CCWP_MAX_MSG)
+        return -1;
+    size_t plen = h->size - sizeof *h;
+    uint8_t *tmp = malloc(plen + 1);
+    if (!tmp || full_io(v->fd, tmp, plen, false)) {
+        free(tmp);
+        return -1;
+    }
+    if (buf)
+        memcpy(buf, tmp, plen < cap ? plen : cap);
+    if (len)
+        *len = plen;
+    free(tmp);
+    return 0;
+}
+
+int vmm_call(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds,
+             void *reply, size_t cap, size_t *rlen)
+{
+    struct ccwp_hdr h;
+    if (send_msg(v, cmd, req, len, fds, nfds) || vmm_recv_reply(v, &h, reply, cap, rlen))
+        return -1;
+    if (h.msg_id != v->msg_id || h.command != cmd || !(h.flags & CCWP_F_REPLY))
+        return -1;
+    return (h.flags & CCWP_F_ERROR) ? (int)h.error : 0;
+}
+
+int vmm_version(struct vmm *v, uint16_t *major, uint16_t *minor)
+{
+    struct ccwp_version in = { CCWP_PROTO_MAJOR, CCWP_PROTO_MINOR }, out = { 0, 0 };
+    uint8_t rep[512];
+    size_t n = 0;
+    int rc = vmm_call(v, CCWP_CMD_VERSION, &in, sizeof in, NULL, 0, rep, sizeof rep, &n);
+    if (rc == 0 && n >= sizeof out)
+        memcpy(&out, rep, sizeof out);
+    *major = out.major;
+    *minor = out.minor;
+    return rc;
+}
+
+int vmm_attach(struct vmm *v, const char *uuid)
+{
+    struct ccwp_attach a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.uuid, sizeof a.uuid, "%s", uuid);
+    return vmm_call(v, CCWP_CMD_ATTACH, &a, sizeof a, NULL, 0, NULL, 0, NULL);
+}
+
+int vmm_map_ram(struct vmm *v, uint64_t size)
+{
+    v->memfd = memfd_create("vmm-ram", MFD_CLOEXEC);
+    if (v->memfd < 0 || ftruncate(v->memfd, (off_t)size))
+        return -1;
+    v->ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->memfd, 0);
+    if (v->ram == MAP_FAILED) {
+        v->ram = NULL;
+        return -1;
+    }
+    v->ram_size = size;
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ | CCWP_DMA_WRITE, .offset = 0,
+                              .iova = 0, .size = size };
+    return vmm_call(v, CCWP_CMD_DMA_MAP, &m, sizeof m, &v->memfd, 1, NULL, 0, NULL);
+}
+
+int vmm_setup_irqs(struct vmm *v)
+{
+    for (uint32_t i = 0; i < 3; i++) {
+        struct {
+            struct ccwp_irq_set s;
+            int32_t fd;
+        } req = { { sizeof req, CCWP_IRQ_SET_DATA_EVENTFD | CCWP_IRQ_SET_ACTION_TRIGGER, i, 0, 1 }, 0 };
+        v->efd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (v->efd[i] < 0)
+            return -1;
+        req.fd = v->efd[i];
+        int rc = vmm_call(v, CCWP_CMD_SET_IRQS, &req, sizeof req, &v->efd[i], 1, NULL, 0, NULL);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int vmm_region_read(struct vmm *v, uint32_t region, uint64_t off, void *buf, uint32_t len, uint32_t *done)
+{
+    struct ccwp_region_access a = { .offset = off, .region = region, .count = len };
+    uint8_t *rep = malloc(sizeof a + len);
+    size_t n = 0;
+    if (!rep)
+        return ENOMEM;
+    int rc = vmm_call(v, CCWP_CMD_REGION_READ, &a, sizeof a, NULL, 0, rep, sizeof a + len, &n);
+    if (rc == 0) {
+        memcpy(&a, rep, sizeof a);
+        if (n < sizeof a || a.count > len || n != sizeof a + a.count)
+            rc = -1;
+        else
+            memcpy(buf, rep + sizeof a, a.count);
+        if (done)
+            *done = a.count;
+    }
+    free(rep);
+    return rc;
+}
+
+int vmm_region_write(struct vmm *v, uint32_t region, uint64_t off, const void *buf, uint32_t len, uint32_t *done)
+{
+    struct ccwp_region_access a = { .offset = off, .region = region, .count = len };
+    uint8_t *req = malloc(sizeof a + len);
+    if (!req)
+        return ENOMEM;
+    memcpy(req, &a, sizeof a);
+    memcpy(req + sizeof a, buf, len);
+    int rc = vmm_call(v, CCWP_CMD_REGION_WRITE, req, sizeof a + len, NULL, 0, &a, sizeof a, NULL);
+    if (rc == 0 && done)
+        *done = a.count;
+    free(req);
+    return rc;
+}
+
+int vmm_ssch(struct vmm *v, const struct orb *orb)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    struct scsw s;
+    memset(io, 0, sizeof io);
+    memset(&s, 0, sizeof s);
+    s.fctl = SCSW_FCTL_START;
+    orb_encode(orb, io + IO_ORB);
+    scsw_encode(&s, io + IO_SCSW);
+    return vmm_region_write(v, VFIO_CCW_CONFIG_REGION_INDEX, 0, io, sizeof io, NULL);
+}
+
+int vmm_wait_irq(struct vmm *v, unsigned index)
+{
+    struct pollfd p = { .fd = v->efd[index], .events = POLLIN };
+    int n;
+    do
+        n = poll(&p, 1, VMM_TIMEOUT_MS);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return ETIMEDOUT;
+    uint64_t cnt;
+    return read(v->efd[index], &cnt, sizeof cnt) == (ssize_t)sizeof cnt ? 0 : EIO;
+}
+
+int vmm_read_irb(struct vmm *v, struct irb *irb, int32_t *ret_code)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    int rc = vmm_region_read(v, VFIO_CCW_CONFIG_REGION_INDEX, 0, io, sizeof io, NULL);
+    if (rc)
+        return rc;
+    irb_decode(io + IO_IRB, irb);
+    if (ret_code)
+        *ret_code = (int32_t)be32_get(io + IO_RET);
+    return 0;
+}
+
+int vmm_async(struct vmm *v, uint32_t cmd, int32_t *ret_code)
+{
+    uint8_t r[CCW_CMD_REGION_SIZE] = { 0 };
+    be32_put(r, cmd);
+    int rc = vmm_region_write(v, 1, 0, r, sizeof r, NULL);
+    if (rc == 0 && ret_code && vmm_region_read(v, 1, 0, r, sizeof r, NULL) == 0)
+        *ret_code = (int32_t)be32_get(r + 4);
+    return rc;
+}
+
+int vmm_stsch(struct vmm *v, struct schib *s)
+{
+    uint8_t b[CCW_SCHIB_REGION_SIZE];
+    int rc = vmm_region_read(v, 2, 0, b, sizeof b, NULL);
+    if (rc == 0)
+        schib_decode(b, s);
+    return rc;
+}
+
+int vmm_read_crw(struct vmm *v, uint32_t *crw)
+{
+    uint8_t b[CCW_CRW_REGION_SIZE];
+    int rc = vmm_region_read(v, 3, 0, b, sizeof b, NULL);
+    if (rc == 0)
+        *crw = be32_get(b);
+    return rc;
+}
+
+int vmm_control(struct vmm *v, const char *json, char **reply)
+{
+    char *buf = malloc(CCWP_MAX_MSG);
+    size_t n = 0;
+    if (!buf)
+        return ENOMEM;
+    int rc = vmm_call(v, CCWP_CMD_CONTROL, json, strlen(json) + 1, NULL, 0, buf, CCWP_MAX_MSG - 1, &n);
+    if (rc >= 0 && reply) {
+        buf[n < CCWP_MAX_MSG ? n : CCWP_MAX_MSG - 1] = 0;
+        *reply = buf;
+        buf = NULL;
+    }
+    free(buf);
+    return rc;
+}
+
+void vmm_put_ccw(struct vmm *v, uint64_t addr, uint8_t cmd, uint8_t flags, uint16_t count, uint32_t cda)
+{
+    struct ccw1 c = { .cmd = cmd, .flags = flags, .count = count, .cda = cda };
+    ccw1_encode(&c, v->ram + addr);
+}
+
+void vmm_orb(struct orb *o, uint32_t cpa, uint32_t intparm)
+{
+    memset(o, 0, sizeof *o);
+    o->intparm = intparm;
+    o->fmt = true;
+    o->pfch = true;
+    o->c64 = true;
+    o->lpm = 0x80;
+    o->cpa = cpa;
+}
+
+int vmm_run(struct vmm *v, uint32_t cpa, struct irb *irb)
+{
+    struct orb o;
+    vmm_orb(&o, cpa, 0x12345678);
+    int rc = vmm_ssch(v, &o);
+    if (rc)
+        return rc;
+    rc = vmm_wait_irq(v, VFIO_CCW_IO_IRQ_INDEX);
+    return rc ? rc : vmm_read_irb(v, irb, NULL);
+}
+
+void vmm_define_extent(uint8_t de[16], uint8_t mask, uint32_t beg_cyl, uint32_t beg_head, uint32_t end_cyl,
+                       uint32_t end_head)
+{
+    memset(de, 0, 16);
+    de[0] = mask;
+    de[1] = 0xC0;   /* ECKD */
+    be16_put(de + 8, (uint16_t)beg_cyl);
+    be16_put(de + 10, (uint16_t)beg_head);
+    be16_put(de + 12, (uint16_t)end_cyl);
+    be16_put(de + 14, (uint16_t)end_head);
+}
+
+void vmm_locate_record(uint8_t lr[16], uint8_t op, uint8_t count, uint32_t cyl, uint32_t head, uint8_t rec,
+                       uint16_t tlf)
+{
+    memset(lr, 0, 16);
+    lr[0] = op;
+    lr[1] = tlf ? 0x80 : 0;
+    lr[3] = count;
+    be16_put(lr + 4, (uint16_t)cyl);
+    be16_put(lr + 6, (uint16_t)head);
+    be16_put(lr + 8, (uint16_t)cyl);
+    be16_put(lr + 10, (uint16_t)head);
+    lr[12] = rec;
+    lr[13] = 0xFF;
+    be16_put(lr + 14, tlf);
+}

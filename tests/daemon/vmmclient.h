@@ -1,0 +1,80 @@
+/*
+ * A small test VMM for ccwpassd: speaks src/daemon/proto.h, maps a memfd as
+ * guest RAM (DMA_MAP with the fd, zero copy), builds channel programs in it
+ * with the src/arch encoders, starts I/O through the I/O region (ORB + SCSW
+ * with the start function, big-endian, like the kernel's region), waits on
+ * the IO eventfd and reads the IRB; HSCH/CSCH through the async region;
+ * SCHIB and CRW reads.  Used by the daemon tests and benchmarks; the QEMU
+ * adapter's tests may reuse it.
+ *
+ * Errors: calls return 0, a positive errno carried in an error reply, or
+ * -1 when the connection itself failed.
+ */
+#ifndef CCWPASS_TESTS_VMMCLIENT_H
+#define CCWPASS_TESTS_VMMCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "arch/cio.h"
+#include "daemon/proto.h"
+
+#define VMM_TIMEOUT_MS 20000   /* generous wait for an interrupt */
+
+struct vmm {
+    int fd;
+    uint16_t msg_id;
+    int memfd;
+    uint8_t *ram;
+    uint64_t ram_size;
+    int efd[3];               /* IO, CRW, REQ eventfds */
+};
+
+int  vmm_connect(struct vmm *v, const char *socket_path);
+void vmm_close(struct vmm *v);
+
+/* One request/reply.  reply may be NULL; *rlen gets the reply payload length. */
+int  vmm_call(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds,
+              void *reply, size_t cap, size_t *rlen);
+/* Raw bytes (for malformed-message tests) and raw reply reading. */
+int  vmm_send_raw(struct vmm *v, const void *buf, size_t len);
+int  vmm_recv_reply(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, size_t *len);
+
+int  vmm_version(struct vmm *v, uint16_t *major, uint16_t *minor);
+int  vmm_attach(struct vmm *v, const char *uuid);
+/* memfd of `size` bytes mapped here and DMA_MAPped at iova 0, read-write. */
+int  vmm_map_ram(struct vmm *v, uint64_t size);
+/* eventfds for the IO, CRW and REQ interrupts (SET_IRQS DATA_EVENTFD). */
+int  vmm_setup_irqs(struct vmm *v);
+
+int  vmm_region_read(struct vmm *v, uint32_t region, uint64_t off, void *buf, uint32_t len, uint32_t *done);
+int  vmm_region_write(struct vmm *v, uint32_t region, uint64_t off, const void *buf, uint32_t len, uint32_t *done);
+
+/* SSCH: write the I/O region with the ORB and a SCSW whose fctl is start. */
+int  vmm_ssch(struct vmm *v, const struct orb *orb);
+/* Wait for the eventfd of irq `index` (poll with VMM_TIMEOUT_MS); 0 or ETIMEDOUT. */
+int  vmm_wait_irq(struct vmm *v, unsigned index);
+/* Read the I/O region: the IRB and the region's ret_code. */
+int  vmm_read_irb(struct vmm *v, struct irb *irb, int32_t *ret_code);
+/* HSCH / CSCH through the async region; *ret_code is the region's. */
+int  vmm_async(struct vmm *v, uint32_t cmd, int32_t *ret_code);
+int  vmm_stsch(struct vmm *v, struct schib *s);
+int  vmm_read_crw(struct vmm *v, uint32_t *crw);
+/* CONTROL: JSON in; *reply (malloc'ed) gets the JSON answer if non-NULL. */
+int  vmm_control(struct vmm *v, const char *json, char **reply);
+
+/* Guest-RAM helpers. */
+void vmm_put_ccw(struct vmm *v, uint64_t addr, uint8_t cmd, uint8_t flags, uint16_t count, uint32_t cda);
+/* A format-1 ORB for a program at cpa (prefetch, lpm 0x80, key 0). */
+void vmm_orb(struct orb *o, uint32_t cpa, uint32_t intparm);
+/* Start the program at cpa, wait for the interrupt, read the IRB.  Returns
+ * 0, the positive errno of a refused start, or ETIMEDOUT. */
+int  vmm_run(struct vmm *v, uint32_t cpa, struct irb *irb);
+
+/* ECKD argument builders (Define Extent / Locate Record, 16 bytes each). */
+void vmm_define_extent(uint8_t de[16], uint8_t mask, uint32_t beg_cyl, uint32_t beg_head, uint32_t end_cyl,
+                       uint32_t end_head);
+void vmm_locate_record(uint8_t lr[16], uint8_t op, uint8_t count, uint32_t cyl, uint32_t head, uint8_t rec,
+                       uint16_t tlf);
+
+#endif
