@@ -189,6 +189,7 @@ int ckd_open_set(struct img *im, const char *path, char *err, size_t errlen)
     free(f->path);
     f->path = NULL;
     f->fd = -1;
+    im->nfiles = 0;             /* open_members fills file[0..] from _1 on */
     int rc = 0;
     if (seq != 1) {             /* opened from a later member: start at _1 */
         close(fd);

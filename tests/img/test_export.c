@@ -82,8 +82,9 @@ static void make_cdl_volume(const char *name)
     struct img_create_opts o = { .devtype = 0x3390, .cyls = CYLS, .linux_null = true, .volser = "LNX001" };
     assert_int_equal(img_create(tu_path(name), &o, err, sizeof err), 0);
     uint64_t nblk = (CYLS * 15 - 2) * 12;
-    assert_int_equal(tu_sh("cd %s && mke2fs -q -F -b 4096 fs.img %llu && echo 'written by the guest' > hello.txt && "
-                           "debugfs -w -R 'write hello.txt hello' fs.img" " >/dev/null 2>&1",
+    assert_int_equal(tu_sh("cd %s && mke2fs -q -F -b 4096 fs.img %llu >/dev/null 2>&1 && "
+                           "echo 'written by the guest' > hello.txt && "
+                           "debugfs -w -R 'write hello.txt hello' fs.img >/dev/null 2>&1",
                            tu_tmpdir(), (unsigned long long)nblk), 0);
     size_t fslen;
     uint8_t *fs = read_file(tu_path("fs.img"), &fslen);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# ccwpass dasd against Hercules 3.13's own tools: images we make are read by
+# dasdls/cckdcdsk/dasdcopy, images dasdinit makes are read by us, and bad
+# input gives a clear message and a non-zero exit status.  Prints TAP.
+set -u
+CCWPASS=${1:?usage: cli.sh path/to/ccwpass}
+T=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+n=0; fails=0
+ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails+1)); fi; }
+run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
+rc() { cat rc; }
+has() { grep -q -- "$1" out err; }
+
+echo "1..34"
+
+run create lnx.3390 -c 30 --linux --volser LNX001
+ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
+has "created lnx.3390: 3390-1, 30 cylinders, CKD"; ok $? "create prints geometry and MB/s line"
+[ "$(stat -c %s lnx.3390)" = $((512 + 30 * 15 * 56832)) ]; ok $? "CKD size is 512 + cyls x 15 x 56832"
+dasdls lnx.3390 2>&1 | grep -q VOLSER=LNX001; ok $? "Hercules dasdls reads our VOLSER"
+dasdinit -linux her.3390 3390 LNX001 30 >/dev/null 2>&1 && cmp -s her.3390 lnx.3390; ok $? "byte-identical to dasdinit -linux"
+
+run create z.cckd -c 30 --cckd --linux --volser ZLB001
+ok $(( $(rc) != 0 )) "create CCKD zlib exits 0"
+cckdcdsk -0 z.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 0 clean on our CCKD"
+cckdcdsk -1 z.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 1 clean on our CCKD"
+dasdls z.cckd 2>&1 | grep -q VOLSER=ZLB001; ok $? "dasdls reads our CCKD"
+
+run create b.cckd -c 10 --cckd=bzip2
+run info b.cckd
+has "CCKD (compressed), bzip2, null track format 1"; ok $? "info names bzip2 and the null format"
+has "volser:    VOL001 (label VOL1)"; ok $? "info shows default volser"
+
+dasdinit -z hz.cckd 3390 HZ0001 10 >/dev/null 2>&1
+run info hz.cckd
+has "zlib, null track format 1" && has "HZ0001"; ok $? "info on dasdinit -z image"
+dasdinit -bz2 hb.cckd 3390 HB0001 10 >/dev/null 2>&1
+run check hb.cckd
+ok $(( $(rc) != 0 )) "check clean on dasdinit -bz2 image"
+dasdinit -r hr.3390 3390 10 >/dev/null 2>&1
+run info hr.3390
+has "volser:    (none)" && has "layout:    unknown"; ok $? "info on dasdinit -r (raw) image"
+run info lnx.3390
+has "layout:    CDL (compatible disk layout), block size 4096, 12 blocks per track, 5400 blocks"; ok $? "info sees CDL and block size"
+has "vtoc:      cyl 0 head 1 record 1, F4: 10 free DSCBs" && has "free:      track 2, 448 tracks"; ok $? "info decodes F4 and F5"
+
+run check lnx.3390
+ok $(( $(rc) != 0 )) "check exits 0 on a clean image"
+has "450 tracks checked, 0 errors"; ok $? "check summary line"
+cp lnx.3390 badha.3390
+printf '\000\000\007\000\003' | dd of=badha.3390 bs=1 seek=$((512 + 17 * 56832)) conv=notrunc status=none
+run check badha.3390
+[ "$(rc)" = 1 ]; ok $? "check exits 1 on a damaged track"
+has "badha.3390: track cyl 1 head 2: home address 00 0007 0003 does not match"; ok $? "check names file and track"
+
+run copy lnx.3390 lnx.cckd
+ok $(( $(rc) != 0 )) "copy CKD -> CCKD (default direction)"
+cckdcdsk -1 lnx.cckd >/dev/null 2>&1; ok $? "cckdcdsk clean on our copy"
+dasdcopy lnx.cckd her2.3390 >/dev/null 2>&1 && cmp -s her2.3390 lnx.3390; ok $? "dasdcopy of our CCKD gives back the same CKD bytes"
+dasdcopy -z lnx.3390 her3.cckd >/dev/null 2>&1
+run copy her3.cckd back.3390
+cmp -s back.3390 lnx.3390; ok $? "our copy of dasdcopy's CCKD gives back the same CKD bytes"
+run copy lnx.3390 lnx.bz2 --cckd=bzip2
+run check lnx.bz2
+ok $(( $(rc) != 0 )) "bzip2 copy checks clean"
+
+printf 'NOTCKD!!' | dd of=badha.3390 bs=1 conv=notrunc status=none
+run info badha.3390
+[ "$(rc)" = 1 ] && grep -q "image badha.3390: bad magic" err; ok $? "bad magic: exit 1, message names the file"
+head -c 100 lnx.3390 > short.3390
+run check short.3390
+[ "$(rc)" = 1 ] && grep -q "image short.3390: truncated header" err; ok $? "truncated header: exit 1 with message"
+run export lnx.3390 out.img
+[ "$(rc)" = 1 ] && grep -q "has 0 partitions, no partition 1" err; ok $? "export of a volume without partitions fails clearly"
+run export lnx.3390 all.img --all
+[ "$(rc)" = 0 ] && [ "$(stat -c %s all.img)" = $((5400 * 4096)) ]; ok $? "export --all writes every block"
+
+# another process holds a POSIX write lock (conflicts with our OFD locks);
+# FIFOs sequence the two processes
+mkfifo held release
+python3 - lnx.3390 <<'PY' &
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open("held", "w").write("locked\n")
+open("release").read()
+PY
+holder=$!
+read -r _ < held
+run check lnx.3390
+[ "$(rc)" = 1 ] && grep -q "image lnx.3390 is in use by another process" err; ok $? "locked image: clear in-use message"
+echo done > release; wait $holder
+
+run create m3.3390 -m 3390-3
+ok $(( $(rc) != 0 )) "create 3390-3 without --lfs"
+[ "$(stat -c %s m3_1.3390)" = 2147397632 ] && [ "$(stat -c %s m3_2.3390)" = 699034112 ]; ok $? "split into 2519 + 820 cylinder files like Hercules"
+run info m3_2.3390
+has "3339 cylinders" && has "file 2:    m3_2.3390 (cylinders 2519-3338)"; ok $? "opened from the second member"
+mkdir her && dasdinit her/m3.3390 3390-3 VOL001 >/dev/null 2>&1
+cmp -s her/m3_1.3390 m3_1.3390 && cmp -s her/m3_2.3390 m3_2.3390; ok $? "multi-file set byte-identical to dasdinit 3390-3"
+rm -rf her m3_*.3390
+
+exit $(( fails != 0 ))
