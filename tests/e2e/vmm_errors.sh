@@ -48,7 +48,7 @@ tap_result "second QEMU on the same mdev does not start (run.sh status $rc)" \
 grep -iE 'busy|EBUSY' "$W/second.console" >"$W/second.err" || true
 tap_result "second QEMU: the error says the device is busy (EBUSY)" "$([ -s "$W/second.err" ]; echo $?)" "$W/second.console"
 diag <"$W/second.err"
-mailbox_send "$W/first.mbox" done
+mailbox_send "$W/first.mbox" "done"
 rc=0; wait "$first" || rc=$?
 guest_tap "$W/first.console" "first guest"
 guest_exit_check "first guest (kept running, then ended cleanly)" "$rc"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# e2e: HSCH/CSCH driven from the guest.  `ccwpass fault 0.0.16ca delay_ms=10000`
+# makes each command outlast the guest DASD driver's 3 s timeout; the driver
+# terminates the I/O (clear subchannel, through QEMU's async region into
+# ccwpassd), retries, and — once the delay is removed — completes it with the
+# right data; the device stays usable.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_init hsch "${1:-}"
+e2e_require
+cat >"$W/ccwpassd.conf" <<CONF
+[device 0.0.7e52]
+subchannel = 0.0.16ca
+image = $W/hsch.cckd
+cyls = 10
+CONF
+daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
+
+guest_boot_bg g "$E2E_SRC/tests/e2e/guest/hsch.sh" -M "$SEED_MACHINE" --mailbox "$W/g.mbox" -t 700 \
+    -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
+gp=$GPID
+if wait_line 400 "$W/g.console" '^CCWPASS-VALUE ready=delay'; then
+    tap_check "host: ccwpass fault 0.0.16ca delay_ms=10000" "$CCWPASS" fault 0.0.16ca delay_ms=10000
+    mailbox_send "$W/g.mbox" delayed
+    if wait_line 120 "$W/g.console" '^CCWPASS-VALUE timedout=1'; then
+        tap_check "host: ccwpass fault 0.0.16ca delay_ms=0" "$CCWPASS" fault 0.0.16ca delay_ms=0
+    else
+        tap_not_ok "the guest reports its timed-out request"
+        "$CCWPASS" fault 0.0.16ca delay_ms=0 >/dev/null 2>&1 || true
+    fi
+    mailbox_send "$W/g.mbox" cleared
+else
+    tap_not_ok "the guest formatted the DASD and is ready for the delay"; tail -n 30 "$W/g.console" | diag
+fi
+rc=0; wait "$gp" || rc=$?
+guest_tap "$W/g.console" "guest"
+guest_exit_check "guest" "$rc"
+note "read with the timeout: $(guest_value "$W/g.console" read_ms) ms"
+grep -iE 'hsch|csch|halt|clear' "$W/daemon-d.log" | tail -n 5 | diag || true
+tap_done
