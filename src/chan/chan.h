@@ -113,17 +113,31 @@ enum chan_state {
     CHAN_HALTED,     /* stopped by chan_prog_halt */
 };
 
-/* Status the channel reports at the end (or at an intermediate point). */
+/*
+ * Status the channel reports at the end (or at an intermediate point):
+ *  - normal end, unit check, ...: cpa = address of the last CCW used + 8
+ *    (with data chaining: the CCW in which the transfer ended), count = its
+ *    residual count;
+ *  - program / protection check: cpa = address of the offending CCW + 8
+ *    (for an invalid CCW address reached by TIC: the TIC + 8; for a CCW
+ *    address reached sequentially or from the ORB: that address + 8);
+ *  - suspended: cpa = address of the suspended CCW + 8, count = its count;
+ *  - PCI intermediate status: cstat PCI, cpa = the PCI CCW + 8, count 0.
+ */
 struct chan_status {
-    uint32_t cpa;    /* SCSW CPA: address of the last executed CCW + 8 */
+    uint32_t cpa;
     uint8_t  dstat;
     uint8_t  cstat;
-    uint16_t count;  /* residual count of the last CCW */
+    uint16_t count;
 };
 
 struct chan_hooks {
     void *opaque;
-    /* PCI flag reached: present an intermediate interrupt with this status. */
+    /* PCI flag reached: present an intermediate interrupt with this status.
+     * Called from the thread running chan_run.  Once called, the subchannel
+     * layer owns the condition: if the program has not cleared it (TSCH) when
+     * the final status becomes pending, it adds PCI to the final status.
+     * Without a hook the interpreter itself adds PCI to the final status. */
     void (*pci)(void *opaque, const struct chan_status *st);
     /* Optional per-command delay hook for fault injection (slow device).  Must
      * return early (true) when the program is halted. */
@@ -146,7 +160,10 @@ struct chan_prog {
 /* Prepare a program for `orb`; allocates the I/O buffer.  0 or -ENOMEM. */
 int  chan_prog_init(struct chan_prog *p, const struct orb *orb, const struct chan_mem *mem,
                     struct ccw_dev *dev, const struct chan_hooks *hooks);
-/* Run (or continue after suspend) until done, suspended or halted. */
+/* Run until done, suspended or halted.  Calls dev->ops->start before the
+ * first command and dev->ops->end when the program ends (done or halted,
+ * not when suspended).  A halted program reports in p->status the status of
+ * the last command executed (cpa = orb.cpa if none ran). */
 enum chan_state chan_run(struct chan_prog *p);
 /* Resume a suspended program (RSCH): refetches the CCW at the suspend point. */
 enum chan_state chan_resume(struct chan_prog *p);
