@@ -330,6 +330,88 @@ static void test_senseid(void **state)
     assert_int_equal(senseid_decode(bad, sizeof(bad), &d), -1);
 }
 
+/* ---- round trips over random images ------------------------------------- */
+
+static uint32_t rng_state = 0x12345678;
+
+static uint8_t rnd8(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return (uint8_t)rng_state;
+}
+
+/* Random image with the reserved bits (mask) cleared must survive
+ * decode+encode unchanged; with them set, encode must clear exactly them. */
+#define ROUND_TRIP(T, SIZE, DEC, ENC, MASK)                                       \
+    do {                                                                          \
+        for (int iter = 0; iter < 2000; iter++) {                                 \
+            uint8_t img[SIZE], out[SIZE];                                         \
+            T v;                                                                  \
+            for (size_t k = 0; k < SIZE; k++)                                     \
+                img[k] = rnd8();                                                  \
+            DEC(img, &v);                                                         \
+            ENC(&v, out);                                                         \
+            for (size_t k = 0; k < SIZE; k++)                                     \
+                assert_int_equal(out[k], img[k] & (uint8_t)~(MASK)[k]);           \
+        }                                                                         \
+    } while (0)
+
+static void test_round_trip_reserved_bits(void **state)
+{
+    static const uint8_t orb_res[ORB_SIZE] = { [7] = 0x3E };
+    static const uint8_t scsw_res[SCSW_SIZE] = { [2] = 0x80 };
+    static const uint8_t esw_res[ESW_SIZE] = { [0] = 0x80, [4] = 0xE0, [6] = 0xFF, [7] = 0xFF };
+    static const uint8_t pmcw_res[PMCW_SIZE] = { [4] = 0x07, [24] = 0xFF, [25] = 0x1F,
+                                                 [26] = 0xFF, [27] = 0xF8 };
+    static const uint8_t ccw_res[CCW_SIZE] = { 0 };
+    static const uint8_t ccw0_res[CCW_SIZE] = { [5] = 0xFF };
+    uint8_t irb_res[IRB_SIZE] = { 0 };
+    uint8_t schib_res[SCHIB_SIZE] = { 0 };
+
+    memcpy(irb_res, scsw_res, SCSW_SIZE);
+    memcpy(irb_res + SCSW_SIZE, esw_res, ESW_SIZE);
+    memcpy(schib_res, pmcw_res, PMCW_SIZE);
+    memcpy(schib_res + PMCW_SIZE, scsw_res, SCSW_SIZE);
+
+    ROUND_TRIP(struct orb, ORB_SIZE, orb_decode, orb_encode, orb_res);
+    ROUND_TRIP(struct scsw, SCSW_SIZE, scsw_decode, scsw_encode, scsw_res);
+    ROUND_TRIP(struct esw0, ESW_SIZE, esw0_decode, esw0_encode, esw_res);
+    ROUND_TRIP(struct irb, IRB_SIZE, irb_decode, irb_encode, irb_res);
+    ROUND_TRIP(struct pmcw, PMCW_SIZE, pmcw_decode, pmcw_encode, pmcw_res);
+    ROUND_TRIP(struct schib, SCHIB_SIZE, schib_decode, schib_encode, schib_res);
+    ROUND_TRIP(struct ccw1, CCW_SIZE, ccw1_decode, ccw1_encode, ccw_res);
+    ROUND_TRIP(struct ccw1, CCW_SIZE, ccw0_decode, ccw0_encode, ccw0_res);
+}
+
+static void test_crw_reserved_bits(void **state)
+{
+    for (int iter = 0; iter < 2000; iter++) {
+        uint32_t w = (uint32_t)rnd8() << 24 | (uint32_t)rnd8() << 16 | (uint32_t)rnd8() << 8 | rnd8();
+        struct crw c;
+        crw_decode(w, &c);
+        assert_int_equal(crw_encode(&c), w & ~UINT32_C(0x80400000));
+    }
+}
+
+/* A CIW's reserved bits 2-3 are dropped; the entry type must say CIW (01). */
+static void test_senseid_ciw_bits(void **state)
+{
+    uint8_t p[12] = { 0xFF, 0x39, 0x90, 0xE9, 0x33, 0x90, 0x0C, 0x00, 0x73, 0xFA, 0x01, 0x00 };
+    struct senseid s;
+    uint8_t out[SENSEID_SIZE];
+    assert_int_equal(senseid_decode(p, sizeof(p), &s), 0);
+    assert_int_equal(s.nciw, 1);
+    assert_int_equal(s.ciw[0].ct, 3);
+    assert_int_equal(s.ciw[0].count, 256);
+    assert_int_equal(senseid_encode(&s, out), 12);
+    assert_int_equal(out[8], 0x43);
+    p[8] = 0x83; /* entry type 10: not a CIW, the list ends */
+    assert_int_equal(senseid_decode(p, sizeof(p), &s), 0);
+    assert_int_equal(s.nciw, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +431,9 @@ int main(void)
         cmocka_unit_test(test_pmcw_subchannel_type),
         cmocka_unit_test(test_crw),
         cmocka_unit_test(test_senseid),
+        cmocka_unit_test(test_round_trip_reserved_bits),
+        cmocka_unit_test(test_crw_reserved_bits),
+        cmocka_unit_test(test_senseid_ciw_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
