@@ -134,11 +134,11 @@ void host_fini(struct host *h)
             hs->parent = NULL;
     }
     if (h->css)
-        css_free(h->css);      /* the css owns subchannels, not devices */
+        css_free(h->css);      /* destroys the devices of its subchannels too */
     for (unsigned i = 0; i < h->nsch; i++) {
         struct host_sch *hs = &h->sch[i];
-        if (hs->dev && hs->dev->ops->destroy)
-            hs->dev->ops->destroy(hs->dev);
+        if (hs->dev && !hs->sch && hs->dev->ops->destroy)
+            hs->dev->ops->destroy(hs->dev);   /* never reached a subchannel */
         if (hs->img)
             img_close(hs->img);
     }

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +145,14 @@ int main(int argc, char **argv)
     static struct host host;
     static struct server srv;
     char err[512] = "";
+    /* before any thread exists (the css starts a worker per subchannel):
+     * SIGINT/SIGTERM are taken by the event loop's signalfd only */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
     if (load_config(argc, argv, &cfg))
         return 2;
     log_verbose = cfg.verbose;

@@ -149,8 +149,11 @@ static void test_fault_and_chp(void **state)
     assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":false}"), 0);
     assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_CRW_IRQ_INDEX), 0);
     assert_int_equal(vmm_read_crw(&v, &crw), 0);
-    assert_int_equal((crw >> 16) & 0xF, CRW_RSC_CPATH);
-    assert_int_equal(crw & 0xFFFF, 0x50);
+    struct crw cw;
+    crw_decode(crw, &cw);
+    assert_int_equal(cw.rsc, CRW_RSC_CPATH);
+    assert_int_equal(cw.erc, CRW_ERC_PERRN);
+    assert_int_equal(cw.rsid, 0x50);
     assert_int_equal(vmm_stsch(&v, &s), 0);
     assert_int_equal(s.pmcw.pam & 0x80, 0);
     assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":false}"));

@@ -174,7 +174,7 @@ static void test_read_vol1(void **state)
     assert_normal_end(&irb);
     assert_int_equal(irb.scsw.count, 0);
     assert_memory_equal(v.ram + 0x4000, vol1, sizeof vol1);
-    assert_memory_equal(v.ram + 0x4008, tst001, sizeof tst001);   /* volser */
+    assert_memory_equal(v.ram + 0x4004, tst001, sizeof tst001);   /* volser follows "VOL1" */
     vmm_close(&v);
 }
 

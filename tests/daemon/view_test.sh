@@ -85,7 +85,7 @@ check "unbind while open: EBUSY" eq "$(write 0.0.16ca $V/sys/bus/css/drivers/vfi
 read -r -t 60 state <&"${HOLD[0]}"
 check "the VMM was asked to release it (REQ)" eq "$state" "req"
 check "ccwpass mdev remove while open fails" eval '! "$C" mdev remove "$uuid" 2>/dev/null'
-exec {HOLDW}>&"${HOLD[1]}"; exec {HOLDW}>&-; eval "exec ${HOLD[1]}>&-"
+eval "exec ${HOLD[1]}>&-"   # EOF on its stdin: the VMM exits
 wait "$hold_pid" 2>/dev/null; hold_pid=
 check "remove after release" eq "$(write 1 $V/sys/devices/css0/0.0.16ca/$uuid/remove)" ""
 check "available_instances back to 1" eq "$(cat $TY/available_instances)" "1"
