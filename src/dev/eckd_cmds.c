@@ -135,6 +135,10 @@ static void after_command(struct eckd *e, const struct eckd_cmd *cmd, const stru
         e->p.wckd = false;
     if (cmd && (cmd->req & REQ_LAST))
         e->p.uc_next = true;
+    if (e->p.nocount) {
+        e->p.nocount = false;
+        return;
+    }
     if (e->p.lcount == 0 || c->code == 0x47 || c->code == 0x4B || c->code == 0xE7)
         return;
     e->p.lcount--;

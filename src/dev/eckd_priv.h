@@ -117,6 +117,7 @@ struct eckd_trk {
 
 struct eckd_prog {
     bool xtdef, locat, seek, rdipl, wckd, ideq, xmark, uc_next;
+    bool nocount;               /* this command does not use up the LR domain */
     uint8_t fmask, gattr, gext;
     uint32_t blksz;
     uint32_t xbeg, xend;        /* extent, absolute track numbers */

@@ -137,20 +137,31 @@ void eckd_cmd_write_ckd(struct eckd *e, const struct ccw_cmd *c, struct ccw_resu
         e->p.wckd = e->p.lcount == 0;
 }
 
+/* Write CKD Next Track: R1 of the next track of a format domain.  Chained to
+ * a Write R0 (Linux formats "R0 + records" track by track that way) the
+ * Write R0 already moved to the new track, so R1 goes right after it. */
 void eckd_cmd_write_ckd_next(struct eckd *e, const struct ccw_cmd *c, struct ccw_result *r)
 {
-    if (!lr_op_is(e, LR_OP_FORMAT) || !c->chained || (c->prev_code != 0x1D && c->prev_code != 0x9D)) {
+    uint8_t prev = c->prev_code;
+
+    if (!lr_op_is(e, LR_OP_FORMAT) || !c->chained || (prev != 0x1D && prev != 0x9D && prev != 0x15)) {
         eckd_reject(e, r, MSG_INVALID_SEQ);
         return;
     }
-    if (eckd_mt_advance(e, c->code, r) < 0 || eckd_read_count(e, c->code, r) < 0)
+    if (prev != 0x15 && eckd_mt_advance(e, c->code, r) < 0)
+        return;
+    e->orient = OR_INDEX;
+    if (eckd_read_count(e, c->code, r) < 0)
         return;
     r->len = ckd_length(c->buf, c->count);
     eckd_trk_put_record(e, e->cur + 1, c->buf, c->count, r);
 }
 
 /* Write R0: formats the track from the home address on; R0 keeps the shape
- * the image format requires (key length 0, data length 8). */
+ * the image format requires (key length 0, data length 8).  A Write R0 that
+ * follows records written on this track starts the next track of the domain;
+ * Linux counts only the first R0 in the Locate Record count, so the later
+ * ones do not use up the domain. */
 void eckd_cmd_write_r0(struct eckd *e, const struct ccw_cmd *c, struct ccw_result *r)
 {
     uint8_t orient = e->p.loper & LR_ORIENT;
@@ -161,6 +172,11 @@ void eckd_cmd_write_r0(struct eckd *e, const struct ccw_cmd *c, struct ccw_resul
         (e->p.fmask & DE_WRCTL) != DE_WRCTL_ALL) {
         eckd_reject(e, r, MSG_INVALID_SEQ);
         return;
+    }
+    if (e->orient != OR_INDEX) {
+        if (eckd_mt_advance(e, c->code, r) < 0)
+            return;
+        e->p.nocount = true;
     }
     memcpy(rec, c->buf, c->count < sizeof(rec) ? c->count : sizeof(rec));
     r->len = ckd_length(c->buf, c->count);

@@ -153,7 +153,7 @@ enum chan_state lx_format(struct dfx *f, uint32_t start, uint32_t stop, unsigned
             cnt[5] = kl;
             be16_put(cnt + 6, dl);
             bool last = t == stop && i == rpt - 1;
-            uint8_t code = (i == 0 && t != start && !r0) ? 0x9D : 0x1D;
+            uint8_t code = (i != 0 || t == start) ? 0x1D : 0x9D;   /* as Linux */
             dfx_ccw(f, code, (last ? 0 : CCW_FLAG_CC) | CCW_FLAG_SLI, 8, cnt);
         }
     }

@@ -423,6 +423,27 @@ static void test_write_r0_and_erase(void **state)
     dfx_free(f);
 }
 
+/* Linux's "write record zero" format (intensity 0x01) over several tracks:
+ * DE mask 0xC2, LR 0x43 with count rpt * n + 1, per track Write R0 then
+ * Write CKD (0x9D for R1 of the later tracks). */
+static void test_format_with_r0(void **state)
+{
+    struct dfx *f = mk_linux(false);
+    static uint8_t img[CKD_MAX_TRACK_IMAGE];
+    struct ckd_rec rec;
+
+    assert_int_equal(lx_format(f, 20, 23, 4096, 0x01), CHAN_DONE);
+    assert_int_equal(f->st.dstat, CE_DE);
+    for (uint32_t trk = 20; trk <= 23; trk++) {
+        assert_int_equal(image_nrecs(f, trk), 13);
+        image_record(f, trk, 12, &rec, img);
+        assert_int_equal(rec.rec, 12);
+        assert_int_equal(rec.head, trk % 15);
+        assert_int_equal(rec.dl, 4096);
+    }
+    dfx_free(f);
+}
+
 static void lre(uint8_t *p, uint8_t op, uint8_t count, uint32_t trk, uint8_t extop, uint16_t extlen)
 {
     memset(p, 0, 20);
@@ -520,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_search_id_status_modifier),
         cmocka_unit_test(test_read_ipl_r0_ha_ckd),
         cmocka_unit_test(test_write_r0_and_erase),
+        cmocka_unit_test(test_format_with_r0),
         cmocka_unit_test(test_read_track_write_full_track),
         cmocka_unit_test(test_prefix_format0),
     };
