@@ -130,6 +130,23 @@ static void test_suspend_invalid(void **state)
     fx_free(f);
 }
 
+/* A suspended CCW's PCI is signalled when it is resumed and executed, not
+ * when the channel stops in front of it. */
+static void test_pci_on_suspended_ccw(void **state)
+{
+    struct fx *f = fx_new(true);
+    f->orb.spnd = true;
+    fx_ccw1(f, 0x1000, 0x02, CCW_FLAG_SUSPEND | CCW_FLAG_PCI, 8, 0x2000);
+    assert_int_equal(fx_run(f), CHAN_SUSPENDED);
+    assert_int_equal(f->npci, 0);
+    fx_ccw1(f, 0x1000, 0x02, CCW_FLAG_PCI, 8, 0x2000);
+    assert_int_equal(chan_resume(&f->p), CHAN_DONE);
+    assert_int_equal(f->npci, 1);
+    assert_int_equal(f->pci[0].cpa, 0x1008);
+    assert_int_equal(f->mem[0x2007], fx_pattern(7));
+    fx_free(f);
+}
+
 /* ---- halt from another thread --------------------------------------------- */
 
 struct halt_sync {
@@ -248,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_suspend_resume),
         cmocka_unit_test(test_suspend_first_ccw),
         cmocka_unit_test(test_suspend_invalid),
+        cmocka_unit_test(test_pci_on_suspended_ccw),
         cmocka_unit_test(test_halt_aborts_command),
         cmocka_unit_test(test_halt_at_ccw_boundary),
         cmocka_unit_test(test_halt_before_start),

@@ -252,6 +252,51 @@ static void test_skip_ignored_on_write(void **state)
     fx_free(f);
 }
 
+/* Format-0 CCWs with IDA (24-bit IDAL address, format-1 IDAWs), and IDA
+ * on every CCW of a data chain, each with its own IDAL. */
+static void test_ida_fmt0_data_chain(void **state)
+{
+    struct fx *f = fx_new(false);
+    fx_ccw0(f, 0x1000, 0x02, CCW_FLAG_IDA | CCW_FLAG_CD, 2100, 0x5000);
+    fx_ccw0(f, 0x1008, 0x02, CCW_FLAG_IDA, 100, 0x5100);
+    fx_idaw1(f, 0x5000, 0x207F0);  /* 16 bytes here, then a whole block */
+    fx_idaw1(f, 0x5004, 0x30000);
+    fx_idaw1(f, 0x5008, 0x40000);  /* 36 bytes */
+    fx_idaw1(f, 0x5100, 0x60010);  /* the 2nd CCW: 100 bytes */
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->dev.calls[0].count, 2200);
+    assert_int_equal(f->p.status.cstat, 0);
+    assert_int_equal(f->p.status.cpa, 0x1010);
+    assert_int_equal(f->mem[0x207FF], fx_pattern(15));
+    assert_int_equal(f->mem[0x30000], fx_pattern(16));
+    assert_int_equal(f->mem[0x307FF], fx_pattern(2063));
+    assert_int_equal(f->mem[0x40000], fx_pattern(2064));
+    assert_int_equal(f->mem[0x40023], fx_pattern(2099));
+    assert_int_equal(f->mem[0x40024], 0);
+    assert_int_equal(f->mem[0x60010], fx_pattern(2100));
+    assert_int_equal(f->mem[0x60010 + 99], fx_pattern(2199));
+    assert_int_equal(f->mem[0x60010 + 100], 0);
+    fx_free(f);
+}
+
+/* IDAWs are fetched only for the blocks the transfer reaches: a short
+ * record never touches the (invalid) third IDAW. */
+static void test_ida_fetch_only_needed(void **state)
+{
+    struct fx *f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x06, CCW_FLAG_IDA | CCW_FLAG_SLI, 6000, 0x5000);
+    fx_idaw1(f, 0x5000, 0x20000);
+    fx_idaw1(f, 0x5004, 0x20800);
+    fx_idaw1(f, 0x5008, 0x12345);   /* would be a program check */
+    fx_respond(f, 0, 4000, CE_DE);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->p.status.cstat, 0);
+    assert_int_equal(f->p.status.count, 2000);
+    assert_int_equal(f->mem[0x20000 + 3999], fx_pattern(3999));
+    assert_int_equal(f->mem[0x20000 + 4000], 0);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_skip),
         cmocka_unit_test(test_skip_in_data_chain),
         cmocka_unit_test(test_skip_ignored_on_write),
+        cmocka_unit_test(test_ida_fmt0_data_chain),
+        cmocka_unit_test(test_ida_fetch_only_needed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
