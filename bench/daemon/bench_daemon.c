@@ -1,0 +1,118 @@
+/*
+ * Round trips through ccwpassd: a real daemon, the VMM socket, the vfio_ccw
+ * translation and the ECKD device.  Prints numbers only:
+ *  - latency of one 4 KiB read (DE + LR + one Read Data CCW): SSCH region
+ *    write, interrupt on the eventfd, IRB region read;
+ *  - MB/s of full-track reads (DE + LR + 12 x 4 KiB Read Data 0x86),
+ *  - both next to memcpy bandwidth measured in the same run.
+ * usage: bench_daemon [CCWPASSD]   (default $CCWPASSD)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "harness.h"
+#include "vmmclient.h"
+
+#define RAM     (4u << 20)
+#define CYLS    10
+#define ROUNDS  2000
+#define TRACKS  300     /* track-read programs */
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* DE over the whole volume, LR for `n` records from record 1 of (cyl, head),
+ * then n Read Data CCWs of 4 KiB into consecutive buffers at 0x100000. */
+static void read_program(struct vmm *v, uint32_t cyl, uint32_t head, unsigned n)
+{
+    vmm_define_extent(v->ram + 0x3000, 0x40, 0, 0, CYLS - 1, 14);
+    vmm_locate_record(v->ram + 0x3010, 0x06, (uint8_t)n, cyl, head, 1, 4096);
+    vmm_put_ccw(v, 0x1000, 0x63, CCW_FLAG_CC, 16, 0x3000);
+    vmm_put_ccw(v, 0x1008, 0x47, CCW_FLAG_CC, 16, 0x3010);
+    for (unsigned i = 0; i < n; i++)
+        vmm_put_ccw(v, 0x1010 + 8 * i, 0x86, i + 1 < n ? CCW_FLAG_CC : 0, 4096, 0x100000 + 4096 * i);
+}
+
+static int run_ok(struct vmm *v)
+{
+    struct irb irb;
+    return vmm_run(v, 0x1000, &irb) == 0 && irb.scsw.dstat == (DEV_STAT_CHN_END | DEV_STAT_DEV_END)
+           && irb.scsw.cstat == 0 ? 0 : -1;
+}
+
+static double memcpy_mbs(void)
+{
+    size_t len = 12 * 4096;
+    uint8_t *a = malloc(len), *b = malloc(len);
+    if (!a || !b)
+        return 0;
+    memset(a, 0x5a, len);
+    unsigned iters = 20000;
+    double t0 = now();
+    for (unsigned i = 0; i < iters; i++) {
+        a[i % len] = (uint8_t)i;          /* keep the copies from being folded away */
+        memcpy(b, a, len);
+    }
+    double t = now() - t0;
+    volatile uint8_t sink = b[len - 1];
+    (void)sink;
+    free(a);
+    free(b);
+    return (double)len * iters / t / 1e6;
+}
+
+static int bench(struct dproc *d)
+{
+    struct vmm v;
+    if (vmm_connect(&v, d->sock) || vmm_map_ram(&v, RAM) || vmm_attach(&v, TEST_UUID1) || vmm_setup_irqs(&v))
+        return -1;
+    read_program(&v, 0, 2, 1);
+    double t0 = now();
+    for (unsigned i = 0; i < ROUNDS; i++)
+        if (run_ok(&v))
+            return -1;
+    double lat = (now() - t0) / ROUNDS;
+
+    double bytes = 0;
+    t0 = now();
+    for (unsigned i = 0; i < TRACKS; i++) {
+        uint32_t trk = 2 + i % (CYLS * 15 - 2);
+        read_program(&v, trk / 15, trk % 15, 12);
+        if (run_ok(&v))
+            return -1;
+        bytes += 12 * 4096;
+    }
+    double mbs = bytes / (now() - t0) / 1e6;
+    double mc = memcpy_mbs();
+    printf("daemon 4k-read round trip: %.1f us (%u rounds)\n", lat * 1e6, ROUNDS);
+    printf("daemon track reads (DE/LR + 12 x 4 KiB): %.1f MB/s (%u tracks)\n", mbs, TRACKS);
+    printf("memcpy (48 KiB blocks): %.1f MB/s\n", mc);
+    printf("track-read / memcpy ratio: %.4f\n", mc > 0 ? mbs / mc : 0.0);
+    vmm_close(&v);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct dproc d;
+    char image[256];
+    if (argc > 1)
+        setenv("CCWPASSD", argv[1], 1);
+    if (!getenv("CCWPASSD")) {
+        fprintf(stderr, "usage: bench_daemon CCWPASSD (or set $CCWPASSD)\n");
+        return 2;
+    }
+    if (dp_init(&d) || dp_make_image(&d, "bench.3390", CYLS, image, sizeof image))
+        return 1;
+    const char *args[] = { "--image", image, NULL };
+    int rc = dp_start(&d, args, false) || dp_make_mdev(&d, "0.0.16ca", TEST_UUID1) || bench(&d);
+    if (rc)
+        fprintf(stderr, "bench_daemon: failed (log in %s)\n", d.log);
+    dp_cleanup(&d);
+    return rc ? 1 : 0;
+}
