@@ -66,14 +66,22 @@ const struct eckd_cmd eckd_cmd_table[] = {
     { 0, NULL, DIR_CTL, 0, NULL },
 };
 
-static const struct eckd_cmd *by_code[256];
-
+/* The table is sorted by code: a binary search needs no mutable state, so
+ * devices on different subchannel threads share it safely. */
 const struct eckd_cmd *eckd_cmd_find(uint8_t code)
 {
-    if (!by_code[eckd_cmd_table[0].code])
-        for (const struct eckd_cmd *c = eckd_cmd_table; c->name; c++)
-            by_code[c->code] = c;
-    return by_code[code];
+    size_t lo = 0, hi = sizeof(eckd_cmd_table) / sizeof(eckd_cmd_table[0]) - 1;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (eckd_cmd_table[mid].code == code)
+            return &eckd_cmd_table[mid];
+        if (eckd_cmd_table[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 /* Per-program state back to "no extent defined, whole volume". */

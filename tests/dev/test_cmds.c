@@ -382,6 +382,30 @@ static void test_read_ipl_r0_ha_ckd(void **state)
     dfx_free(f);
 }
 
+/* IPL as the machine does it with format-0 CCWs: Read IPL (24 bytes of
+ * IPL1 to 0), then zipl stage 0's Read of record 2 (IPL2) with SLI. */
+static void test_ipl_format0(void **state)
+{
+    struct dfx_opts o = { .cyls = 2 };
+    struct dfx *f = dfx_new(&o);
+    static uint8_t img[CKD_MAX_TRACK_IMAGE];
+    struct ckd_rec rec;
+    struct ccw1 rd_ipl = { 0x02, CCW_FLAG_CC | CCW_FLAG_SLI, 24, 0x2000 };
+    struct ccw1 rd_r2 = { 0x06, CCW_FLAG_SLI, 0x200, 0x3000 };
+
+    const uint8_t *ipl2 = image_record(f, 0, 2, &rec, img);
+    ccw0_encode(&rd_ipl, f->mem + DFX_CCW_AT);
+    ccw0_encode(&rd_r2, f->mem + DFX_CCW_AT + 8);
+    f->orb.fmt = false;
+    f->orb.pfch = false;
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(f->st.cstat, 0);
+    assert_int_equal(f->st.count, 0x200 - rec.dl);
+    assert_memory_equal(f->mem + 0x3000, ipl2, rec.dl);
+    dfx_free(f);
+}
+
 static void test_write_r0_and_erase(void **state)
 {
     struct dfx *f = mk_linux(false);
@@ -540,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_read_count_wrap),
         cmocka_unit_test(test_search_id_status_modifier),
         cmocka_unit_test(test_read_ipl_r0_ha_ckd),
+        cmocka_unit_test(test_ipl_format0),
         cmocka_unit_test(test_write_r0_and_erase),
         cmocka_unit_test(test_format_with_r0),
         cmocka_unit_test(test_read_track_write_full_track),

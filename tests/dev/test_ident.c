@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "dfx.h"
+#include "dev/eckd_priv.h"
 
 static struct dfx *mk(uint32_t cyls, uint8_t ua, uint16_t devno)
 {
@@ -301,9 +302,27 @@ static void test_reserve_nop_diag(void **state)
     dfx_free(f);
 }
 
+/* The command table: sorted, unique codes, every row findable; codes not in
+ * it are not found. */
+static void test_command_table(void **state)
+{
+    unsigned n = 0;
+    for (const struct eckd_cmd *c = eckd_cmd_table; c->name; c++, n++) {
+        if (c != eckd_cmd_table)
+            assert_true(c[-1].code < c->code);
+        assert_ptr_equal(eckd_cmd_find(c->code), c);
+        assert_non_null(c->fn);
+    }
+    assert_true(n >= 45);
+    assert_null(eckd_cmd_find(0x00));
+    assert_null(eckd_cmd_find(0x4C));
+    assert_null(eckd_cmd_find(0xFF));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_command_table),
         cmocka_unit_test(test_sense_id),
         cmocka_unit_test(test_rdc_models),
         cmocka_unit_test(test_eav_rdc),
