@@ -54,6 +54,13 @@ void chan_mem_flat_init(struct chan_mem *m, struct chan_flatmem *fm, void *base,
  *    accept; the device stores its whole record and reports its natural length
  *    in `len` (it may exceed `count`: the channel then stores only `count`
  *    bytes and flags incorrect length unless suppressed).
+ *  - read backward: `buf` holds the bytes in the order the device sends
+ *    them (the last byte of the record first); the channel stores buf[0] at
+ *    the CCW's (or first IDAW's) address and the following bytes at
+ *    descending addresses, so storage ends up holding the record's tail in
+ *    ascending order.
+ *  - skip (input CCWs with the SKIP flag): the device runs as usual; the
+ *    channel discards that CCW's share of the data.
  * Residual count and incorrect length are computed by the channel from `len`.
  */
 #define CHAN_IOBUF_SIZE (128u * 1024u)
