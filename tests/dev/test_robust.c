@@ -15,6 +15,7 @@
 #include "dfx.h"
 #include "lxcp.h"
 #include "img/ckdtrack.h"
+#include "dev/eckd_priv.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
@@ -72,8 +73,46 @@ static const uint8_t data_cmds[] = {
     0xE4, 0xF3, 0xFA, 0x34, 0xAF, 0xB4, 0x94, 0x14, 0x51, 0x71, 0xA7, 0x00, 0xFF, 0x0B,
 };
 
+/* A program shaped like Linux's: DE and LR agreeing on the operation, then
+ * data commands of that operation with plausible or odd counts and count
+ * fields -- this reaches the write paths that garbage programs do not. */
+static void gen_coherent(struct dfx *f)
+{
+    static const uint8_t cmds[] = { LX_CMD_READ_MT, LX_CMD_WRITE_MT, LX_CMD_READ_KD_MT, LX_CMD_WRITE_KD_MT,
+                                    LX_CMD_READ_COUNT, LX_CMD_WRITE_CKD, LX_CMD_WRITE_R0 };
+    static uint8_t buf[8192];
+    uint8_t de[16], lr[16], cmd = pick(cmds, sizeof(cmds));
+    uint32_t beg = 2 + rnd(40), end = beg + rnd(4), trk = beg + rnd(end - beg + 1);
+    unsigned n = 1 + rnd(30), blk = rnd(4) ? 4096 : 512u << rnd(3);
+
+    dfx_begin(f);
+    lx_define_extent(de, beg, end, cmd, false);
+    dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+    lx_locate_record(lr, trk, rnd(14), n, cmd, blk, blk);
+    dfx_ccw(f, 0x47, CCW_FLAG_CC, 16, lr);
+    for (unsigned i = 0; i < n + rnd(2); i++) {
+        uint8_t code = cmd == LX_CMD_WRITE_R0 ? (i == 0 ? 0x15 : rnd(8) ? 0x1D : 0x9D)
+                     : cmd == LX_CMD_WRITE_CKD ? (rnd(8) ? 0x1D : 0x9D) : cmd;
+        memset(buf, 0, 16);
+        be16_put(buf, (uint16_t)(trk / 15));
+        be16_put(buf + 2, (uint16_t)(trk % 15));
+        buf[4] = (uint8_t)(i + 1);
+        buf[5] = rnd(6) ? 0 : (uint8_t)rnd(60);
+        be16_put(buf + 6, rnd(4) ? (uint16_t)blk : (uint16_t)rnd(9000));
+        if (code == 0x15)
+            memset(buf + 4, 0, 3), buf[7] = 8;
+        uint16_t count = (code == 0x1D || code == 0x9D || code == 0x15) ? 8 : (uint16_t)(rnd(4) ? blk : rnd(8192));
+        dfx_ccw(f, code, (i + 1 < n ? CCW_FLAG_CC : 0) | CCW_FLAG_SLI, count, buf);
+    }
+}
+
 static void gen_program(struct dfx *f)
 {
+    if (rnd(2)) {
+        gen_coherent(f);
+        return;
+    }
+    {
     static uint8_t buf[8192];
     unsigned n = 1 + rnd(12);
 
@@ -108,6 +147,7 @@ static void gen_program(struct dfx *f)
             dfx_ccw(f, pick(data_cmds, sizeof(data_cmds)), flags, counts[rnd(9)], buf);
         }
     }
+    }
 }
 
 static void test_random_programs(void **state)
@@ -137,6 +177,10 @@ static void test_random_programs(void **state)
     for (uint32_t trk = 0; trk < 4 * 15; trk++) {
         size_t len = dfx_track(f, trk / 15, trk % 15, img);
         assert_int_equal(ckd_track_parse(img, len, &t, NULL), 0);
+        unsigned cells = 0;                 /* never beyond a real 3390 track */
+        for (unsigned r = 1; r < t.nrecs; r++)
+            cells += eckd_rec_cells(0x3390, t.rec[r].kl, t.rec[r].dl);
+        assert_true(cells <= 1729);
     }
     dfx_free(f);
 }
