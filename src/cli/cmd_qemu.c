@@ -423,7 +423,9 @@ static int find_adapter(char *out, size_t outsz)
     exe[n] = '\0';
     *strrchr(exe, '/') = '\0';
     for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-        if ((size_t)snprintf(out, outsz, "%s/%s", exe, rel[i]) < outsz && is_file(out))
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", exe, rel[i]) < sizeof path && is_file(path) &&
+            realpath(path, out) && strlen(out) < outsz)
             return 0;
     }
     return -1;
