@@ -4,6 +4,7 @@
  * sysfs-shaped view and serves VMMs and admins on the socket.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,7 +33,7 @@ static void usage(FILE *f)
             "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
             "      --state-dir DIR   images created by default, saved mdevs (default %s)\n"
             "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
-            "      --foreground      stay in the foreground (the default when stderr is a tty)\n"
+            "      --foreground      do not detach (logs stay on stderr either way)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
             "  -v, --verbose         log every request\n",
             CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
@@ -139,6 +140,51 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
     return 0;
 }
 
+static void notify_ready(int fd)
+{
+    if (fd < 0)
+        return;
+    if (write(fd, "READY\n", 6) != 6)
+        log_warn("cannot report readiness on fd %d: %s", fd, strerror(errno));
+    close(fd);
+}
+
+/*
+ * Detach before any thread exists (threads do not survive fork).  The
+ * parent stays until the daemon is serving, so its exit status still tells
+ * whether startup worked; stderr stays the log.
+ */
+static int detach(void)
+{
+    int p[2];
+    if (pipe(p)) {
+        log_warn("cannot detach: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_warn("cannot detach: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid > 0) {
+        char buf[8] = "";
+        close(p[1]);
+        ssize_t n = read(p[0], buf, sizeof buf);
+        _exit(n >= 5 && !strncmp(buf, "READY", 5) ? 0 : 1);
+    }
+    close(p[0]);
+    setsid();
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        close(null);
+    }
+    return p[1];
+}
+
 int main(int argc, char **argv)
 {
     static struct daemon_config cfg;
@@ -155,6 +201,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (load_config(argc, argv, &cfg))
         return 2;
+    int detach_fd = cfg.foreground ? -1 : detach();
     log_verbose = cfg.verbose;
     if (host_init(&host, &cfg, err, sizeof err)) {
         log_warn("%s", err);
@@ -171,14 +218,9 @@ int main(int argc, char **argv)
     struct view *view = NULL;
     if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
         log_warn("%s; continuing without the view", err);
-    if (!cfg.foreground && !isatty(2) && daemon(0, 1))
-        log_warn("cannot daemonize: %s", strerror(errno));
     log_info("ready: %u subchannel(s), %d mdev(s) restored, socket %s", host.nsch, restored, cfg.socket_path);
-    if (ready_fd >= 0) {
-        if (write(ready_fd, "READY\n", 6) != 6)
-            log_warn("--ready-fd %d: %s", ready_fd, strerror(errno));
-        close(ready_fd);
-    }
+    notify_ready(ready_fd);
+    notify_ready(detach_fd);
     server_run(&srv);
     view_stop(view);
     server_fini(&srv);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "daemon/conn.h"
 #include "daemon/host.h"
@@ -57,6 +59,29 @@ static int add_map(struct conn *c, uint64_t iova, uint64_t size, void *host)
     return 0;
 }
 
+/*
+ * The memory must stay behind the mapping: a file shorter than the map, or
+ * one the client can shrink later, would turn a device access into SIGBUS in
+ * the daemon.  Regular files (memfd, /dev/shm, hugetlbfs) only, large enough,
+ * and sealed against shrinking where the client allowed sealing.
+ */
+static int check_memfd(struct conn *c, int fd, const struct ccwp_dma_map *m)
+{
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
+        return -1;
+    }
+    if (m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
+        log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
+                 (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
+        return -1;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) && errno != EPERM && errno != EINVAL)
+        log_debug("client %u: cannot seal the memory file: %s", c->id, strerror(errno));
+    return 0;
+}
+
 static int cmd_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
 {
     struct ccwp_dma_map m;
@@ -75,6 +100,10 @@ static int cmd_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn
     }
     bool wr = m.flags & CCWP_DMA_WRITE;
     int fd = conn_take_fd(c, 0);
+    if (check_memfd(c, fd, &m)) {
+        close(fd);
+        return -EINVAL;
+    }
     void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
     int err = errno;
     close(fd);   /* the mapping keeps the memory */

@@ -127,16 +127,25 @@ bool dp_log_contains(const struct dproc *d, const char *needle)
     return found;
 }
 
-void dp_cleanup(struct dproc *d)
+int dp_cleanup(struct dproc *d)
 {
-    char cmd[200];
+    char cmd[300];
+    int rc = 0;
     if (d->pid > 0)
         dp_stop(d);
     if (!d->dir[0])
-        return;
+        return 0;
+    if (dp_log_contains(d, "Sanitizer") || dp_log_contains(d, "runtime error")) {
+        fprintf(stderr, "# ccwpassd reported a sanitizer error; its log:\n");
+        snprintf(cmd, sizeof cmd, "sed 's/^/# /' %s >&2", d->log);
+        if (system(cmd) < 0)
+            fprintf(stderr, "# (cannot show %s)\n", d->log);
+        rc = -1;
+    }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "# cannot remove %s\n", d->dir);
+    return rc;
 }
 
 int dp_control(struct dproc *d, const char *json, char **reply)

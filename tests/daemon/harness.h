@@ -30,7 +30,9 @@ int  dp_start(struct dproc *d, const char *const *args, bool with_view);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int  dp_stop(struct dproc *d);
 bool dp_log_contains(const struct dproc *d, const char *needle);
-void dp_cleanup(struct dproc *d);
+/* Stop if running, remove the temp dir.  Returns -1 (after printing the
+ * daemon's log as TAP diagnostics) if ASan/UBSan reported anything. */
+int  dp_cleanup(struct dproc *d);
 
 /* The seed's steps through CONTROL: io_subchannel -> vfio_ccw, then an mdev. */
 int  dp_make_mdev(struct dproc *d, const char *sch, const char *uuid);

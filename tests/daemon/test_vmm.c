@@ -46,9 +46,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    dp_cleanup(&f->d);
+    int rc = dp_cleanup(&f->d);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* A VMM attached to the mdev, with RAM and eventfds. */

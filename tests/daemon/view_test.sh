@@ -112,5 +112,6 @@ check "driver_override vfio_ccw blocks io_subchannel binding" \
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 check "ccwpassd exits cleanly on SIGTERM" eq "$rc" "0"
 check "the view is unmounted" eval '! mountpoint -q "$V"'
+check "no sanitizer reports in the daemon's log" eval '! grep -q -e Sanitizer -e "runtime error" "$T/log"'
 echo "1..$n"
 exit $((fails > 0))
