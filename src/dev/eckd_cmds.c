@@ -32,15 +32,25 @@ const struct eckd_cmd eckd_cmd_table[] = {
     { 0x1B, "Seek Head",                     DIR_CTL, NOLR | ORI,            eckd_cmd_seek },
     { 0x1D, "Write Count Key and Data",      DIR_OUT, ORI | REQ_WRITE,       eckd_cmd_write_ckd },
     { 0x1E, "Read Count Key and Data",       DIR_IN,  ORI,                   eckd_cmd_read_ckd },
+    { 0x1F, "Set File Mask",                 DIR_CTL, NOLR | REQ_NOT_AFTER_DE, eckd_cmd_set_file_mask },
+    { 0x22, "Read Sector",                   DIR_IN,  NOLR,                  eckd_cmd_read_sector },
+    { 0x23, "Set Sector",                    DIR_CTL, NOLR | ORI,            eckd_cmd_set_sector },
     { 0x27, "Perform Subsystem Function",    DIR_CTL, NOLR,                  eckd_cmd_psf },
+    { 0x29, "Search Key Equal",              DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0x31, "Search ID Equal",               DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
     { 0x34, "Sense Path Group ID",           DIR_IN,  REQ_FIRST | REQ_LAST,  eckd_cmd_snid },
+    { 0x39, "Search Home Address Equal",     DIR_OUT, NOLR | ORI,            eckd_cmd_search_ha },
     { 0x3E, "Read Subsystem Data",           DIR_IN,  NOLR,                  eckd_cmd_rssd },
+    { 0x44, "Reset Allegiance",              DIR_IN,  REQ_FIRST,             eckd_cmd_reset_allegiance },
     { 0x47, "Locate Record",                 DIR_CTL, NOLR,                  eckd_cmd_locate },
+    { 0x49, "Search Key High",               DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0x4B, "Locate Record Extended",        DIR_CTL, NOLR,                  eckd_cmd_locate_ext },
     { 0x51, "Search ID High",                DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
+    { 0x5B, "Suspend Multipath Reconnection", DIR_CTL, NOLR,                 eckd_cmd_nop },
+    { 0x5E, "Read Multiple Count Key and Data", DIR_IN, NOLR | ORI,          eckd_cmd_read_multiple_ckd },
     { 0x63, "Define Extent",                 DIR_CTL, NOLR,                  eckd_cmd_define_extent },
     { 0x64, "Read Device Characteristics",   DIR_IN,  NOLR,                  eckd_cmd_rdc },
+    { 0x69, "Search Key Equal or High",      DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0x71, "Search ID Equal or High",       DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
     { 0x85, "Write Update Data",             DIR_OUT, REQ_IN_LR | REQ_WRITE, eckd_cmd_write_upd_data },
     { 0x86, "Read Data (MT)",                DIR_IN,  ORI,                   eckd_cmd_read_data },
@@ -53,13 +63,18 @@ const struct eckd_cmd eckd_cmd_table[] = {
     { 0x9A, "Read Home Address (MT)",        DIR_IN,  ORI,                   eckd_cmd_read_ha },
     { 0x9D, "Write CKD Next Track",          DIR_OUT, REQ_IN_LR | REQ_WRITE, eckd_cmd_write_ckd_next },
     { 0x9E, "Read Count Key and Data (MT)",  DIR_IN,  ORI,                   eckd_cmd_read_ckd },
+    { 0xA4, "Read and Reset Buffered Log",   DIR_IN,  NOLR,                  eckd_cmd_read_buffered_log },
+    { 0xA9, "Search Key Equal (MT)",         DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0xAF, "Set Path Group ID",             DIR_CTL, REQ_FIRST | REQ_LAST,  eckd_cmd_spid },
     { 0xB1, "Search ID Equal (MT)",          DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
     { 0xB4, "Device Reserve",                DIR_IN,  REQ_FIRST,             eckd_cmd_reserve },
+    { 0xB9, "Search Home Address Equal (MT)", DIR_OUT, NOLR | ORI,           eckd_cmd_search_ha },
+    { 0xC9, "Search Key High (MT)",          DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0xD1, "Search ID High (MT)",           DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
     { 0xDE, "Read Track",                    DIR_IN,  REQ_IN_LR,             eckd_cmd_read_track },
     { 0xE4, "Sense ID",                      DIR_IN,  NOLR,                  eckd_cmd_sense_id },
     { 0xE7, "Prefix",                        DIR_CTL, NOLR,                  eckd_cmd_prefix },
+    { 0xE9, "Search Key Equal or High (MT)", DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0xF1, "Search ID Equal or High (MT)",  DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },
     { 0xF3, "Diagnostic Control",            DIR_CTL, NOLR,                  eckd_cmd_diag_ctl },
     { 0xFA, "Read Configuration Data",       DIR_IN,  NOLR,                  eckd_cmd_rcd },
@@ -110,7 +125,7 @@ static int check_prereq(struct eckd *e, const struct eckd_cmd *cmd, const struct
         return eckd_reject(e, r, MSG_INVALID_SEQ);
     if ((q & REQ_ORIENTED) && !e->p.seek && !e->p.locat && !e->p.rdipl)
         return eckd_reject(e, r, MSG_INVALID_SEQ);
-    if ((q & REQ_NOT_AFTER_DE) && (e->p.xtdef || e->p.rdipl))
+    if ((q & REQ_NOT_AFTER_DE) && (e->p.xtdef || e->p.rdipl || e->p.setfm))
         return eckd_reject(e, r, MSG_INVALID_SEQ);
     if ((q & REQ_WRITE) && e->cfg.readonly)
         return eckd_fail(e, r, SNS0_CMD_REJECT, SNS1_WRITE_INHIB, 0);
@@ -139,6 +154,8 @@ static void after_command(struct eckd *e, const struct eckd_cmd *cmd, const stru
 
     if (k != 0x31 && k != 0x0E && k != 0x0D && k != 0x06 && k != 0x05)
         e->p.ideq = false;
+    if (k != 0x29 && k != 0x06 && k != 0x05)
+        e->p.kyeq = false;
     if (c->code != 0x15 && c->code != 0x1D)
         e->p.wckd = false;
     if (cmd && (cmd->req & REQ_LAST))

@@ -42,7 +42,7 @@ int eckd_parse_de(struct eckd *e, const uint8_t *p, uint32_t count, uint32_t *us
     *used = count < 16 ? count : 16;
     if (count < 16)
         return eckd_reject(e, r, MSG_COUNT_SHORT);
-    if (e->p.rdipl)
+    if (e->p.rdipl || e->p.setfm)
         return eckd_reject(e, r, MSG_INVALID_SEQ);
     uint32_t blksz = be16_get(p + 2) ? be16_get(p + 2) : eckd_r0_max(e->devtype) + 8;
     if (de_check_mode(e, p, blksz, r) < 0)

@@ -118,6 +118,7 @@ struct eckd_trk {
 struct eckd_prog {
     bool xtdef, locat, seek, rdipl, wckd, ideq, xmark, uc_next;
     bool nocount;               /* this command does not use up the LR domain */
+    bool setfm, kyeq;           /* Set File Mask given; Search Key Equal matched */
     uint8_t fmask, gattr, gext;
     uint32_t blksz;
     uint32_t xbeg, xend;        /* extent, absolute track numbers */
@@ -209,7 +210,9 @@ eckd_handler eckd_cmd_sense, eckd_cmd_sense_id, eckd_cmd_snid, eckd_cmd_spid, ec
              eckd_cmd_read_r0, eckd_cmd_read_ha, eckd_cmd_read_track, eckd_cmd_read_ipl,
              eckd_cmd_write_data, eckd_cmd_write_kd, eckd_cmd_write_upd_data, eckd_cmd_write_upd_kd,
              eckd_cmd_write_ckd, eckd_cmd_write_ckd_next, eckd_cmd_write_r0, eckd_cmd_write_full_track,
-             eckd_cmd_erase;
+             eckd_cmd_erase, eckd_cmd_set_file_mask, eckd_cmd_read_sector, eckd_cmd_set_sector,
+             eckd_cmd_search_key, eckd_cmd_search_ha, eckd_cmd_read_multiple_ckd,
+             eckd_cmd_reset_allegiance, eckd_cmd_read_buffered_log;
 
 /* eckd_extent.c shared parsers (Prefix reuses them) */
 int eckd_parse_de(struct eckd *e, const uint8_t *p, uint32_t count, uint32_t *used, struct ccw_result *r);

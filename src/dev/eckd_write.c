@@ -32,7 +32,7 @@ static void update_fields(struct eckd *e, const struct ccw_cmd *c, struct ccw_re
 /* Write Data / Write Key and Data (0x05 / 0x0D). */
 static int write_in_place_ok(struct eckd *e, bool key, struct ccw_result *r)
 {
-    if (e->p.lcount == 0 && !e->p.ideq)
+    if (e->p.lcount == 0 && !e->p.ideq && !(e->p.kyeq && !key))
         return eckd_reject(e, r, MSG_INVALID_SEQ);
     if (e->p.lcount && !lr_op_is(e, LR_OP_WRITE_TRK) &&
         !(lr_op_is(e, LR_OP_WRITE) && e->p.lcount == ((e->p.laux & LR_AUX_RDCNT) ? 2u : 1u)))
@@ -102,7 +102,7 @@ static int format_allowed(struct eckd *e, struct ccw_result *r)
 {
     uint8_t wr = e->p.fmask & DE_WRCTL;
 
-    if (e->p.lcount == 0 && !e->p.ideq && !e->p.wckd)
+    if (e->p.lcount == 0 && !e->p.ideq && !e->p.kyeq && !e->p.wckd)
         return eckd_reject(e, r, MSG_INVALID_SEQ);
     if (wr != DE_WRCTL_ALL && wr != DE_WRCTL_INH_R0)
         return eckd_reject(e, r, MSG_INVALID_SEQ);

@@ -406,6 +406,60 @@ static void test_ipl_format0(void **state)
     dfx_free(f);
 }
 
+/* The pre-ECKD way other systems update a VTOC record: Seek, Search Key
+ * Equal + TIC loop, Write Data; Set File Mask; Read Multiple CKD. */
+static void test_classic_commands(void **state)
+{
+    struct dfx *f = mk_linux(false);
+    static uint8_t img[CKD_MAX_TRACK_IMAGE];
+    struct ckd_rec rec;
+    uint8_t seek1[6] = { 0, 0, 0, 0, 0, 1 }, key[44], data[96];
+
+    memcpy(key, image_record(f, 1, 2, &rec, img) - 44, 44);
+    assert_int_equal(rec.kl, 44);
+    memset(data, 0x5A, sizeof(data));
+    dfx_begin(f);
+    dfx_ccw(f, 0x07, CCW_FLAG_CC, 6, seek1);
+    unsigned s = dfx_ccw(f, 0x29, CCW_FLAG_CC, 44, key);
+    dfx_ccw_at(f, 0x08, 0, 0, dfx_ccw_addr(f, s));
+    unsigned w = dfx_ccw(f, 0x05, 0, 96, data);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(dfx_last_ccw(f), w);
+    assert_memory_equal(image_record(f, 1, 2, &rec, img), data, 96);
+    /* Write Data without a preceding search: invalid sequence */
+    dfx_begin(f);
+    dfx_ccw(f, 0x07, CCW_FLAG_CC, 6, seek1);
+    dfx_ccw(f, 0x05, 0, 96, data);
+    expect_reject(f, 1, 0x02);
+    /* Set File Mask "inhibit seek and multitrack": Seek is file protected */
+    uint8_t sfm = 0x18;
+    dfx_begin(f);
+    dfx_ccw(f, 0x1F, CCW_FLAG_CC, 1, &sfm);
+    dfx_ccw(f, 0x07, 0, 6, seek1);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE_UC);
+    assert_int_equal(f->sense[1], 0x04);
+    /* Define Extent after Set File Mask: invalid sequence */
+    uint8_t de[16];
+    lx_define_extent(de, 2, 2, LX_CMD_READ_MT, false);
+    dfx_begin(f);
+    dfx_ccw(f, 0x1F, CCW_FLAG_CC, 1, &sfm);
+    dfx_ccw(f, 0x63, 0, 16, de);
+    expect_reject(f, 1, 0x02);
+    /* Read Multiple CKD: all 12 records of track 2 */
+    uint8_t seek2[6] = { 0, 0, 0, 0, 0, 2 };
+    dfx_begin(f);
+    dfx_ccw(f, 0x07, CCW_FLAG_CC, 6, seek2);
+    unsigned m = dfx_ccw(f, 0x5E, CCW_FLAG_SLI, 60000, NULL);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(f->st.count, 60000 - 12 * (8 + 4096));
+    assert_int_equal(dfx_data(f, m)[4], 1);
+    assert_int_equal(dfx_data(f, m)[11 * 4104 + 4], 12);
+    dfx_free(f);
+}
+
 static void test_write_r0_and_erase(void **state)
 {
     struct dfx *f = mk_linux(false);
@@ -565,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_search_id_status_modifier),
         cmocka_unit_test(test_read_ipl_r0_ha_ckd),
         cmocka_unit_test(test_ipl_format0),
+        cmocka_unit_test(test_classic_commands),
         cmocka_unit_test(test_write_r0_and_erase),
         cmocka_unit_test(test_format_with_r0),
         cmocka_unit_test(test_read_track_write_full_track),
