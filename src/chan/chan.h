@@ -112,6 +112,10 @@ struct ccw_dev {
  * This bounds TIC loops such as "NOP, TIC *-8", which real hardware would
  * run until halted, so a hostile program cannot pin a worker thread. */
 #define CHAN_MAX_CCWS (1u << 20)
+/* Implementation limits of one data chain: at most this many CCWs, and a
+ * total count of at most CHAN_IOBUF_SIZE; beyond either, program check at
+ * the CCW that exceeds it (the device is not called). */
+#define CHAN_MAX_DC_CCWS 4096u
 
 enum chan_state {
     CHAN_RUNNING,

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REV_SIZE 65536u
+/* Data-chain slots allocated up front; most programs never chain data. */
+#define DC_INITIAL 16u
 
 enum step { STEP_CHAIN, STEP_END, STEP_SUSPEND, STEP_HALT };
 
@@ -29,11 +30,10 @@ int chan_prog_init(struct chan_prog *p, const struct orb *orb, const struct chan
     if (!pv)
         return -ENOMEM;
     pv->buf = malloc(CHAN_IOBUF_SIZE);
-    pv->rev = malloc(REV_SIZE);
-    pv->dc = malloc(CHAN_MAX_DC_CCWS * sizeof(*pv->dc));
-    if (!pv->buf || !pv->rev || !pv->dc) {
+    pv->dc_cap = DC_INITIAL;
+    pv->dc = malloc(pv->dc_cap * sizeof(*pv->dc));
+    if (!pv->buf || !pv->dc) {
         free(pv->buf);
-        free(pv->rev);
         free(pv->dc);
         free(pv);
         return -ENOMEM;
@@ -56,7 +56,6 @@ void chan_prog_free(struct chan_prog *p)
     if (!p->priv)
         return;
     free(p->priv->buf);
-    free(p->priv->rev);
     free(p->priv->dc);
     free(p->priv);
     p->priv = NULL;
@@ -108,6 +107,25 @@ static enum step check_suspend(struct chan_prog *p, const struct dc_ccw *c, bool
     return STEP_SUSPEND;
 }
 
+/* Room for one more CCW in the data chain (up to CHAN_MAX_DC_CCWS). */
+static bool dc_reserve(struct chan_prog_priv *pv)
+{
+    struct dc_ccw *n;
+    unsigned cap;
+
+    if (pv->ndc < pv->dc_cap)
+        return true;
+    cap = pv->dc_cap * 2 > CHAN_MAX_DC_CCWS ? CHAN_MAX_DC_CCWS : pv->dc_cap * 2;
+    if (cap <= pv->dc_cap)
+        return false;
+    n = realloc(pv->dc, cap * sizeof(*n));
+    if (!n)
+        return false;
+    pv->dc = n;
+    pv->dc_cap = cap;
+    return true;
+}
+
 /* Fetches the command's CCW and every CCW data-chained to it into priv->dc. */
 static enum step build_chain(struct chan_prog *p, uint32_t *total)
 {
@@ -117,9 +135,15 @@ static enum step build_chain(struct chan_prog *p, uint32_t *total)
     pv->ndc = 0;
     *total = 0;
     for (;;) {
-        struct dc_ccw *c = &pv->dc[pv->ndc];
+        struct dc_ccw *c;
         enum step s;
 
+        if (!dc_reserve(pv)) {
+            /* host out of memory: a channel (not program) malfunction */
+            interp_fail(p, pv->next - 8, SCHN_STAT_CHN_CTRL_CHK, 0);
+            return STEP_END;
+        }
+        c = &pv->dc[pv->ndc];
         if (!interp_fetch_ccw(p, in_dc, c))
             return STEP_END;
         s = check_suspend(p, c, in_dc);

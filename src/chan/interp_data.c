@@ -25,11 +25,14 @@ static uint8_t mem_move(struct chan_prog *p, uint64_t addr, uint8_t *buf, uint32
     } else if (!backward) {
         rc = p->mem->write(p->mem->opaque, addr, buf, n, p->orb.key);
     } else {
-        /* byte i of the transfer goes to addr + n - 1 - i (addr is the low end) */
-        uint8_t *rev = p->priv->rev;
-        for (uint32_t i = 0; i < n; i++)
-            rev[n - 1 - i] = buf[i];
-        rc = p->mem->write(p->mem->opaque, addr, rev, n, p->orb.key);
+        /* byte i of the transfer goes to addr + n - 1 - i (addr is the low
+         * end).  Reversed in place: each part of the buffer is stored once. */
+        for (uint32_t i = 0; i < n / 2; i++) {
+            uint8_t t = buf[i];
+            buf[i] = buf[n - 1 - i];
+            buf[n - 1 - i] = t;
+        }
+        rc = p->mem->write(p->mem->opaque, addr, buf, n, p->orb.key);
     }
     return rc == CHAN_MEM_OK ? 0 : interp_mem_cstat(rc);
 }

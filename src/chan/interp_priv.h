@@ -7,10 +7,6 @@
 #include <stdatomic.h>
 #include "chan/chan.h"
 
-/* Implementation limit on the CCWs of one data chain (each has count >= 1,
- * and the whole chain must fit CHAN_IOBUF_SIZE anyway). */
-#define CHAN_MAX_DC_CCWS 4096
-
 /* One CCW of the current command's data chain, with where it was fetched. */
 struct dc_ccw {
     struct ccw1 ccw;
@@ -20,9 +16,8 @@ struct dc_ccw {
 
 struct chan_prog_priv {
     uint8_t *buf;              /* CHAN_IOBUF_SIZE bytes, handed to the device */
-    uint8_t *rev;              /* scratch for read-backward stores (64 KiB) */
-    struct dc_ccw *dc;         /* CHAN_MAX_DC_CCWS entries */
-    unsigned ndc;
+    struct dc_ccw *dc;         /* the current data chain, grown on demand */
+    unsigned ndc, dc_cap;
     atomic_bool halt;
     bool started;
     uint64_t next;             /* address of the next CCW to fetch */

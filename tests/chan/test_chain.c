@@ -337,6 +337,39 @@ static void test_unit_check_keeps_data(void **state)
     fx_free(f);
 }
 
+/* A long data chain: 300 one-byte areas gathered in order. */
+static void test_data_chain_long(void **state)
+{
+    struct fx *f = fx_new(true);
+    for (unsigned i = 0; i < 300; i++) {
+        f->mem[0x20000 + 16 * i] = (uint8_t)(i * 5);
+        fx_ccw1(f, 0x1000 + 8 * i, 0x01, i < 299 ? CCW_FLAG_CD : 0, 1, 0x20000 + 16 * i);
+    }
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->dev.ncalls, 1);
+    assert_int_equal(f->dev.calls[0].count, 300);
+    for (unsigned i = 0; i < 256; i++)
+        assert_int_equal(f->dev.calls[0].data[i], (uint8_t)(i * 5));
+    assert_int_equal(f->p.status.cpa, 0x1000 + 8 * 300);
+    assert_int_equal(f->p.status.cstat, 0);
+    fx_free(f);
+}
+
+/* More than CHAN_MAX_DC_CCWS CCWs in one data chain: program check at the
+ * CCW that exceeds the limit, the device never runs. */
+static void test_data_chain_ccw_limit(void **state)
+{
+    struct fx *f = fx_new(true);
+    for (unsigned i = 0; i <= CHAN_MAX_DC_CCWS; i++)
+        fx_ccw1(f, 0x10000 + 8 * i, 0x01, CCW_FLAG_CD, 1, 0x2000);
+    f->orb.cpa = 0x10000;
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->dev.ncalls, 0);
+    assert_int_equal(f->p.status.cstat, SCHN_STAT_PROG_CHECK);
+    assert_int_equal(f->p.status.cpa, 0x10000 + 8 * CHAN_MAX_DC_CCWS);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +390,8 @@ int main(void)
         cmocka_unit_test(test_status_modifier_without_cc),
         cmocka_unit_test(test_unusual_status_ends_chain),
         cmocka_unit_test(test_unit_check_keeps_data),
+        cmocka_unit_test(test_data_chain_long),
+        cmocka_unit_test(test_data_chain_ccw_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
