@@ -9,6 +9,9 @@
  * every CCW data-chained to it.  The channel fetches and checks the whole
  * chain, gathers output data, calls the device once, scatters input data,
  * and then decides from the device status whether to chain the next command.
+ * So a program check in a later CCW of a data chain is reported before any
+ * of the chain's data moves, where a real channel might already have
+ * transferred the earlier areas; status, CPA and count are the same.
  */
 #include "chan/interp_priv.h"
 
@@ -61,14 +64,16 @@ void chan_prog_free(struct chan_prog *p)
     p->priv = NULL;
 }
 
+/* Both tolerate a program that was never set up or already freed. */
 void chan_prog_halt(struct chan_prog *p)
 {
-    atomic_store(&p->priv->halt, true);
+    if (p->priv)
+        atomic_store(&p->priv->halt, true);
 }
 
 bool chan_prog_halt_requested(const struct chan_prog *p)
 {
-    return atomic_load(&p->priv->halt);
+    return p->priv && atomic_load(&p->priv->halt);
 }
 
 /* ---- PCI ------------------------------------------------------------------ */
@@ -346,6 +351,13 @@ enum chan_state chan_run(struct chan_prog *p)
 
     if (p->state != CHAN_RUNNING)
         return p->state;
+    if (!pv) {
+        /* no interpreter state (init failed or program freed): the channel
+         * cannot run it, which the architecture calls a channel-control check */
+        p->state = CHAN_DONE;
+        p->status.cstat = SCHN_STAT_CHN_CTRL_CHK;
+        return p->state;
+    }
     if (!pv->started) {
         pv->started = true;
         if (p->dev->ops->start)
@@ -376,7 +388,7 @@ enum chan_state chan_resume(struct chan_prog *p)
 {
     struct chan_prog_priv *pv = p->priv;
 
-    if (p->state != CHAN_SUSPENDED)
+    if (p->state != CHAN_SUSPENDED || !pv)
         return p->state;
     pv->chained = false;
     pv->prev_code = 0;

@@ -256,6 +256,28 @@ static void test_halt_before_start(void **state)
     fx_free(f);
 }
 
+/* A program that was never set up, or was freed, is refused cleanly:
+ * halting it is a no-op and running it ends in channel-control check. */
+static void test_unprepared_program(void **state)
+{
+    struct chan_prog p;
+    memset(&p, 0, sizeof(p));
+    chan_prog_halt(&p);
+    assert_false(chan_prog_halt_requested(&p));
+    assert_int_equal(chan_run(&p), CHAN_DONE);
+    assert_int_equal(p.status.cstat, SCHN_STAT_CHN_CTRL_CHK);
+    chan_prog_free(&p);
+
+    struct fx *f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_SLI, 0, 0);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    chan_prog_free(&f->p);
+    chan_prog_halt(&f->p);
+    assert_int_equal(chan_run(&f->p), CHAN_DONE);
+    assert_int_equal(chan_resume(&f->p), CHAN_DONE);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_halt_aborts_command),
         cmocka_unit_test(test_halt_at_ccw_boundary),
         cmocka_unit_test(test_halt_before_start),
+        cmocka_unit_test(test_unprepared_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
