@@ -26,11 +26,12 @@ value() { # value KEY VALUE...
 check() {
     desc=$1; shift
     CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
-    if "$@" >/tmp/.check.out 2>&1; then
+    "$@" >/tmp/.check.out 2>&1
+    rc=$?
+    if [ $rc -eq 0 ]; then
         echo "CCWPASS-OK $desc"
         return 0
     fi
-    rc=$?
     echo "CCWPASS-FAIL $desc (rc=$rc: $*)"
     tail -n 25 /tmp/.check.out | sed 's/^/# /'
     CCWPASS_FAILS=$((CCWPASS_FAILS + 1))
@@ -69,13 +70,15 @@ check_fails() {
     return 0
 }
 
-# wait_path PATH SECONDS: wait (bounded) until PATH exists.
+# wait_path PATH SECONDS: wait (bounded) until PATH exists (then refresh
+# the /dev/block links, in case PATH is a new partition).
 wait_path() {
     end=$(( $(now_ms) + $2 * 1000 ))
     while [ ! -e "$1" ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
         sleep 0.05
     done
+    block_links
     return 0
 }
 
@@ -89,6 +92,17 @@ wait_sysfs() {
     return 0
 }
 
+# block_links: /dev/block/MAJ:MIN symlinks, as udev makes them (s390-tools'
+# dasdfmt/fdasd find a DASD's node through them).  Call after a device or a
+# partition appeared.
+block_links() {
+    mkdir -p /dev/block
+    for b in /sys/class/block/*; do
+        [ -r "$b/dev" ] || continue
+        ln -sfn "../${b##*/}" "/dev/block/$(cat "$b/dev")"
+    done
+}
+
 # dasd_online BUSID SECONDS: chccwdev -e and wait for the block device to be
 # usable (status "online" or "unformatted" and a /dev node).  Prints the
 # device name (dasda, ...).
@@ -100,7 +114,7 @@ dasd_online() {
         for b in "/sys/bus/ccw/devices/$1/block/"*; do [ -e "$b" ] && blk=${b##*/}; done
         st=$(cat "/sys/bus/ccw/devices/$1/status" 2>/dev/null)
         if [ -n "$blk" ] && [ -b "/dev/$blk" ]; then
-            case "$st" in online|unformatted) echo "$blk"; return 0 ;; esac
+            case "$st" in online|unformatted) block_links; echo "$blk"; return 0 ;; esac
         fi
         [ "$(now_ms)" -lt "$end" ] || { echo "timeout: status=$st blk=$blk" >&2; return 1; }
         sleep 0.05

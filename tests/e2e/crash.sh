@@ -22,6 +22,7 @@ last_synced() { # last_synced CONSOLE PREFIX -> highest acknowledged number
     sed -n "s/^CCWPASS-VALUE synced=$2\([0-9]*\)\$/\1/p" "$1" | tr -d '\r' | sort -n | tail -n 1
 }
 
+vol_create "$img" 20
 daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 

@@ -16,15 +16,15 @@ e2e_require
 cyls=${E2E_CYLS:-100}
 img=$W/demo-3390.cckd
 cat >"$W/ccwpassd.conf" <<EOF
-# the seed's DASD: device 0.0.7e52 on subchannel 0.0.16ca, a $cyls-cylinder 3390
+# the seed's DASD (on the volume made above): device 0.0.7e52 on subchannel 0.0.16ca, a $cyls-cylinder 3390
 [device 0.0.7e52]
 subchannel = 0.0.16ca
 image = $img
 cyls = $cyls
 EOF
+vol_create "$img" $cyls
 daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 tap_ok "host: ccwpassd started (socket $SOCK, view $VIEW)"
-tap_check "host: ccwpassd created the $cyls-cylinder volume $img" test -s "$img"
 tap_check "host: the view shows device 0.0.7e52 on subchannel 0.0.16ca" \
     test -e "$VIEW/sys/bus/css/devices/0.0.16ca/0.0.7e52"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
@@ -72,7 +72,7 @@ tap_result "host: ccwpass dasd info shows the partition (data set) fdasd made" \
     "$(grep -qiE 'part|PART0001|LINUX' "$W/info.log"; echo $?)" "$W/info.log"
 part=$W/part1.img
 tap_check "host: ccwpass dasd export $img (partition 1) to a file" \
-    "$CCWPASS" dasd export "$img" --partition 1 -o "$part"
+    "$CCWPASS" dasd export "$img" "$part" --partition 1
 tap_check "host: e2fsck -fn on the exported partition is clean" e2fsck -fn "$part"
 bad=0 n=0
 while read -r sum name; do

@@ -14,6 +14,7 @@ subchannel = 0.0.16ca
 image = $W/hsch.cckd
 cyls = 10
 CONF
+vol_create "$W/hsch.cckd" 10
 daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 

@@ -142,9 +142,10 @@ e2e_missing() {
         m+=("ccwpass (the CLI, $CCWPASS) is not built")
     else
         local v
-        for v in qemu dasd status; do
-            if "$CCWPASS" "$v" 2>&1 </dev/null | grep -q 'not built yet'; then
-                m+=("'ccwpass $v' is still a placeholder (not built yet)")
+        for v in "qemu --dry-run -version" "dasd" "status --help"; do
+            # shellcheck disable=SC2086  # the verb and its harmless arguments
+            if "$CCWPASS" $v 2>&1 </dev/null | grep -q 'not built yet'; then
+                m+=("'ccwpass ${v%% *}' is still a placeholder (not built yet)")
             fi
         done
     fi
@@ -164,6 +165,11 @@ e2e_require() {
         tap_done || true
         exit 1
     fi
+}
+
+# vol_create FILE CYLS: a new 3390 CCKD volume (ccwpass dasd create), one TAP line.
+vol_create() {
+    tap_check "host: ccwpass dasd create $(basename "$1") -c $2 --cckd" "$CCWPASS" dasd create "$1" -c "$2" --cckd
 }
 
 # ---- ccwpassd -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ setup_all() {
     done
 }
 conf no
+for i in 0 1 2 3 4; do vol_create "$W/vol$i.cckd" 10; done
 daemon_start d1 -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 setup_all
 rc=0

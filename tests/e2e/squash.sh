@@ -15,6 +15,7 @@ subchannel = 0.0.16ca
 image = $W/squash.cckd
 cyls = 10
 CONF
+vol_create "$W/squash.cckd" 10
 daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 g=$E2E_SRC/tests/e2e/guest/lscss-expect.sh

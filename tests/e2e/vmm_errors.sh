@@ -15,6 +15,7 @@ subchannel = 0.0.16ca
 image = $W/err.cckd
 cyls = 10
 CONF
+vol_create "$W/err.cckd" 10
 daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 hold=$E2E_SRC/tests/e2e/guest/hold.sh
