@@ -148,8 +148,8 @@ static int v_write(const char *path, const char *buf, size_t size, off_t off, st
         rc = n->attr->store(&n->ctx, text, size);
         if (rc == 0)
             rc = (int)size;
-        log_debug("view: write %s '%.*s' -> %s", path, (int)strcspn(text, "\n"), text,
-                  rc < 0 ? strerror(-rc) : "ok");
+        if (rc < 0)
+            log_info("view: write '%.*s' to %s: %s", (int)strcspn(text, "\n"), text, path, strerror(-rc));
     }
     vtree_free(root);
     return rc;
