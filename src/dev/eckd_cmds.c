@@ -8,6 +8,7 @@
  * command chaining ends in "incomplete domain").
  */
 #include <stddef.h>
+#include <stdio.h>
 #include "dev/eckd_priv.h"
 
 #define NOLR REQ_NOT_IN_LR
@@ -172,6 +173,21 @@ static void after_command(struct eckd *e, const struct eckd_cmd *cmd, const stru
         eckd_fail(e, r, SNS0_CMD_REJECT | SNS0_INCOMPL_DOM, 0, 0);
 }
 
+/* One line per command on stderr (CCWPASS_ECKD_TRACE): code, name, count,
+ * position, status, length, and the sense bytes that matter after a unit check. */
+static void trace(const struct eckd *e, const struct eckd_cmd *cmd, const struct ccw_cmd *c,
+                  const struct ccw_result *r)
+{
+    fprintf(stderr, "eckd %04x: #%u %02x %-28s count %5u trk %u/%u rec %u -> status %02x len %u",
+            e->cfg.devno, c->seq, c->code, cmd ? cmd->name : "(invalid)", c->count,
+            e->trk.valid ? e->trk.cyl : 0, e->trk.valid ? e->trk.head : 0,
+            e->trk.valid ? e->trk.t.rec[e->cur].rec : 0, r->unitstat, r->len);
+    if (r->unitstat & DEV_STAT_UNIT_CHECK)
+        fprintf(stderr, " sense %02x %02x %02x fmt/msg %02x", e->sense[0], e->sense[1], e->sense[2],
+                e->sense[7]);
+    fputc('\n', stderr);
+}
+
 void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
 {
     struct eckd *e = to_eckd(d);
@@ -188,4 +204,6 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
         cmd->fn(e, c, r);
     }
     after_command(e, cmd, c, r);
+    if (e->trace)
+        trace(e, cmd, c, r);
 }
