@@ -48,6 +48,7 @@ struct subchannel {
     const struct chan_mem *mem;
     struct chan_prog prog;
     struct sch_fault fault;
+    unsigned fault_gen;        /* bumped by sch_set_fault: ends a delay in progress */
     uint8_t fsense[32];        /* sense of an injected equipment check */
     bool fsense_pending;
     sch_irq_fn irq_fn;
@@ -253,13 +254,14 @@ static bool sch_before_cmd(void *opaque, const struct ccw1 *ccw)
         struct timespec until = deadline_after(sch->fault.delay_ms);
         void (*hook)(void *) = sch->fault.delay_entered;
         void *hook_opaque = sch->fault.opaque;
+        unsigned gen = sch->fault_gen;
 
         if (hook) {
             pthread_mutex_unlock(&sch->lock);
             hook(hook_opaque);
             pthread_mutex_lock(&sch->lock);
         }
-        while (!(stop = stop_requested(sch)))
+        while (!(stop = stop_requested(sch)) && gen == sch->fault_gen)
             if (pthread_cond_timedwait(&sch->cond, &sch->lock, &until) == ETIMEDOUT)
                 break;
     }
@@ -721,7 +723,8 @@ void sch_set_fault(struct subchannel *sch, const struct sch_fault *f)
 {
     pthread_mutex_lock(&sch->lock);
     sch->fault = *f;
-    pthread_cond_broadcast(&sch->cond);   /* a shortened delay ends now */
+    sch->fault_gen++;
+    pthread_cond_broadcast(&sch->cond);   /* a delay in progress ends now */
     pthread_mutex_unlock(&sch->lock);
 }
 

@@ -101,6 +101,7 @@ struct sch_fault {
     void   (*delay_entered)(void *opaque);
     void    *opaque;
 };
+/* Replaces the fault settings; a delay in progress ends at once. */
 void sch_set_fault(struct subchannel *sch, const struct sch_fault *f);
 
 #endif

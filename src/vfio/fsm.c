@@ -45,8 +45,11 @@ static int sch_enable(struct subchannel *sch, bool ena)
         return -ENODEV;
     schib.pmcw.ena = ena;
     if (ena) {
+        /* Concurrent sense, as Linux's cio configures I/O subchannels: the
+         * sense bytes of a unit check travel in the IRB's ECW. */
         schib.pmcw.isc = VFIO_CCW_ISC;
         schib.pmcw.intparm = 0;
+        schib.pmcw.csense = true;
     }
     switch (sch_msch(sch, &schib)) {
     case 0:
