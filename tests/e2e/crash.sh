@@ -5,7 +5,7 @@
 #  2. ccwpassd is killed (SIGKILL) while the guest writes: the guest sees the
 #     device go away and does not hang; the image stays consistent
 #     (`ccwpass dasd check`); after a restart every synced file is there.
-set -euo pipefail
+set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init crash "${1:-}"
 e2e_require

@@ -5,7 +5,7 @@
 #  - s390-squash-mcss=off: the device stays in its real css, invisible to a
 #    guest without MCSS-E, and the launcher warns about it;
 #  - no squash option, devno=fe.0.1234 (today's QEMU way): the guest sees 0.0.1234.
-set -euo pipefail
+set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init squash "${1:-}"
 e2e_require

@@ -5,7 +5,7 @@
 #    EBUSY ("busy"), the first keeps running; once the first is gone the
 #    mdev can be opened again;
 #  - ccwpassd is down: the launcher fails at once with an error naming ccwpassd.
-set -euo pipefail
+set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init vmm-errors "${1:-}"
 e2e_require
