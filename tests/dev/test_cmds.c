@@ -561,7 +561,9 @@ static void test_read_track_write_full_track(void **state)
     assert_memory_equal(d + 16 + 5 * 4104 + 8, blk, 4096);
     assert_int_equal(dfx_data(f, t3)[3], 3);            /* track 3's R0 */
     /* write track 2's image to track 7 with Write Full Track */
-    static uint8_t trk[60000];
+    static uint8_t trk[60000], trk2[60000];
+    memcpy(trk2, d, tracklen);          /* d is reused by the next program */
+    d = trk2;
     memcpy(trk, d, tracklen);
     for (unsigned r = 0; r < 13; r++)
         be16_put(trk + (r ? 16 + (r - 1) * 4104 : 0) + 2, 7);
@@ -581,6 +583,38 @@ static void test_read_track_write_full_track(void **state)
     struct ckd_rec rec;
     assert_memory_equal(image_record(f, 7, 6, &rec, img), blk, 4096);
     assert_int_equal(rec.head, 7);
+    /* Linux's raw buffer: R0 + one record, zero padding to 57326, no EOT */
+    memset(trk, 0, sizeof(trk));
+    memcpy(trk, d, 16 + 4104);
+    be16_put(trk + 2, 8);
+    be16_put(trk + 16 + 2, 8);
+    lre(pw + 44, 0x3F, 1, 8, 0x11, 2);
+    lx_define_extent(de, 8, 8, LX_CMD_WRITE_MT, false);
+    de[0] = 0xC0;
+    memcpy(pw + 12, de, 16);
+    dfx_begin(f);
+    dfx_ccw(f, 0xE7, CCW_FLAG_CC, 66, pw);
+    dfx_ccw(f, 0x95, CCW_FLAG_SLI, 57326, trk);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(f->st.count, 0);
+    assert_int_equal(image_nrecs(f, 8), 2);
+    /* a record that does not fit 3390 capacity is invalid track format */
+    memset(trk, 0, sizeof(trk));
+    memcpy(trk, d, 16);
+    for (unsigned i = 0; i < 13; i++) {
+        uint8_t *p = trk + 16 + i * 4104;
+        be16_put(p + 2, 8);
+        p[4] = (uint8_t)(i + 1);
+        be16_put(p + 6, 4096);
+    }
+    dfx_begin(f);
+    dfx_ccw(f, 0xE7, CCW_FLAG_CC, 66, pw);
+    dfx_ccw(f, 0x95, CCW_FLAG_SLI, (uint16_t)(16 + 13 * 4104), trk);
+    dfx_run(f);
+    assert_int_equal(f->st.dstat, CE_DE_UC);
+    assert_int_equal(f->sense[1], 0x40);
+    assert_int_equal(image_nrecs(f, 8), 2);
     dfx_free(f);
 }
 
