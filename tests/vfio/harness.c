@@ -136,8 +136,8 @@ void vt_setup(struct vt *t, unsigned nsch)
     t->dma = vfio_dma_new();
     assert_int_equal(vfio_dma_map(t->dma, 0, GUEST_SIZE, t->mem, true), 0);
     for (unsigned i = 0; i < nsch; i++) {
-        char uuid[40];
-        snprintf(uuid, sizeof(uuid), "9a1b2c3d-0000-4000-8000-00000000000%u", i);
+        char uuid[48];
+        snprintf(uuid, sizeof(uuid), "9a1b2c3d-0000-4000-8000-00000000000%c", (char)('0' + i));
         assert_int_equal(vfio_ccw_probe(t->sch[i], &t->p[i]), 0);
         assert_int_equal(vfio_ccw_mdev_create(t->p[i], uuid, &t->m[i]), 0);
         assert_int_equal(vfio_ccw_open(t->m[i], t->dma), 0);
