@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# TCG coherence (qemu-adapter.md §6): code the guest reads from the
+# passed-through DASD into a page that already holds translated code must run
+# as read.  The device writes guest RAM from ccwpassd, behind TCG's back; the
+# adapter invalidates the translations of the ranges the daemon reports after
+# each I/O.  The guest runs a probe (mkprobe.py) that loads two different code
+# blocks into one page with O_DIRECT and calls each: 18 = fresh code ran twice,
+# 17 = a stale translation ran.  A control run with the invalidation switched
+# off (CCWPASS_NO_TCG_SYNC=1) shows the probe does detect the trap.
+set -uo pipefail
+. "$(dirname "$0")/qlib.sh"
+require
+if [ ! -s "$Q_SRC/guest/out/vmlinuz" ]; then
+    "$Q_SRC/guest/build.sh" 2>&1 | tail -n 5 | diag
+fi
+[ -s "$Q_SRC/guest/out/vmlinuz" ] || bail "the s390x guest is built (guest/build.sh)"
+daemon_start
+seed_steps
+python3 "$(dirname "$0")/mkprobe.py" "$W" || bail "mkprobe.py"
+
+# boot NAME: the guest with the probe; console in $W/NAME.console
+boot() {
+    local rc=0
+    "$Q_SRC/guest/run.sh" -q -t 600 -o "$W/$1.console" -s "$(dirname "$0")/guest_tcg.sh" \
+        -f "$W/tcgprobe" -f "$W/code1.bin" -f "$W/code2.bin" --launcher "$CCWPASS qemu" \
+        -M s390-ccw-virtio,s390-squash-mcss=on -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" \
+        2>"$W/$1.run.log" || rc=$?
+    cat "$W/$1.run.log" >>"$W/$1.console"
+    return $rc
+}
+
+boot sync
+result "guest: DASD online, formatted, code blocks written" $? "$W/sync.console"
+for i in 1 2 3; do
+    contains "run $i: the guest executes the code it just read from the DASD (probe = 18)" \
+        "$W/sync.console" "CCWPASS-VALUE probe$i=18"
+done
+
+CCWPASS_NO_TCG_SYNC=1 boot nosync
+stale=$(grep -c 'CCWPASS-VALUE probe[0-9]=17' "$W/nosync.console")
+result "control: without invalidation the probe catches stale code ($stale of 3 runs)" \
+    "$([ "$stale" -gt 0 ]; echo $?)" "$W/nosync.console"
+done_testing
