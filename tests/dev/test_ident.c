@@ -259,6 +259,14 @@ static void test_sense_command(void **state)
     i = one(f, 0x04, CCW_FLAG_SLI, 32, NULL);
     assert_int_equal(dfx_data(f, i)[0], 0x00);
     assert_int_equal(f->dev->ops->sense(f->dev, f->sense), 0);
+    /* a clear (ops->reset) drops a pending sense */
+    dfx_begin(f);
+    dfx_ccw(f, 0xA7, 0, 8, NULL);
+    chan_prog_init(&p, &f->orb, &f->cm, f->dev, &hooks);
+    chan_run(&p);
+    chan_prog_free(&p);
+    f->dev->ops->reset(f->dev);
+    assert_int_equal(f->dev->ops->sense(f->dev, f->sense), 0);
     dfx_free(f);
 }
 

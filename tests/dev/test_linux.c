@@ -20,11 +20,13 @@
 #define CYLS 5
 #define NTRK (CYLS * 15)
 
-static struct dfx *mk_raw(uint32_t cyls)
+static struct dfx *mk_raw_fmt(uint32_t cyls, bool cckd)
 {
-    struct dfx_opts o = { .cyls = cyls, .raw = true, .unit_addr = 0x02, .devno = 0x0200 };
+    struct dfx_opts o = { .cyls = cyls, .raw = true, .unit_addr = 0x02, .devno = 0x0200, .cckd = cckd };
     return dfx_new(&o);
 }
+
+static struct dfx *mk_raw(uint32_t cyls) { return mk_raw_fmt(cyls, false); }
 
 static unsigned single(struct dfx *f, uint8_t cmd, uint8_t flags, uint16_t count, const void *data)
 {
@@ -263,9 +265,9 @@ static void verify_cdl_image(struct dfx *f)
     }
 }
 
-static void test_linux_cdl_lifecycle(void **state)
+static void cdl_lifecycle(bool cckd)
 {
-    struct dfx *f = mk_raw(CYLS);
+    struct dfx *f = mk_raw_fmt(CYLS, cckd);
 
     bring_online(f);
     analysis_unformatted(f);
@@ -279,6 +281,10 @@ static void test_linux_cdl_lifecycle(void **state)
     verify_cdl_image(f);
     dfx_free(f);
 }
+
+static void test_linux_cdl_lifecycle(void **state) { cdl_lifecycle(false); }
+/* The same on a compressed (CCKD, zlib) volume: every track write recompresses. */
+static void test_linux_cdl_lifecycle_cckd(void **state) { cdl_lifecycle(true); }
 
 static void ldl(unsigned blksize)
 {
@@ -320,6 +326,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_linux_cdl_lifecycle),
+        cmocka_unit_test(test_linux_cdl_lifecycle_cckd),
         cmocka_unit_test(test_linux_ldl_512),
         cmocka_unit_test(test_linux_ldl_1024),
         cmocka_unit_test(test_linux_ldl_2048),
