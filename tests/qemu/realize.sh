@@ -58,7 +58,16 @@ printf 'quit\n' | CCWPASS_VIEW=$VIEW LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-s
 result "anonymous RAM: QEMU exits with an error" "$([ $rc -ne 0 ]; echo $?)" "$W/anon.out"
 contains "anonymous RAM: the adapter says how to fix it" "$W/anon.out" 'not fd-backed.*memory-backend-memfd'
 
-# 6. the mdev is free again after each QEMU: a last realize works.
+# 6. LD_PRELOAD through a wrapper (timeout(1)): inactive there, active in QEMU.
+rc=0
+printf 'info qtree\nquit\n' | LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-system-s390x -M s390-ccw-virtio \
+    -object memory-backend-memfd,id=r,size=128M,share=on -machine memory-backend=r \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$VIEW$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
+    >"$W/wrapped.out" 2>&1 || rc=$?
+result "started by hand through timeout(1) with LD_PRELOAD: QEMU realizes the device" "$rc" "$W/wrapped.out"
+contains "… realized as devno fe.0.1234" "$W/wrapped.out" 'devno = "fe\.0\.1234"'
+
+# 7. the mdev is free again after each QEMU: a last realize works.
 qemu_monitor again "info qtree" -M s390-ccw-virtio,s390-squash-mcss=on \
     -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 result "the mdev can be opened again after QEMU exits" $? "$W/again.out"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The adapter as an LD_PRELOAD library: active only inside qemu-system-s390x
+# (or when forced), passing everything through elsewhere, and leaving a clean
+# environment for the processes QEMU starts.  No daemon needed.
+set -uo pipefail
+. "$(dirname "$0")/qlib.sh"
+[ -f "$ADAPTER" ] || bail "the adapter is built ($ADAPTER)"
+view=$W/view
+mkdir -p "$view/sys/bus/css/devices/0.0.16ca"
+echo "80 80 ff" >"$view/sys/bus/css/devices/0.0.16ca/pimpampom"
+f=/sys/bus/css/devices/0.0.16ca/pimpampom
+libm=$(ldconfig -p | awk '/libm\.so\.6 .*x86-64/ {print $NF; exit}')
+
+out=$(LD_PRELOAD=$ADAPTER CCWPASS_VIEW=$view cat "$f" 2>&1)
+result "inactive outside QEMU: cat reads the real $f, not the view" "$([ "$out" != "80 80 ff" ]; echo $?)"
+out=$(LD_PRELOAD=$ADAPTER CCWPASS_VIEW=$view sh -c 'echo "$LD_PRELOAD"')
+result "inactive outside QEMU: LD_PRELOAD passes on (a wrapper like timeout(1) keeps it for QEMU)" \
+    "$([ "$out" = "$ADAPTER" ]; echo $?)"
+out=$(CCWPASS_ADAPTER_FORCE=1 LD_PRELOAD=$ADAPTER CCWPASS_VIEW=$view cat "$f")
+result "active: $f is read from the view" "$([ "$out" = "80 80 ff" ]; echo $?)"
+out=$(CCWPASS_ADAPTER_FORCE=1 LD_PRELOAD="$ADAPTER:$libm" CCWPASS_VIEW=$view sh -c 'echo "$LD_PRELOAD|${CCWPASS_ADAPTER_FORCE:-}"')
+result "active: children get LD_PRELOAD without the adapter ($out)" "$([ "$out" = "$libm|" ]; echo $?)"
+rc=0
+LD_PRELOAD=$ADAPTER qemu-system-s390x -version >"$W/version.out" 2>&1 || rc=$?
+result "qemu-system-s390x -version runs with the adapter loaded" "$rc" "$W/version.out"
+done_testing
