@@ -131,46 +131,57 @@ static bool dc_reserve(struct chan_prog_priv *pv)
     return true;
 }
 
-/* Fetches the command's CCW and every CCW data-chained to it into priv->dc. */
+/* Fetches and checks one CCW of the chain into priv->dc[ndc]. */
+static enum step fetch_chain_ccw(struct chan_prog *p, bool in_dc)
+{
+    struct chan_prog_priv *pv = p->priv;
+    struct dc_ccw *c;
+    enum step s;
+
+    if (!dc_reserve(pv)) {
+        /* host out of memory: a channel malfunction, not a program error */
+        interp_fail(p, pv->next, SCHN_STAT_CHN_CTRL_CHK, 0);
+        return STEP_END;
+    }
+    c = &pv->dc[pv->ndc];
+    if (!interp_fetch_ccw(p, in_dc, c))
+        return STEP_END;
+    s = check_suspend(p, c, in_dc);
+    if (s != STEP_CHAIN)
+        return s;
+    if (!interp_check_ccw(p, c, in_dc))
+        return STEP_END;
+    if (c->ccw.flags & CCW_FLAG_PCI)
+        pci_signal(p, c);
+    return STEP_CHAIN;
+}
+
+/* Fetches the command's CCW and every CCW data-chained to it into priv->dc;
+ * the chain must fit the implementation limits (CHAN_MAX_DC_CCWS CCWs,
+ * CHAN_IOBUF_SIZE bytes). */
 static enum step build_chain(struct chan_prog *p, uint32_t *total)
 {
     struct chan_prog_priv *pv = p->priv;
-    bool in_dc = false;
+    bool more = true;
 
     pv->ndc = 0;
     *total = 0;
-    for (;;) {
-        struct dc_ccw *c;
-        enum step s;
+    while (more) {
+        enum step s = fetch_chain_ccw(p, pv->ndc > 0);
+        const struct dc_ccw *c = &pv->dc[pv->ndc];
 
-        if (!dc_reserve(pv)) {
-            /* host out of memory: a channel (not program) malfunction */
-            interp_fail(p, pv->next - 8, SCHN_STAT_CHN_CTRL_CHK, 0);
-            return STEP_END;
-        }
-        c = &pv->dc[pv->ndc];
-        if (!interp_fetch_ccw(p, in_dc, c))
-            return STEP_END;
-        s = check_suspend(p, c, in_dc);
         if (s != STEP_CHAIN)
             return s;
-        if (!interp_check_ccw(p, c, in_dc))
-            return STEP_END;
-        if (c->ccw.flags & CCW_FLAG_PCI)
-            pci_signal(p, c);
+        more = (c->ccw.flags & CCW_FLAG_CD) != 0;
         *total += c->ccw.count;
         pv->ndc++;
         pv->next = c->addr + 8;
-        bool more = (c->ccw.flags & CCW_FLAG_CD) != 0;
         if (*total > CHAN_IOBUF_SIZE || (more && pv->ndc == CHAN_MAX_DC_CCWS)) {
-            /* implementation limit: the chain does not fit the channel buffer */
             interp_fail(p, c->addr, SCHN_STAT_PROG_CHECK, c->ccw.count);
             return STEP_END;
         }
-        if (!more)
-            return STEP_CHAIN;
-        in_dc = true;
     }
+    return STEP_CHAIN;
 }
 
 /* ---- moving the data ------------------------------------------------------------ */
