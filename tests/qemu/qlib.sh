@@ -37,7 +37,7 @@ q_teardown() {
     if [ -n "$VIEW" ] && grep -q " $VIEW " /proc/mounts; then
         fusermount3 -u -z "$VIEW" 2>/dev/null || umount -l "$VIEW"
     fi
-    rm -rf "$W"
+    if [ "${Q_KEEP:-0}" = 1 ]; then echo "# kept $W" >&2; else rm -rf "$W"; fi
 }
 trap q_teardown EXIT
 
