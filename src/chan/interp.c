@@ -151,8 +151,8 @@ static enum step fetch_chain_ccw(struct chan_prog *p, bool in_dc)
         return s;
     if (!interp_check_ccw(p, c, in_dc))
         return STEP_END;
-    if (c->ccw.flags & CCW_FLAG_PCI)
-        pci_signal(p, c);
+    if (!in_dc && (c->ccw.flags & CCW_FLAG_PCI))
+        pci_signal(p, c);   /* a data-chained CCW's PCI waits until it is reached */
     return STEP_CHAIN;
 }
 
@@ -288,12 +288,23 @@ static bool may_chain(const struct chan_prog *p, const struct ccw1 *last)
            !(p->status.cstat & (uint8_t)~SCHN_STAT_PCI);
 }
 
+/* A data-chained CCW becomes current only when the transfer reaches it;
+ * its PCI is signalled then (never, if the device ended before it). */
+static void pci_data_chained(struct chan_prog *p, unsigned end)
+{
+    for (unsigned i = 1; i <= end; i++)
+        if (p->priv->dc[i].ccw.flags & CCW_FLAG_PCI)
+            pci_signal(p, &p->priv->dc[i]);
+}
+
 static enum step finish_command(struct chan_prog *p, uint8_t code, uint32_t len,
                                 uint32_t total, uint8_t unitstat)
 {
     struct chan_prog_priv *pv = p->priv;
     const struct dc_ccw *last = &pv->dc[pv->ndc - 1];
     const struct dc_ccw *end = &pv->dc[ending_ccw(pv)];
+
+    pci_data_chained(p, (unsigned)(end - pv->dc));
 
     p->status.cpa = (uint32_t)(end->addr + 8);
     p->status.dstat = unitstat;

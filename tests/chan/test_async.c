@@ -45,7 +45,8 @@ static void test_pci_in_final_status(void **state)
     fx_free(f);
 }
 
-/* PCI on a data-chained CCW is signalled with that CCW's address. */
+/* PCI on a data-chained CCW is signalled with that CCW's address when the
+ * transfer reaches it, and not at all when the record ends before it. */
 static void test_pci_in_data_chain(void **state)
 {
     struct fx *f = fx_new(true);
@@ -55,6 +56,17 @@ static void test_pci_in_data_chain(void **state)
     assert_int_equal(f->npci, 1);
     assert_int_equal(f->pci[0].cpa, 0x1010);
     assert_int_equal(f->mem[0x3003], fx_pattern(7));
+    fx_free(f);
+
+    f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x02, CCW_FLAG_CD | CCW_FLAG_SLI, 4, 0x2000);
+    fx_ccw1(f, 0x1008, 0x02, CCW_FLAG_CD | CCW_FLAG_SLI, 4, 0x3000);
+    fx_ccw1(f, 0x1010, 0x02, CCW_FLAG_PCI | CCW_FLAG_SLI, 4, 0x4000);
+    fx_respond(f, 0, 6, CE_DE);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->npci, 0);
+    assert_int_equal(f->p.status.cpa, 0x1010);
+    assert_int_equal(f->p.status.count, 2);
     fx_free(f);
 }
 
