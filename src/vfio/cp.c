@@ -504,17 +504,22 @@ static int read_chain(struct channel_program *cp, uint64_t addr, uint8_t *buf, u
     uint64_t k = (addr - CP_CHAIN_BASE) / CP_CHAIN_STRIDE;
     uint64_t off = (addr - CP_CHAIN_BASE) % CP_CHAIN_STRIDE;
     const struct ccwchain *ch;
+    uint32_t done = 0;
 
     if (k >= cp->nchain)
         return CHAN_MEM_ADDRESSING;
     ch = cp->chain[k];
     if (off + len > (uint64_t)ch->len * CCW_SIZE)
         return CHAN_MEM_ADDRESSING;
-    for (uint32_t i = 0; i < len; i++) {
+    while (done < len) {
         uint8_t raw[CCW_SIZE];
-        uint64_t b = off + i;
+        uint64_t b = off + done;
+        uint32_t n = CCW_SIZE - (uint32_t)(b % CCW_SIZE);
+        if (n > len - done)
+            n = len - done;
         ccw1_encode(&ch->ccw[b / CCW_SIZE], raw);
-        buf[i] = raw[b % CCW_SIZE];
+        memcpy(buf + done, raw + b % CCW_SIZE, n);
+        done += n;
     }
     return CHAN_MEM_OK;
 }
