@@ -115,8 +115,9 @@ struct orb {
 };
 void orb_decode(const uint8_t p[ORB_SIZE], struct orb *o);
 void orb_encode(const struct orb *o, uint8_t p[ORB_SIZE]);
-/* 0 if the reserved bits of word 1 are zero and cpa bit 0 is zero, else -1
- * (SSCH would present operand exception / program check). */
+/* 0 if the reserved bits 26-30 of word 1 are zero and cpa bit 0 is zero,
+ * else -1 (SSCH would present an operand exception).  The B (transport
+ * mode) bit is decoded, not checked: command-mode-only callers reject it. */
 int  orb_check(const uint8_t p[ORB_SIZE]);
 
 /* ---- SCSW (command mode) ------------------------------------------------ */
