@@ -144,7 +144,7 @@ static enum step fetch_chain_ccw(struct chan_prog *p, bool in_dc)
         return STEP_END;
     }
     c = &pv->dc[pv->ndc];
-    if (!interp_fetch_ccw(p, in_dc, c))
+    if (!interp_fetch_ccw(p, c))
         return STEP_END;
     s = check_suspend(p, c, in_dc);
     if (s != STEP_CHAIN)

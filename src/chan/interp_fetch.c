@@ -52,7 +52,7 @@ static bool tic_valid(const struct chan_prog *p, const struct ccw1 *c)
  * CCW address reached through a TIC is reported at the TIC (CPA = TIC + 8),
  * one reached sequentially at the invalid address itself (+ 8).
  */
-bool interp_fetch_ccw(struct chan_prog *p, bool in_dc, struct dc_ccw *out)
+bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out)
 {
     struct chan_prog_priv *pv = p->priv;
     bool after_tic = false;

@@ -28,9 +28,9 @@ struct chan_prog_priv {
     bool pci_unpresented;      /* PCI seen with no hook to present it */
 };
 
-/* interp_fetch.c: fetch the next CCW, following TICs.  `in_dc`: the CCW is
- * fetched for data chaining.  On error sets p->status and returns false. */
-bool interp_fetch_ccw(struct chan_prog *p, bool in_dc, struct dc_ccw *out);
+/* interp_fetch.c: fetch the next CCW (at priv->next), following TICs.
+ * On error sets p->status and returns false. */
+bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out);
 /* interp_fetch.c: the checks on a fetched non-TIC CCW other than suspend. */
 bool interp_check_ccw(struct chan_prog *p, const struct dc_ccw *c, bool in_dc);
 /* Sets p->status to a channel-detected error of CCW c. */
