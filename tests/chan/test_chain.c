@@ -370,6 +370,25 @@ static void test_data_chain_ccw_limit(void **state)
     fx_free(f);
 }
 
+/* Status modifier after a data-chained command skips the CCW that follows
+ * the last CCW of the chain. */
+static void test_status_modifier_after_data_chain(void **state)
+{
+    struct fx *f = fx_new(true);
+    memcpy(f->mem + 0x2000, "\x01\x02\x03\x04\x05", 5);
+    fx_ccw1(f, 0x1000, 0x31, CCW_FLAG_CD, 2, 0x2000);
+    fx_ccw1(f, 0x1008, 0x31, CCW_FLAG_CC, 3, 0x2002);
+    fx_ccw1(f, 0x1010, CCW_CMD_TIC, 0, 0, 0x1000);
+    fx_ccw1(f, 0x1018, 0x06, CCW_FLAG_SLI, 4, 0x3000);
+    fx_respond(f, 0, 5, CE_DE | DEV_STAT_STAT_MOD);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->dev.ncalls, 2);
+    assert_memory_equal(f->dev.calls[0].data, "\x01\x02\x03\x04\x05", 5);
+    assert_int_equal(f->dev.calls[1].code, 0x06);
+    assert_int_equal(f->p.status.cpa, 0x1020);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_unit_check_keeps_data),
         cmocka_unit_test(test_data_chain_long),
         cmocka_unit_test(test_data_chain_ccw_limit),
+        cmocka_unit_test(test_status_modifier_after_data_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

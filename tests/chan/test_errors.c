@@ -319,6 +319,52 @@ static void test_data_chain_too_long(void **state)
     fx_free(f);
 }
 
+/* The ORB's storage key reaches every storage access (CCW, IDAW, data), so
+ * an accessor that checks keys can refuse a mismatch with protection check. */
+struct keyed {
+    struct chan_mem inner;
+    uint8_t seen_min, seen_max;
+    unsigned accesses;
+};
+
+static int keyed_read(void *opaque, uint64_t addr, void *buf, uint32_t len, uint8_t key)
+{
+    struct keyed *k = opaque;
+    k->accesses++;
+    if (key < k->seen_min) k->seen_min = key;
+    if (key > k->seen_max) k->seen_max = key;
+    return k->inner.read(k->inner.opaque, addr, buf, len, key);
+}
+
+static int keyed_write(void *opaque, uint64_t addr, const void *buf, uint32_t len, uint8_t key)
+{
+    struct keyed *k = opaque;
+    k->accesses++;
+    if (key < k->seen_min) k->seen_min = key;
+    if (key > k->seen_max) k->seen_max = key;
+    return k->inner.write(k->inner.opaque, addr, buf, len, key);
+}
+
+static void test_storage_key_passed(void **state)
+{
+    struct fx *f = fx_new(true);
+    struct keyed k = { .inner = f->cm, .seen_min = 0xFF, .seen_max = 0 };
+    f->cm = (struct chan_mem){ .opaque = &k, .read = keyed_read, .write = keyed_write };
+    f->orb.key = 9;
+    f->orb.c64 = true;
+    memcpy(f->mem + 0x20000, "data", 4);
+    fx_ccw1(f, 0x1000, 0x01, CCW_FLAG_CC | CCW_FLAG_IDA, 4, 0x5000);
+    fx_idaw2(f, 0x5000, 0x20000);
+    fx_ccw1(f, 0x1008, 0x02, 0, 4, 0x3000);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->p.status.cstat, 0);
+    assert_memory_equal(f->dev.calls[0].data, "data", 4);
+    assert_int_equal(k.accesses, 5); /* 2 CCWs, 1 IDAW, 1 fetch, 1 store */
+    assert_int_equal(k.seen_min, 9);
+    assert_int_equal(k.seen_max, 9);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_idaw_addressing),
         cmocka_unit_test(test_protection_everywhere),
         cmocka_unit_test(test_data_chain_too_long),
+        cmocka_unit_test(test_storage_key_passed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
