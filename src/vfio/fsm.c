@@ -272,6 +272,9 @@ static void fsm_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
     irb_encode(&irb, m->io_region + IO_IRB);
     if (finished)
         m->state = VFIO_CCW_STATE_IDLE;
+    /* Signalled under io_mutex (the kernel signals just after): when the VMM
+     * sees the eventfd, the IRB and the state are already final; its next
+     * write may meet -EAGAIN for a moment, which QEMU retries. */
     vfio_ccw_signal(m, VFIO_CCW_IO_IRQ_INDEX);
 }
 

@@ -199,7 +199,7 @@ struct orb orb_fmt1(uint32_t cpa)
 
 /* ---- the I/O region ------------------------------------------------------------ */
 
-ssize_t vt_start(struct vt *t, unsigned i, const struct orb *orb)
+ssize_t vt_start_once(struct vt *t, unsigned i, const struct orb *orb)
 {
     uint8_t region[CCW_IO_REGION_SIZE] = { 0 };
     struct scsw s = { .fctl = SCSW_FCTL_START };
@@ -207,6 +207,17 @@ ssize_t vt_start(struct vt *t, unsigned i, const struct orb *orb)
     orb_encode(orb, region);
     scsw_encode(&s, region + ORB_SIZE);
     return vfio_ccw_region_write(t->m[i], VFIO_CCW_CONFIG_REGION_INDEX, 0, region, sizeof(region));
+}
+
+/* A VMM retries -EAGAIN (QEMU loops on it): the last completion may still
+ * hold io_mutex for a moment after the IO eventfd was signalled. */
+ssize_t vt_start(struct vt *t, unsigned i, const struct orb *orb)
+{
+    ssize_t rc;
+
+    while ((rc = vt_start_once(t, i, orb)) == -EAGAIN)
+        ;
+    return rc;
 }
 
 bool efd_wait(int fd, int ms)
@@ -245,12 +256,21 @@ void vt_run(struct vt *t, unsigned i, const struct orb *orb, struct irb *irb)
     vt_irb(t, i, irb);
 }
 
-ssize_t vt_async(struct vt *t, unsigned i, uint32_t cmd)
+ssize_t vt_async_once(struct vt *t, unsigned i, uint32_t cmd)
 {
     uint8_t r[CCW_CMD_REGION_SIZE] = { 0 };
 
     be32_put(r, cmd);
     return vfio_ccw_region_write(t->m[i], 1, 0, r, sizeof(r));
+}
+
+ssize_t vt_async(struct vt *t, unsigned i, uint32_t cmd)
+{
+    ssize_t rc;
+
+    while ((rc = vt_async_once(t, i, cmd)) == -EAGAIN)
+        ;
+    return rc;
 }
 
 /* ---- css-level interrupts ---------------------------------------------------------- */

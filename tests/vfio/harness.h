@@ -60,8 +60,10 @@ void put_idaw1(struct vt *t, uint32_t addr, uint32_t v);
 void put_idaw2(struct vt *t, uint32_t addr, uint64_t v);
 struct orb orb_fmt1(uint32_t cpa);
 
-/* Start through the I/O region: returns the region write's result. */
+/* Start through the I/O region: returns the region write's result (vt_start
+ * retries -EAGAIN like QEMU, vt_start_once does not). */
 ssize_t vt_start(struct vt *t, unsigned i, const struct orb *orb);
+ssize_t vt_start_once(struct vt *t, unsigned i, const struct orb *orb);
 /* Wait for the IO eventfd of mdev i (fails the test after 30 s). */
 void vt_wait_io(struct vt *t, unsigned i);
 /* Read the IRB from the I/O region. */
@@ -69,6 +71,7 @@ void vt_irb(struct vt *t, unsigned i, struct irb *irb);
 /* Start, wait, read IRB; asserts the start returned the full region size. */
 void vt_run(struct vt *t, unsigned i, const struct orb *orb, struct irb *irb);
 ssize_t vt_async(struct vt *t, unsigned i, uint32_t cmd);
+ssize_t vt_async_once(struct vt *t, unsigned i, uint32_t cmd);
 bool efd_wait(int fd, int ms);     /* true if signalled within ms */
 bool efd_pending(int fd);          /* signalled already (no waiting) */
 

@@ -240,12 +240,12 @@ static void test_start_races_completion(void **st)
     for (unsigned i = 0; i < 300; i++) {
         ssize_t first;
         /* the previous completion may still hold io_mutex: retry like QEMU */
-        while ((first = vt_start(&t, 0, &o)) == -EAGAIN)
+        while ((first = vt_start_once(&t, 0, &o)) == -EAGAIN)
             busy++;
         assert_int_equal(first, CCW_IO_REGION_SIZE);
         started++;
         {   /* the second start races the first one's completion */
-            ssize_t rc = vt_start(&t, 0, &o);
+            ssize_t rc = vt_start_once(&t, 0, &o);
             if (rc == CCW_IO_REGION_SIZE)
                 started++;
             else {

@@ -150,8 +150,8 @@ static void test_eagain_on_contention(void **st)
     vt_setup(&t, 1);
     put_ccw1(&t, 0x100, TD_NOP, 0, 0, 0);
     pthread_mutex_lock(&t.m[0]->io_mutex);   /* e.g. a completion in progress */
-    assert_int_equal(vt_start(&t, 0, &o), -EAGAIN);
-    assert_int_equal(vt_async(&t, 0, VFIO_CCW_ASYNC_CMD_CSCH), -EAGAIN);
+    assert_int_equal(vt_start_once(&t, 0, &o), -EAGAIN);
+    assert_int_equal(vt_async_once(&t, 0, VFIO_CCW_ASYNC_CMD_CSCH), -EAGAIN);
     pthread_mutex_unlock(&t.m[0]->io_mutex);
     assert_int_equal(t.td[0]->execs, 0);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
