@@ -262,14 +262,18 @@ static unsigned ending_ccw(const struct chan_prog_priv *pv)
 /*
  * Incorrect length: the device's length differs from the chain's count.
  * SLI suppresses it only on a CCW without CD (a transfer ending early inside
- * a data chain is always reported).  An immediate operation (a control
- * command that transferred nothing) is not reported for format-0 CCWs, nor
- * for format-1 CCWs in incorrect-length-suppression mode (ORB L).
+ * a data chain is always reported).  Never reported for a command the device
+ * rejected during initiation (unit check or busy before any data), nor for
+ * an immediate operation (a control command that transferred nothing) with
+ * format-0 CCWs or, for format-1 CCWs, in incorrect-length-suppression mode
+ * (ORB L).
  */
 static bool incorrect_length(const struct chan_prog *p, enum ccw_dir dir, uint32_t len,
-                             uint32_t total, const struct ccw1 *end)
+                             uint32_t total, const struct ccw1 *end, uint8_t unitstat)
 {
     if (len == total)
+        return false;
+    if (len == 0 && (unitstat & (DEV_STAT_UNIT_CHECK | DEV_STAT_BUSY)))
         return false;
     if (dir == CCW_DIR_CONTROL && len == 0 && (!p->orb.fmt || p->orb.ils))
         return false;
@@ -309,7 +313,7 @@ static enum step finish_command(struct chan_prog *p, uint8_t code, uint32_t len,
     p->status.cpa = (uint32_t)(end->addr + 8);
     p->status.dstat = unitstat;
     p->status.count = (uint16_t)(end->ccw.count - end->done);
-    p->status.cstat = incorrect_length(p, ccw_cmd_dir(code), len, total, &end->ccw)
+    p->status.cstat = incorrect_length(p, ccw_cmd_dir(code), len, total, &end->ccw, unitstat)
                           ? SCHN_STAT_INCORR_LEN : 0;
     if (!may_chain(p, &last->ccw))
         return STEP_END;

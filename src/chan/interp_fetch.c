@@ -50,12 +50,15 @@ static bool tic_valid(const struct chan_prog *p, const struct ccw1 *c)
 /*
  * Fetch CCWs from p->priv->next until one that is not a TIC.  An invalid
  * CCW address reached through a TIC is reported at the TIC (CPA = TIC + 8),
- * one reached sequentially at the invalid address itself (+ 8).
+ * one reached sequentially at the invalid address itself (+ 8).  A TIC may
+ * neither be the first CCW of the program (the one the ORB designates; this
+ * is why Linux's DASD error recovery starts its programs with NOP, TIC) nor
+ * be fetched by another TIC.
  */
 bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out)
 {
     struct chan_prog_priv *pv = p->priv;
-    bool after_tic = false;
+    bool after_tic = false, first;
     uint64_t tic_addr = 0;
 
     for (;;) {
@@ -74,9 +77,10 @@ bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out)
         }
         out->addr = addr;
         out->done = 0;
+        first = pv->fetched == 1;
         if (ccw_cmd_dir(out->ccw.cmd) != CCW_DIR_TIC)
             return true;
-        if (after_tic || !tic_valid(p, &out->ccw)) {
+        if (after_tic || first || !tic_valid(p, &out->ccw)) {
             interp_fail(p, addr, SCHN_STAT_PROG_CHECK, out->ccw.count);
             return false;
         }

@@ -297,6 +297,31 @@ static void test_status_modifier_without_cc(void **state)
     fx_free(f);
 }
 
+/* A command rejected during initiation (unit check or busy, nothing
+ * transferred) is not incorrect length, even without SLI. */
+static void test_rejected_command_not_il(void **state)
+{
+    static const uint8_t st[] = { CE_DE | DEV_STAT_UNIT_CHECK, DEV_STAT_BUSY };
+    for (unsigned k = 0; k < sizeof(st); k++) {
+        struct fx *f = fx_new(true);
+        fx_ccw1(f, 0x1000, 0x02, 0, 16, 0x2000);
+        fx_respond(f, 0, 0, st[k]);
+        assert_int_equal(fx_run(f), CHAN_DONE);
+        assert_int_equal(f->p.status.cstat, 0);
+        assert_int_equal(f->p.status.dstat, st[k]);
+        assert_int_equal(f->p.status.count, 16);
+        fx_free(f);
+    }
+    /* a unit check after some data is still a short record */
+    struct fx *f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x02, 0, 16, 0x2000);
+    fx_respond(f, 0, 4, CE_DE | DEV_STAT_UNIT_CHECK);
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->p.status.cstat, SCHN_STAT_INCORR_LEN);
+    assert_int_equal(f->p.status.count, 12);
+    fx_free(f);
+}
+
 /* Unit check, unit exception, attention and busy end the chain; the sense
  * stays on the device (the interpreter never asks for it). */
 static void test_unusual_status_ends_chain(void **state)
@@ -407,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_count_zero_valid),
         cmocka_unit_test(test_status_modifier_skips_tic),
         cmocka_unit_test(test_status_modifier_without_cc),
+        cmocka_unit_test(test_rejected_command_not_il),
         cmocka_unit_test(test_unusual_status_ends_chain),
         cmocka_unit_test(test_unit_check_keeps_data),
         cmocka_unit_test(test_data_chain_long),

@@ -81,20 +81,43 @@ static void test_tic_to_tic(void **state)
     fx_free(f);
 }
 
-/* A TIC as the first CCW, and a TIC inside a data chain, are valid. */
-static void test_tic_first_and_in_data_chain(void **state)
+/* The CCW the ORB designates may not be a TIC (Linux's DASD recovery puts a
+ * NOP in front for this reason). */
+static void test_tic_first(void **state)
+{
+    struct fx *f = fx_new(true);
+    fx_ccw1(f, 0x1000, CCW_CMD_TIC, 0, 0, 0x2000);
+    fx_ccw1(f, 0x2000, 0x03, CCW_FLAG_SLI, 0, 0);
+    fx_run(f);
+    assert_check(f, SCHN_STAT_PROG_CHECK, 0x1008);
+    assert_int_equal(f->dev.ncalls, 0);
+    fx_free(f);
+
+    f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_CC, 0, 0);
+    fx_ccw1(f, 0x1008, CCW_CMD_TIC, 0, 0, 0x2000);
+    fx_ccw1(f, 0x2000, 0x03, CCW_FLAG_SLI, 0, 0);
+    fx_run(f);
+    assert_check(f, 0, 0x2008);
+    assert_int_equal(f->dev.ncalls, 2);
+    fx_free(f);
+}
+
+/* A TIC inside a data chain continues the chain at its target. */
+static void test_tic_in_data_chain(void **state)
 {
     struct fx *f = fx_new(true);
     memcpy(f->mem + 0x4000, "12", 2);
     memcpy(f->mem + 0x5000, "34", 2);
-    fx_ccw1(f, 0x1000, CCW_CMD_TIC, 0, 0, 0x2000);
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_CC, 0, 0);
+    fx_ccw1(f, 0x1008, CCW_CMD_TIC, 0, 0, 0x2000);
     fx_ccw1(f, 0x2000, 0x01, CCW_FLAG_CD, 2, 0x4000);
     fx_ccw1(f, 0x2008, CCW_CMD_TIC, 0, 0, 0x3000);
     fx_ccw1(f, 0x3000, 0x01, 0, 2, 0x5000);
     fx_run(f);
     assert_check(f, 0, 0x3008);
-    assert_int_equal(f->dev.ncalls, 1);
-    assert_memory_equal(f->dev.calls[0].data, "1234", 4);
+    assert_int_equal(f->dev.ncalls, 2);
+    assert_memory_equal(f->dev.calls[1].data, "1234", 4);
     fx_free(f);
 }
 
@@ -103,19 +126,21 @@ static void test_tic_first_and_in_data_chain(void **state)
 static void test_tic_code_bits(void **state)
 {
     struct fx *f = fx_new(true);
-    fx_ccw1(f, 0x1000, 0x18, 0, 0, 0x2000);
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 0, 0);
+    fx_ccw1(f, 0x1008, 0x18, 0, 0, 0x2000);
     fx_ccw1(f, 0x2000, 0x03, CCW_FLAG_SLI, 0, 0);
     fx_run(f);
-    assert_check(f, SCHN_STAT_PROG_CHECK, 0x1008);
-    assert_int_equal(f->dev.ncalls, 0);
+    assert_check(f, SCHN_STAT_PROG_CHECK, 0x1010);
+    assert_int_equal(f->dev.ncalls, 1);
     fx_free(f);
 
     f = fx_new(false);
-    fx_ccw0(f, 0x1000, 0x18, 0, 0, 0x2000);
+    fx_ccw0(f, 0x1000, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
+    fx_ccw0(f, 0x1008, 0x18, 0, 0, 0x2000);
     fx_ccw0(f, 0x2000, 0x03, CCW_FLAG_SLI, 1, 0);
     fx_run(f);
     assert_check(f, 0, 0x2008);
-    assert_int_equal(f->dev.ncalls, 1);
+    assert_int_equal(f->dev.ncalls, 2);
     fx_free(f);
 }
 
@@ -372,7 +397,8 @@ int main(void)
         cmocka_unit_test(test_sequential_ccw_fetch_invalid),
         cmocka_unit_test(test_tic_target_invalid),
         cmocka_unit_test(test_tic_to_tic),
-        cmocka_unit_test(test_tic_first_and_in_data_chain),
+        cmocka_unit_test(test_tic_first),
+        cmocka_unit_test(test_tic_in_data_chain),
         cmocka_unit_test(test_tic_code_bits),
         cmocka_unit_test(test_tic_loop_bound),
         cmocka_unit_test(test_invalid_command_code),
