@@ -51,6 +51,7 @@ int chan_prog_init(struct chan_prog *p, const struct orb *orb, const struct chan
     p->status.cpa = orb->cpa;
     p->priv = pv;
     pv->next = orb->cpa;
+    pv->at_start = true;
     return 0;
 }
 

@@ -53,7 +53,8 @@ static bool tic_valid(const struct chan_prog *p, const struct ccw1 *c)
  * one reached sequentially at the invalid address itself (+ 8).  A TIC may
  * neither be the first CCW of the program (the one the ORB designates; this
  * is why Linux's DASD error recovery starts its programs with NOP, TIC) nor
- * be fetched by another TIC.
+ * be fetched by another TIC.  The CCW refetched on resume may be a TIC: a
+ * program may turn its suspended CCW into a branch to CCWs it added.
  */
 bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out)
 {
@@ -77,7 +78,8 @@ bool interp_fetch_ccw(struct chan_prog *p, struct dc_ccw *out)
         }
         out->addr = addr;
         out->done = 0;
-        first = pv->fetched == 1;
+        first = pv->at_start;
+        pv->at_start = false;
         if (ccw_cmd_dir(out->ccw.cmd) != CCW_DIR_TIC)
             return true;
         if (after_tic || first || !tic_valid(p, &out->ccw)) {

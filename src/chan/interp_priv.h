@@ -25,6 +25,7 @@ struct chan_prog_priv {
     uint8_t prev_code;
     uint32_t seq;
     uint32_t fetched;          /* CCWs fetched (TICs included), see CHAN_MAX_CCWS */
+    bool at_start;             /* next fetch is the CCW the ORB designates */
     bool pci_unpresented;      /* PCI seen with no hook to present it */
 };
 

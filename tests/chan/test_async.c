@@ -159,6 +159,25 @@ static void test_pci_on_suspended_ccw(void **state)
     fx_free(f);
 }
 
+/* The program turns its suspended CCW into a TIC to CCWs it appended:
+ * resume follows the TIC (the first-CCW rule applies only to the start). */
+static void test_resume_at_tic(void **state)
+{
+    struct fx *f = fx_new(true);
+    f->orb.spnd = true;
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_CC | CCW_FLAG_SLI, 0, 0);
+    fx_ccw1(f, 0x1008, 0x03, CCW_FLAG_SLI | CCW_FLAG_SUSPEND, 0, 0);
+    assert_int_equal(fx_run(f), CHAN_SUSPENDED);
+    fx_ccw1(f, 0x3000, 0x02, 0, 4, 0x2000);
+    fx_ccw1(f, 0x1008, CCW_CMD_TIC, 0, 0, 0x3000);
+    assert_int_equal(chan_resume(&f->p), CHAN_DONE);
+    assert_int_equal(f->p.status.cstat, 0);
+    assert_int_equal(f->p.status.cpa, 0x3008);
+    assert_int_equal(f->dev.ncalls, 2);
+    assert_int_equal(f->mem[0x2003], fx_pattern(3));
+    fx_free(f);
+}
+
 /* ---- halt from another thread --------------------------------------------- */
 
 struct halt_sync {
@@ -300,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_suspend_first_ccw),
         cmocka_unit_test(test_suspend_invalid),
         cmocka_unit_test(test_pci_on_suspended_ccw),
+        cmocka_unit_test(test_resume_at_tic),
         cmocka_unit_test(test_halt_aborts_command),
         cmocka_unit_test(test_halt_at_ccw_boundary),
         cmocka_unit_test(test_halt_before_start),
