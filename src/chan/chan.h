@@ -105,7 +105,21 @@ struct ccw_dev {
     uint8_t  cu_model, dev_model;
 };
 
-/* ---- the interpreter -------------------------------------------------------- */
+/* ---- the interpreter -------------------------------------------------------- *
+ *
+ * Program check (cstat PROG_CHECK) is presented for: a CCW address not
+ * doubleword aligned or refused by the storage (ORB CPA, TIC target, next
+ * CCW); a TIC as the CCW the ORB designates, or fetched by a TIC; a format-1
+ * TIC with bits 0-3 of its command code nonzero; command code xxxx0000 (not
+ * checked on data-chained CCWs); flag bit 7 (MIDA, unsupported); bit 0 of a
+ * format-1 data address; count 0 in a format-0 CCW or with data chaining;
+ * the S flag without ORB suspend control or on a data-chained CCW; an IDAL
+ * not word (format-1 IDAWs) / doubleword (format-2) aligned; a format-1 IDAW
+ * with bit 0 set; a later IDAW not at a block start (read backward: block
+ * end); data or IDAW addresses the storage refuses (CHAN_MEM_ADDRESSING);
+ * and the implementation limits below.  CHAN_MEM_PROTECTION gives protection
+ * check instead.
+ */
 
 /* A program may fetch at most this many CCWs (TICs included) per start or
  * resume; the next fetch ends it with program check (CPA = that CCW + 8).
