@@ -351,6 +351,8 @@ static enum step run_command(struct chan_prog *p)
         .prev_code = pv->prev_code, .seq = pv->seq, .count = total, .buf = pv->buf,
     };
     p->dev->ops->exec(p->dev, &cmd, &res);
+    if (interp_trace_enabled())
+        interp_trace_cmd(p, &cmd, &res);
 
     len = res.len;
     distribute(pv, len < total ? len : total);
@@ -368,6 +370,8 @@ static void program_end(struct chan_prog *p, enum chan_state st)
     if (st == CHAN_DONE && p->priv->pci_unpresented)
         p->status.cstat |= SCHN_STAT_PCI;
     p->state = st;
+    if (interp_trace_enabled())
+        interp_trace_end(p);
     if (p->dev->ops->end)
         p->dev->ops->end(p->dev);
 }
@@ -398,6 +402,8 @@ enum chan_state chan_run(struct chan_prog *p)
             continue;
         case STEP_SUSPEND:
             p->state = CHAN_SUSPENDED;
+            if (interp_trace_enabled())
+                interp_trace_end(p);
             return p->state;
         case STEP_HALT:
             program_end(p, CHAN_HALTED);
