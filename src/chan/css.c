@@ -157,7 +157,11 @@ static void fetch_concurrent_sense(struct subchannel *sch)
     sch->esw.scnt = (uint8_t)n;
 }
 
-/* The start function ends (normally, by halt or by a lost path) with `cs`. */
+static void do_clear(struct subchannel *sch);
+
+/* The start function ends (normally, by halt or by a lost path) with `cs`.
+ * The sense is fetched before the status becomes pending, so a TSCH never
+ * sees a unit check without its concurrent sense. */
 static void end_start_function(struct subchannel *sch, const struct chan_status *cs, uint8_t extra_cstat)
 {
     uint8_t stctl = SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND;
@@ -166,6 +170,12 @@ static void end_start_function(struct subchannel *sch, const struct chan_status 
     sch->scsw.dstat = cs->dstat;
     sch->scsw.cstat = (uint8_t)((sch->scsw.cstat & SCHN_STAT_PCI) | cs->cstat | extra_cstat);
     sch->scsw.count = cs->count;
+    drop_prog(sch);
+    fetch_concurrent_sense(sch);
+    if (sch->scsw.actl & SCSW_ACTL_CLEAR_PEND) {
+        do_clear(sch);   /* CSCH arrived while the sense was fetched */
+        return;
+    }
     sch->scsw.actl = 0;
     if (is_alert(sch->scsw.dstat, sch->scsw.cstat)) {
         stctl |= SCSW_STCTL_ALERT;
@@ -173,8 +183,6 @@ static void end_start_function(struct subchannel *sch, const struct chan_status 
     }
     sch->scsw.stctl = (uint8_t)((sch->scsw.stctl & SCSW_STCTL_INTER) | stctl);
     sch->esw.lpum = sch->pmcw.lpum;
-    drop_prog(sch);
-    fetch_concurrent_sense(sch);
     present(sch);
 }
 

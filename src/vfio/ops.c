@@ -50,8 +50,12 @@ int vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma)
             ret = -EINVAL;
     }
     pthread_mutex_unlock(&m->io_mutex);
-    if (!ret)
-        ret = vfio_dma_register_user(dma, vfio_ccw_dma_unmap_cb, m);
+    if (!ret && (ret = vfio_dma_register_user(dma, vfio_ccw_dma_unmap_cb, m))) {
+        pthread_mutex_lock(&m->io_mutex);
+        vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_CLOSE);
+        m->dma = NULL;
+        pthread_mutex_unlock(&m->io_mutex);
+    }
     if (!ret)
         m->open = true;
     pthread_mutex_unlock(&m->open_lock);

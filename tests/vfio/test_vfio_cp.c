@@ -371,12 +371,19 @@ static void test_tic_loops(void **st)
     struct irb irb;
 
     vt_setup(&t, 1);
-    /* TIC to TIC: program check at the second TIC */
-    put_ccw1(&t, 0x100, CCW_CMD_TIC, 0, 0, 0x108);
-    put_ccw1(&t, 0x108, CCW_CMD_TIC, 0, 0, 0x100);
+    /* TIC to TIC: program check at the second TIC (in another segment) */
+    put_ccw1(&t, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
+    put_ccw1(&t, 0x108, CCW_CMD_TIC, 0, 0, 0x110);
+    put_ccw1(&t, 0x110, CCW_CMD_TIC, 0, 0, 0x100);
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.cstat, SCHN_STAT_PROG_CHECK);
-    assert_int_equal(irb.scsw.cpa, 0x110);
+    assert_int_equal(irb.scsw.cpa, 0x118);
+    assert_int_equal(t.td[0]->execs, 1);
+    /* a program may not start with a TIC */
+    put_ccw1(&t, 0x100, CCW_CMD_TIC, 0, 0, 0x110);
+    vt_run(&t, 0, &o, &irb);
+    assert_int_equal(irb.scsw.cstat, SCHN_STAT_PROG_CHECK);
+    assert_int_equal(irb.scsw.cpa, 0x108);
     /* NOP; TIC *-8 runs until the channel's CCW bound, then program check */
     put_ccw1(&t, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
     put_ccw1(&t, 0x108, CCW_CMD_TIC, 0, 0, 0x100);
@@ -393,15 +400,17 @@ static void test_tic_into_middle_of_segment(void **st)
 
     vt_setup(&t, 1);
     t.td[0]->rec_len = 16;
-    put_ccw1(&t, 0x3000, CCW_CMD_TIC, CCW_FLAG_CC, 0, 0x5000);   /* segment A */
-    put_ccw1(&t, 0x3008, TD_NOP, CCW_FLAG_CC, 0, 0);
-    put_ccw1(&t, 0x3010, TD_READ, 0, 16, 0x6000);
+    put_ccw1(&t, 0x3000, TD_NOP, CCW_FLAG_CC, 0, 0);             /* segment A */
+    put_ccw1(&t, 0x3008, CCW_CMD_TIC, CCW_FLAG_CC, 0, 0x5000);   /* flags of a TIC: ignored */
+    put_ccw1(&t, 0x3010, TD_NOP, CCW_FLAG_CC, 0, 0);
+    put_ccw1(&t, 0x3018, TD_READ, 0, 16, 0x6000);
     put_ccw1(&t, 0x5000, TD_WRITE, CCW_FLAG_CC, 16, 0x7000);     /* segment B */
-    put_ccw1(&t, 0x5008, CCW_CMD_TIC, 0, 0, 0x3008);             /* into the middle of A */
+    put_ccw1(&t, 0x5008, CCW_CMD_TIC, 0, 0, 0x3010);             /* into the middle of A */
     memset(t.mem + 0x7000, 0x77, 16);
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.cstat, 0);
-    assert_int_equal(irb.scsw.cpa, 0x3018);
+    assert_int_equal(irb.scsw.cpa, 0x3020);
+    assert_int_equal(t.m[0]->cp.initialized, false);
     assert_memory_equal(t.mem + 0x6000, t.mem + 0x7000, 16);
     vt_teardown(&t);
 }
@@ -451,14 +460,16 @@ static void test_unaligned_addresses(void **st)
     assert_int_equal(irb.scsw.cpa, 0x10C);
     assert_int_equal(t.td[0]->execs, 0);
     o.cpa = 0x100;
-    put_ccw1(&t, 0x100, CCW_CMD_TIC, 0, 0, 0x204);        /* unaligned TIC target */
+    put_ccw1(&t, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
+    put_ccw1(&t, 0x108, CCW_CMD_TIC, 0, 0, 0x204);        /* unaligned TIC target */
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.cstat, SCHN_STAT_PROG_CHECK);
-    assert_int_equal(irb.scsw.cpa, 0x108);
+    assert_int_equal(irb.scsw.cpa, 0x110);                /* blamed on the TIC */
+    put_ccw1(&t, 0x100, TD_NOP, 0, 0, 0);
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_IDA, 16, 0x203); /* unaligned IDAL */
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.cstat, SCHN_STAT_PROG_CHECK);
-    assert_int_equal(t.td[0]->execs, 1);
+    assert_int_equal(t.td[0]->execs, 2);
     vt_teardown(&t);
 }
 
