@@ -390,6 +390,28 @@ static void test_storage_key_passed(void **state)
     fx_free(f);
 }
 
+/* The flat accessor itself: bounds without overflow, protected range. */
+static void test_flat_accessor_bounds(void **state)
+{
+    uint8_t base[64] = { 0 }, buf[16];
+    struct chan_flatmem fm;
+    struct chan_mem m;
+
+    chan_mem_flat_init(&m, &fm, base, sizeof(base));
+    assert_int_equal(m.read(m.opaque, 48, buf, 16, 0), CHAN_MEM_OK);
+    assert_int_equal(m.read(m.opaque, 49, buf, 16, 0), CHAN_MEM_ADDRESSING);
+    assert_int_equal(m.read(m.opaque, UINT64_MAX - 4, buf, 16, 0), CHAN_MEM_ADDRESSING);
+    assert_int_equal(m.write(m.opaque, 64, buf, 0, 0), CHAN_MEM_ADDRESSING);
+    assert_int_equal(m.write(m.opaque, 63, "x", 1, 0), CHAN_MEM_OK);
+    assert_int_equal(base[63], 'x');
+    fm.prot_lo = 8;
+    fm.prot_hi = 16;
+    assert_int_equal(m.write(m.opaque, 0, buf, 8, 0), CHAN_MEM_OK);
+    assert_int_equal(m.write(m.opaque, 4, buf, 5, 0), CHAN_MEM_PROTECTION);
+    assert_int_equal(m.read(m.opaque, 15, buf, 1, 0), CHAN_MEM_PROTECTION);
+    assert_int_equal(m.read(m.opaque, 16, buf, 1, 0), CHAN_MEM_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_protection_everywhere),
         cmocka_unit_test(test_data_chain_too_long),
         cmocka_unit_test(test_storage_key_passed),
+        cmocka_unit_test(test_flat_accessor_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
