@@ -48,7 +48,8 @@ void chan_mem_flat_init(struct chan_mem *m, struct chan_flatmem *fm, void *base,
  * The channel resolves data chaining before and after calling the device:
  *  - output (write, control): the channel gathers the data of the whole
  *    data chain into `buf` (`count` bytes) and calls exec once; the device
- *    reports in `len` how many bytes it consumed.
+ *    reports in `len` how many bytes it consumed.  For NOP (0x03) nothing is
+ *    gathered: its data address is never used.
  *  - input (read, read backward, sense): the channel calls exec with an empty
  *    buffer of CHAN_IOBUF_SIZE bytes and `count` = bytes the data chain can
  *    accept; the device stores its whole record and reports its natural length
