@@ -18,6 +18,14 @@ void vfio_ccw_dirty_destroy(struct vfio_ccw_dirty *d)
     pthread_mutex_destroy(&d->lock);
 }
 
+void vfio_ccw_dirty_clear(struct vfio_ccw_dirty *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->n = 0;
+    d->overflow = false;
+    pthread_mutex_unlock(&d->lock);
+}
+
 /* Merge with an existing range that touches [iova, iova+len). */
 static bool merge_locked(struct vfio_ccw_dirty *d, uint64_t iova, uint64_t len)
 {

@@ -38,6 +38,7 @@ struct vfio_ccw_dirty {
 };
 void vfio_ccw_dirty_init(struct vfio_ccw_dirty *d);
 void vfio_ccw_dirty_destroy(struct vfio_ccw_dirty *d);
+void vfio_ccw_dirty_clear(struct vfio_ccw_dirty *d);
 void vfio_ccw_dirty_add(struct vfio_ccw_dirty *d, uint64_t iova, uint64_t len);
 unsigned vfio_ccw_dirty_take_from(struct vfio_ccw_dirty *d, struct vfio_ccw_range *out, unsigned max,
                                   bool *overflow);

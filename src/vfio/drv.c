@@ -157,11 +157,15 @@ int vfio_ccw_mdev_remove(struct vfio_ccw_mdev *m)
 
     if (!m)
         return -EINVAL;
-    if (vfio_ccw_mdev_is_open(m)) {
+    pthread_mutex_lock(&m->open_lock);
+    if (m->open) {
+        pthread_mutex_unlock(&m->open_lock);
         /* vfio_unregister_group_dev would wait: ask the VMM to let go. */
         vfio_ccw_signal(m, VFIO_CCW_REQ_IRQ_INDEX);
         return -EBUSY;
     }
+    m->removed = true;
+    pthread_mutex_unlock(&m->open_lock);
     p = m->parent;
     /* Both wait for a handler call in progress to return. */
     sch_set_irq_handler(p->sch, NULL, NULL);

@@ -36,14 +36,18 @@ int vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma)
     if (!m || !dma)
         return -EINVAL;
     pthread_mutex_lock(&m->open_lock);
-    if (m->open) {
+    if (m->open || m->removed) {
         pthread_mutex_unlock(&m->open_lock);
-        return -EBUSY;
+        return m->open ? -EBUSY : -ENODEV;
     }
     pthread_mutex_lock(&m->io_mutex);
     if (m->state == VFIO_CCW_STATE_NOT_OPER)
         ret = -EINVAL;
     else {
+        /* Nothing of a previous VMM's I/O is visible to the next one. */
+        memset(m->io_region, 0, sizeof(m->io_region));
+        memset(m->cmd_region, 0, sizeof(m->cmd_region));
+        vfio_ccw_dirty_clear(&m->dirty);
         m->dma = dma;
         vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_OPEN);
         if (m->state == VFIO_CCW_STATE_NOT_OPER)

@@ -53,6 +53,7 @@ struct vfio_ccw_mdev {
 
     pthread_mutex_t open_lock;
     bool open;
+    bool removed;                  /* being removed: open fails */
     struct vfio_dma *dma;
 
     pthread_mutex_t io_mutex;

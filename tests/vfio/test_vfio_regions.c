@@ -68,6 +68,7 @@ static void test_probe_and_instances(void **st)
     assert_true(efd_pending(req));
     vfio_ccw_close(m);
     assert_int_equal(vfio_ccw_mdev_remove(m), 0);
+    assert_null(vfio_ccw_parent_mdev(p));
     assert_int_equal(vfio_ccw_available_instances(p), 1);
     assert_int_equal(vfio_ccw_remove(p), 0);
     close(req);
@@ -105,10 +106,21 @@ static void test_region_info(void **st)
     }
     assert_int_equal(vfio_ccw_region_info(t.m[0], 4, &ri), -EINVAL);
     assert_int_equal(vfio_ccw_region_info(t.m[0], 0xFFFFFFFFu, &ri), -EINVAL);
+    {   /* leave an ORB and an IRB behind */
+        struct orb o = orb_fmt1(0x100);
+        put_ccw1(&t, 0x100, TD_NOP, 0, 0, 0);
+        struct irb irb;
+        vt_run(&t, 0, &o, &irb);
+    }
     vfio_ccw_close(t.m[0]);
     assert_int_equal(vfio_ccw_num_regions(t.m[0]), 1);      /* capability regions come with open */
     assert_int_equal(vfio_ccw_region_info(t.m[0], 1, &ri), -EINVAL);
     assert_int_equal(vfio_ccw_open(t.m[0], t.dma), 0);
+    {   /* the next VMM sees nothing of the previous one's I/O */
+        uint8_t r[CCW_IO_REGION_SIZE], zero[CCW_IO_REGION_SIZE] = { 0 };
+        assert_int_equal(vfio_ccw_region_read(t.m[0], 0, 0, r, sizeof(r)), sizeof(r));
+        assert_memory_equal(r, zero, sizeof(r));
+    }
     vt_teardown(&t);
 }
 
