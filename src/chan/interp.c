@@ -382,9 +382,9 @@ enum chan_state chan_run(struct chan_prog *p)
 
     if (p->state != CHAN_RUNNING)
         return p->state;
-    if (!pv) {
-        /* no interpreter state (init failed or program freed): the channel
-         * cannot run it, which the architecture calls a channel-control check */
+    if (!pv || !p->dev || !p->dev->ops || !p->dev->ops->exec) {
+        /* no interpreter state (init failed or program freed) or no device
+         * model: the channel cannot run it, a channel-control check */
         p->state = CHAN_DONE;
         p->status.cstat = SCHN_STAT_CHN_CTRL_CHK;
         return p->state;

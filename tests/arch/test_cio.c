@@ -412,6 +412,28 @@ static void test_senseid_ciw_bits(void **state)
     assert_int_equal(s.nciw, 0);
 }
 
+/* Random Sense ID data of every length: never more CIWs than fit, and only
+ * an image starting with 0xFF of at least 7 bytes is accepted. */
+static void test_senseid_random(void **state)
+{
+    for (int iter = 0; iter < 5000; iter++) {
+        uint8_t p[SENSEID_SIZE + 8];
+        size_t len = rnd8() % sizeof(p);
+        struct senseid s;
+        for (size_t k = 0; k < sizeof(p); k++)
+            p[k] = rnd8();
+        if (iter & 1)
+            p[0] = 0xFF;
+        int rc = senseid_decode(p, len, &s);
+        assert_int_equal(rc, (len >= 7 && p[0] == 0xFF) ? 0 : -1);
+        assert_true(s.nciw <= SENSEID_MAX_CIW);
+        assert_true(len < 8 || s.nciw <= (len - 8) / 4);
+        if (rc == 0)
+            for (unsigned c = 0; c < s.nciw; c++)
+                assert_int_equal(s.ciw[c].et, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_reserved_bits),
         cmocka_unit_test(test_crw_reserved_bits),
         cmocka_unit_test(test_senseid_ciw_bits),
+        cmocka_unit_test(test_senseid_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

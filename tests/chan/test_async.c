@@ -307,6 +307,16 @@ static void test_unprepared_program(void **state)
     assert_int_equal(chan_run(&f->p), CHAN_DONE);
     assert_int_equal(chan_resume(&f->p), CHAN_DONE);
     fx_free(f);
+
+    /* a device without an exec operation cannot be driven */
+    static const struct ccw_dev_ops no_exec = { .name = "none" };
+    struct ccw_dev dev = { .ops = &no_exec };
+    f = fx_new(true);
+    fx_ccw1(f, 0x1000, 0x03, CCW_FLAG_SLI, 0, 0);
+    assert_int_equal(chan_prog_init(&f->p, &f->orb, &f->cm, &dev, NULL), 0);
+    assert_int_equal(chan_run(&f->p), CHAN_DONE);
+    assert_int_equal(f->p.status.cstat, SCHN_STAT_CHN_CTRL_CHK);
+    fx_free(f);
 }
 
 int main(void)
