@@ -163,9 +163,9 @@ static void decode_f7(const uint8_t *d, struct vtoc_info *vi)
 {
     for (unsigned i = 0; i < 15; i++) {
         const uint8_t *x = i < 5 ? d + 4 + i * 8 : d + 45 + (i - 5) * 8;
-        uint32_t s = be32_get(x), e = be32_get(x + 4);
-        if (e > s)
-            add_free(vi, s, e - s);
+        uint32_t s = be32_get(x), e = be32_get(x + 4);     /* inclusive, as libvtoc keeps them */
+        if (e >= s && (s || e))
+            add_free(vi, s, (uint64_t)e - s + 1);
     }
 }
 

@@ -88,6 +88,6 @@ void vtoc_f7(uint8_t d[DSCB_SIZE], uint32_t tracks)
     memset(d, 0, DSCB_SIZE);
     memset(d, 0x07, 4);
     d[DSCB_KEY_LEN] = 0xF7;
-    be32_put(d + 4, 2);
-    be32_put(d + 8, tracks);
+    be32_put(d + 4, 2);                     /* extents are inclusive: 2 .. last track */
+    be32_put(d + 8, tracks - 1);
 }

@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..34"
+echo "1..37"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -30,6 +30,13 @@ ok $(( $(rc) != 0 )) "create CCKD zlib exits 0"
 cckdcdsk -0 z.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 0 clean on our CCKD"
 cckdcdsk -1 z.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 1 clean on our CCKD"
 dasdls z.cckd 2>&1 | grep -q VOLSER=ZLB001; ok $? "dasdls reads our CCKD"
+
+run create l9.cckd -m 3390-9 --cckd --linux --volser LNX009
+dasdinit -z -linux h9.cckd 3390-9 LNX009 >/dev/null 2>&1 && cmp -s h9.cckd l9.cckd; ok $? "3390-9 CCKD byte-identical to dasdinit -z -linux (F4 with F7)"
+run create l54.cckd -m 3390-54 --cckd=bzip2 --linux --volser LNX054
+dasdinit -bz2 -linux h54.cckd 3390-54 LNX054 >/dev/null 2>&1 && cmp -s h54.cckd l54.cckd; ok $? "3390-54 CCKD bzip2 byte-identical to dasdinit -bz2 -linux"
+run info l54.cckd
+has "free:      track 2, 982798 tracks"; ok $? "info decodes the F7 free extent of a 3390-54"
 
 run create b.cckd -c 10 --cckd=bzip2
 run info b.cckd
