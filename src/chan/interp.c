@@ -12,6 +12,13 @@
  * So a program check in a later CCW of a data chain is reported before any
  * of the chain's data moves, where a real channel might already have
  * transferred the earlier areas; status, CPA and count are the same.
+ *
+ * ORB fields used here: key (passed to every storage access), F (CCW
+ * format), H/T (IDAW format and block size), S (suspend control), L
+ * (incorrect-length suppression) and the CPA.  P (prefetch) is not needed:
+ * the next command's CCW is fetched only after the previous one ended, so
+ * programs that build their own next CCWs (IPL, dynamic programs) work.
+ * The rest (I, U, Y, M, C, A, LPM, X) is subchannel-level or not modelled.
  */
 #include "chan/interp_priv.h"
 
