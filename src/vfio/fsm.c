@@ -45,11 +45,12 @@ static int sch_enable(struct subchannel *sch, bool ena)
         return -ENODEV;
     schib.pmcw.ena = ena;
     if (ena) {
-        /* Concurrent sense, as Linux's cio configures I/O subchannels: the
-         * sense bytes of a unit check travel in the IRB's ECW. */
+        /* No concurrent sense: like the kernel's vfio_ccw (only io_subchannel
+         * sets it), the guest fetches sense with its own Basic Sense, which
+         * works whether or not the guest enabled concurrent sense itself. */
         schib.pmcw.isc = VFIO_CCW_ISC;
         schib.pmcw.intparm = 0;
-        schib.pmcw.csense = true;
+        schib.pmcw.csense = false;
     }
     switch (sch_msch(sch, &schib)) {
     case 0:

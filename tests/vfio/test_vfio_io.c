@@ -100,14 +100,25 @@ static void test_eckd_device(void **st)
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.count, 0);
     assert_int_equal(be16_get(t.mem + 0x2003), 0x3390);
-    /* an injected equipment check arrives with its sense in the ECW */
+    /* an injected equipment check: unit check without concurrent sense (the
+     * driver leaves it off, as the kernel does); the guest's Basic Sense gets it */
     sch_set_fault(t.sch[0], &(struct sch_fault){ .eqc_count = 1 });
     vt_run(&t, 0, &o, &irb);
     assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);
-    assert_true(irb.esw.cons);
-    assert_int_equal(irb.esw.scnt, 32);
-    assert_int_equal(irb.ecw[0], 0x10);
-    assert_int_equal(irb.ecw[27], 0x80);
+    assert_false(irb.esw.cons);
+    put_ccw1(&t, 0x100, CCW_CMD_BASIC_SENSE, 0, 32, 0x3000);
+    vt_run(&t, 0, &o, &irb);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_int_equal(irb.scsw.count, 0);
+    assert_int_equal(t.mem[0x3000], 0x10);                  /* equipment check */
+    assert_int_equal(t.mem[0x3000 + 27], 0x80);
+    /* the device's own unit check: an unknown command is rejected (sense byte 0 0x80) */
+    put_ccw1(&t, 0x100, 0xFB, 0, 0, 0);
+    vt_run(&t, 0, &o, &irb);
+    assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);
+    put_ccw1(&t, 0x100, CCW_CMD_BASIC_SENSE, 0, 32, 0x3000);
+    vt_run(&t, 0, &o, &irb);
+    assert_int_equal(t.mem[0x3000] & 0x80, 0x80);           /* command reject */
 
     vt_teardown(&t);
     img_close(im);
