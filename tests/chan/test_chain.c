@@ -414,6 +414,32 @@ static void test_status_modifier_after_data_chain(void **state)
     fx_free(f);
 }
 
+/* IPL style: the first command reads 24 bytes over its own program (a PSW
+ * and two format-0 CCWs at 8 and 16); command chaining then fetches the CCW
+ * at 8 as it is after the read, not as it was before. */
+static void test_program_reads_its_next_ccws(void **state)
+{
+    static const uint8_t ipl1[24] = {
+        0x00, 0x08, 0x00, 0x00, 0x80, 0x00, 0x0F, 0x00,   /* PSW */
+        0x06, 0x00, 0x20, 0x00, 0x60, 0x00, 0x00, 0x04,   /* read 4 -> 0x2000, CC|SLI */
+        0x03, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x01,   /* NOP, SLI */
+    };
+    struct fx *f = fx_new(false);
+    f->orb.cpa = 0;
+    fx_ccw0(f, 0x0, 0x02, CCW_FLAG_CC | CCW_FLAG_SLI, 24, 0x0);
+    fx_ccw0(f, 0x8, 0x0C, 0, 1, 0x3000);   /* replaced by the read */
+    f->dev.script[0] = (struct fx_resp){ .set = true, .len = 24, .unitstat = CE_DE, .data = ipl1 };
+    assert_int_equal(fx_run(f), CHAN_DONE);
+    assert_int_equal(f->dev.ncalls, 3);
+    assert_int_equal(f->dev.calls[1].code, 0x06);
+    assert_int_equal(f->dev.calls[2].code, 0x03);
+    assert_memory_equal(f->mem, ipl1, 24);
+    assert_int_equal(f->mem[0x2003], fx_pattern(3));
+    assert_int_equal(f->p.status.cpa, 0x18);
+    assert_int_equal(f->p.status.cstat, 0);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_data_chain_long),
         cmocka_unit_test(test_data_chain_ccw_limit),
         cmocka_unit_test(test_status_modifier_after_data_chain),
+        cmocka_unit_test(test_program_reads_its_next_ccws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
