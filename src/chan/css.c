@@ -506,7 +506,7 @@ int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_me
     int cc = 0;
 
     pthread_mutex_lock(&sch->lock);
-    if (!sch_oper(sch) || sch->fault.not_oper)
+    if (!sch_oper(sch))
         cc = 3;
     else if (status_pending(sch))
         cc = 1;
@@ -514,6 +514,12 @@ int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_me
         cc = 2;
     else if (!(orb->lpm & sch->pmcw.pam & sch->pmcw.pom))
         cc = 3;   /* no path available */
+    else if (sch->fault.not_oper) {
+        /* The device answers on none of the paths tried: they are noted in
+         * the path-not-operational mask. */
+        sch->pmcw.pnom = orb->lpm & sch->pmcw.pam & sch->pmcw.pom;
+        cc = 3;
+    }
     if (cc) {
         pthread_mutex_unlock(&sch->lock);
         return cc;
@@ -521,6 +527,7 @@ int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_me
     sch->orb = *orb;
     sch->mem = mem;
     sch->pmcw.lpm = orb->lpm;
+    sch->pmcw.pnom = 0;
     sch->pmcw.intparm = orb->intparm;
     memset(&sch->scsw, 0, sizeof(sch->scsw));
     memset(&sch->esw, 0, sizeof(sch->esw));

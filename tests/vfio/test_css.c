@@ -222,10 +222,20 @@ static void test_not_oper_fault(void **state)
     struct sch_fault f = { .not_oper = true };
     struct orb o = orb_fmt1(0x100);
 
+    struct schib s;
+
     enable(e->t.sch[0], false);
     sch_set_fault(e->t.sch[0], &f);
+    o.lpm = 0xC0;
     assert_int_equal(sch_ssch(e->t.sch[0], &o, &e->mem), 3);
+    assert_int_equal(sch_stsch(e->t.sch[0], &s), 0);
+    assert_int_equal(s.pmcw.pnom, 0xC0);             /* both paths tried, neither answered */
     assert_int_equal(sch_hsch(e->t.sch[0]), 3);
+    sch_set_fault(e->t.sch[0], &(struct sch_fault){ 0 });
+    assert_int_equal(sch_ssch(e->t.sch[0], &o, &e->mem), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_stsch(e->t.sch[0], &s), 0);
+    assert_int_equal(s.pmcw.pnom, 0);
     env_free(e);
 }
 
