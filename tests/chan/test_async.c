@@ -319,6 +319,40 @@ static void test_unprepared_program(void **state)
     fx_free(f);
 }
 
+static void *run_only(void *arg)
+{
+    chan_run(arg);
+    return NULL;
+}
+
+/* Halt racing a running program at an arbitrary moment: whatever the
+ * interleaving, the program stops at a CCW boundary (or completes), and a
+ * halted program's status names the last CCW it executed. */
+static void test_halt_race(void **state)
+{
+    for (int iter = 0; iter < 200; iter++) {
+        struct fx *f = fx_new(true);
+        pthread_t t;
+
+        for (unsigned i = 0; i < 64; i++)
+            fx_ccw1(f, 0x1000 + 8 * i, 0x03, CCW_FLAG_SLI | (i < 63 ? CCW_FLAG_CC : 0), 0, 0);
+        assert_int_equal(chan_prog_init(&f->p, &f->orb, &f->cm, &f->dev.dev, &f->hooks), 0);
+        pthread_create(&t, NULL, run_only, &f->p);
+        chan_prog_halt(&f->p);
+        pthread_join(t, NULL);
+
+        assert_true(f->p.state == CHAN_HALTED || f->p.state == CHAN_DONE);
+        assert_int_equal(f->dev.ends, 1);
+        if (f->p.state == CHAN_DONE)
+            assert_int_equal(f->dev.ncalls, 64);
+        else if (f->dev.ncalls == 0)
+            assert_int_equal(f->p.status.cpa, 0x1000);
+        else
+            assert_int_equal(f->p.status.cpa, 0x1000 + 8 * f->dev.ncalls);
+        fx_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_halt_aborts_command),
         cmocka_unit_test(test_halt_at_ccw_boundary),
         cmocka_unit_test(test_halt_before_start),
+        cmocka_unit_test(test_halt_race),
         cmocka_unit_test(test_unprepared_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
