@@ -97,7 +97,8 @@ static void check_cckd_free(struct checker *k, const struct extent *x, size_t n,
         say(k, true, "image %s: %s", p, why);
         return;
     }
-    qsort(disk, nd, sizeof *disk, cmp_space);
+    if (nd)
+        qsort(disk, nd, sizeof *disk, cmp_space);
     uint64_t pos = x[0].end, listed = 0, expected = 0;
     unsigned di = 0, ngaps = 0;
     bool match = true;
