@@ -368,6 +368,69 @@ static void test_suspend_resume_cancel(void **state)
     env_free(e);
 }
 
+static void test_halt_suspended_and_idle(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct orb o = orb_fmt1(0x100);
+    struct irb irb;
+
+    enable(sch, false);
+    sch_set_irq_handler(sch, tsch_handler, e);
+    ccw(e, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
+    ccw(e, 0x108, TD_NOP, CCW_FLAG_SUSPEND, 0, 0);
+    o.spnd = true;
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    irq_sem_wait(&e->irq);                               /* suspended */
+    assert_int_equal(sch_hsch(sch), 0);                  /* halt of the suspended program */
+    irq_sem_wait(&e->irq);
+    assert_int_equal(e->nirb, 2);
+    assert_int_equal(e->irbs[1].scsw.fctl, SCSW_FCTL_START | SCSW_FCTL_HALT);
+    assert_int_equal(e->irbs[1].scsw.actl, 0);
+    assert_true(e->irbs[1].scsw.stctl & SCSW_STCTL_PEND);
+    assert_int_equal(e->t.td[0]->execs, 1);
+    /* halt of an idle subchannel: halt status, status pending alone */
+    assert_int_equal(sch_hsch(sch), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(e->irbs[2].scsw.fctl, SCSW_FCTL_HALT);
+    assert_int_equal(e->irbs[2].scsw.stctl, SCSW_STCTL_PEND);
+    assert_int_equal(sch_tsch(sch, &irb), 1);
+    assert_int_equal(sch_stsch(NULL, &(struct schib){ 0 }), 3);
+    env_free(e);
+}
+
+static void test_resume_before_suspend(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct orb o = orb_fmt1(0x100);
+
+    enable(sch, false);
+    sch_set_irq_handler(sch, tsch_handler, e);
+    ccw(e, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
+    ccw(e, 0x108, TD_NOP, CCW_FLAG_SUSPEND, 0, 0);
+    o.spnd = true;
+    slow(e, 0);
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    wait_delay(e);                                       /* still before the first NOP */
+    assert_int_equal(sch_rsch(sch), 0);                  /* resume pending ... */
+    assert_int_equal(sch_rsch(sch), 2);                  /* ... only once */
+    sch_set_fault(sch, &(struct sch_fault){ 0 });
+    irq_sem_wait(&e->irq);
+    /* met with resume pending, the suspended CCW is refetched at once; its
+     * S flag is still one, so the program suspends (intermediate status) */
+    assert_int_equal(e->nirb, 1);
+    assert_int_equal(e->irbs[0].scsw.stctl, SCSW_STCTL_INTER | SCSW_STCTL_PEND);
+    assert_int_equal(e->irbs[0].scsw.actl, SCSW_ACTL_SUSPENDED);
+    assert_int_equal(e->t.td[0]->execs, 1);
+    ccw(e, 0x108, TD_NOP, 0, 0, 0);                      /* the program drops the S flag */
+    assert_int_equal(sch_rsch(sch), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(e->irbs[1].scsw.stctl, SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+    assert_int_equal(e->t.td[0]->execs, 2);
+    env_free(e);
+}
+
 /* ---- MSCH / STSCH ------------------------------------------------------------------ */
 
 static void test_msch_stsch(void **state)
@@ -560,6 +623,8 @@ int main(void)
         cmocka_unit_test(test_clear_running),
         cmocka_unit_test(test_pci_intermediate),
         cmocka_unit_test(test_suspend_resume_cancel),
+        cmocka_unit_test(test_halt_suspended_and_idle),
+        cmocka_unit_test(test_resume_before_suspend),
         cmocka_unit_test(test_msch_stsch),
         cmocka_unit_test(test_chp_vary_crw),
         cmocka_unit_test(test_path_lost_ends_io),
