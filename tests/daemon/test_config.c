@@ -1,0 +1,125 @@
+/*
+ * ccwpassd's configuration: bus-id parsing as sysfs writes deliver it
+ * (trailing newline), the INI file with its error messages, and the
+ * defaults (the seed's device, chpids added for devices that name them).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "daemon/config.h"
+
+static void test_busids(void **state)
+{
+    (void)state;
+    uint8_t c, s;
+    uint16_t n;
+    struct schid id;
+    assert_int_equal(parse_busid("0.0.7e52", &c, &s, &n), 0);
+    assert_int_equal(n, 0x7e52);
+    assert_int_equal(parse_busid("0.1.16CA\n", &c, &s, &n), 0);   /* as `echo` writes it */
+    assert_int_equal(s, 1);
+    assert_int_equal(n, 0x16ca);
+    assert_int_equal(parse_schid("3.3.ffff", &id), 0);
+    assert_int_equal(id.cssid, 3);
+    const char *bad[] = { "", "0.0", "0.0.16c", "0.0.16cab", "0.4.0000", "4.0.0000", "0.0.16cg", "0..16ca",
+                          "0.0.16ca\n\n", "x.0.16ca", "0.0.16ca ", "garbage" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(parse_busid(bad[i], &c, &s, &n), -1);
+    assert_int_equal(parse_chpid("0.50", &c, &s), 0);
+    assert_int_equal(s, 0x50);
+    assert_int_equal(parse_chpid("fe", &c, &s), 0);
+    assert_int_equal(s, 0xfe);
+    assert_int_equal(parse_chpid("0.500", &c, &s), -1);
+    assert_int_equal(parse_chpid("9.50", &c, &s), -1);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[256];
+    cfg_init(&c);
+    assert_int_equal(cfg_finish(&c, err, sizeof err), 0);
+    assert_int_equal(c.ndev, 1);
+    assert_int_equal(c.dev[0].devno, 0x7e52);
+    assert_int_equal(c.dev[0].schid.schno, 0x16ca);
+    assert_int_equal(c.dev[0].pim, 0x80);
+    assert_int_equal(c.dev[0].chpids[0], 0x50);
+    assert_int_equal(c.dev[0].cyls, 200);
+    assert_int_equal(c.nchp, 1);
+    assert_int_equal(c.chp[0].type, 0x1a);
+    assert_string_equal(c.socket_path, "/run/ccwpass/ccwpassd.sock");
+}
+
+static int load(struct daemon_config *c, const char *text, char *err, size_t errlen)
+{
+    char path[] = "/tmp/ccwpcfg-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+        return -2;
+    close(fd);
+    cfg_init(c);
+    int rc = cfg_load_file(c, path, err, errlen);
+    if (rc == 0)
+        rc = cfg_finish(c, err, errlen);
+    unlink(path);
+    return rc;
+}
+
+static void test_ini(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512];
+    assert_int_equal(load(&c,
+                          "[chpid 0.51]\ntype = 1b\n"
+                          "[device 0.0.7e52]\nimage=/x.cckd\nmodel=3390-3\nsubchannel=0.0.16ca\nchpids=50,51\n"
+                          "readonly=yes\nssid=0a00\nunit_addr=12\n"
+                          "[device 0.0.7e53]\nreadonly=no\n",
+                          err, sizeof err),
+                     0);
+    assert_int_equal(c.ndev, 2);
+    assert_string_equal(c.dev[0].image, "/x.cckd");
+    assert_int_equal(c.dev[0].cyls, 3339);
+    assert_true(c.dev[0].readonly);
+    assert_int_equal(c.dev[0].pim, 0xc0);
+    assert_int_equal(c.dev[0].chpids[1], 0x51);
+    assert_int_equal(c.dev[0].cu_ssid, 0x0a00);
+    assert_int_equal(c.dev[0].unit_addr, 0x12);
+    assert_int_equal(c.dev[1].schid.schno, 0x7e53);   /* defaults to the device number */
+    assert_int_equal(c.nchp, 2);                        /* 0.50 added as FICON */
+    assert_int_equal(c.chp[0].type, 0x1b);
+    assert_int_equal(c.chp[1].chpid, 0x50);
+    assert_int_equal(c.chp[1].type, 0x1a);
+
+    assert_int_equal(load(&c, "[device 0.0.7e52]\nmodel=3390-7\n", err, sizeof err), -1);
+    assert_non_null(strstr(err, ":2: [device 0.0.7e52] bad value for model: '3390-7'"));
+    assert_int_equal(load(&c, "[disk 1]\nx=1\n", err, sizeof err), -1);
+    assert_non_null(strstr(err, "bad section [disk 1]"));
+    assert_int_equal(load(&c, "[device 0.0.7e52]\nfrobnicate=1\n", err, sizeof err), -1);
+    assert_non_null(strstr(err, "bad value for frobnicate"));
+    assert_int_equal(load(&c, "[device 0.0.0001]\nsubchannel=0.0.0005\n[device 0.0.0002]\nsubchannel=0.0.0005\n",
+                          err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "subchannel 0.0.0005 used by two devices"));
+    assert_int_equal(load(&c, "[device 0.0.0001]\nsubchannel=0.1.0005\n", err, sizeof err), -1);
+    assert_non_null(strstr(err, "same css and subchannel set"));
+    cfg_init(&c);
+    assert_int_equal(cfg_load_file(&c, "/nonexistent/ccwpass.conf", err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/ccwpass.conf: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_busids),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_ini),
+    };
+    return cmocka_run_group_tests_name("daemon-config", tests, NULL, NULL);
+}
