@@ -238,6 +238,46 @@ static void test_two_mdevs_concurrent(void **st)
     vt_teardown(&t);
 }
 
+/* ---- a path goes away under a running program ------------------------------- */
+
+static void test_path_gone_during_io(void **st)
+{
+    struct vt t;
+    struct orb o = orb_fmt1(0x100);
+    struct irb irb;
+    uint8_t r[CCW_CRW_REGION_SIZE];
+    struct crw c;
+    sem_t delay;
+
+    sem_init(&delay, 0, 0);
+    vt_setup(&t, 1);
+    put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
+    slow(&t, 0, &delay);
+    assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
+    wait_sem(&delay);
+    assert_int_equal(css_chpid_set_online(t.css, 0, 0x40, false), 0);
+    vt_wait_io(&t, 0);
+    vt_irb(&t, 0, &irb);
+    assert_int_equal(irb.scsw.cstat, SCHN_STAT_INTF_CTRL_CHK);
+    assert_true(irb.scsw.stctl & SCSW_STCTL_ALERT);
+    assert_int_equal(irb.esw.lpum, 0x80);
+    assert_int_equal(state(&t, 0), VFIO_CCW_STATE_IDLE);
+    assert_true(efd_pending(t.efd[0][VFIO_CCW_CRW_IRQ_INDEX]));
+    assert_int_equal(vfio_ccw_region_read(t.m[0], 3, 0, r, sizeof(r)), 8);
+    crw_decode(be32_get(r), &c);
+    assert_int_equal(c.rsc, CRW_RSC_CPATH);
+    assert_int_equal(c.erc, CRW_ERC_PERRN);
+    assert_int_equal(c.rsid, 0x40);
+    /* the driver's LPM lost the path: an ORB LPM of 0 now uses the other one */
+    sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
+    o.lpm = 0;
+    vt_run(&t, 0, &o, &irb);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_int_equal(irb.esw.lpum, 0x40);
+    sem_destroy(&delay);
+    vt_teardown(&t);
+}
+
 /* ---- 2021: a new start racing the completion gets -EBUSY/-EAGAIN, never a crash -- */
 
 static void test_start_races_completion(void **st)
@@ -286,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_halt_and_clear_long_program),
         cmocka_unit_test(test_pci_keeps_cp),
         cmocka_unit_test(test_two_mdevs_concurrent),
+        cmocka_unit_test(test_path_gone_during_io),
         cmocka_unit_test(test_start_races_completion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
