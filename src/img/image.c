@@ -116,8 +116,10 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
     im->nfiles = 1;
     int fd = open_first(path, readonly, &im->file[0].path, err, errlen);
     im->file[0].fd = fd;
-    if (fd < 0 || open_body(im, err, errlen) < 0) {
+    int rc = fd < 0 ? fd : open_body(im, err, errlen);
+    if (rc < 0) {
         img_close(im);
+        errno = -rc;            /* e.g. EBUSY when another process has it */
         return NULL;
     }
     return im;

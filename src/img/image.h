@@ -3,13 +3,30 @@
  * multi-file) and compressed CCKD (CKD_C370, zlib / bzip2 / none, null track
  * formats 0/1/2, free space).  The image layer stores and returns whole track
  * images (5-byte home address, records, 8-byte end-of-track marker) addressed
- * by cylinder and head; it knows nothing of channel programs.
+ * by cylinder and head; it knows nothing of channel programs.  See
+ * docs/images.md.
  *
- * Durability: img_write_track() has handed the track to the kernel (pwrite)
- * before it returns, so the data survives the process; img_flush() makes it
- * survive the machine (fdatasync).  For CCKD the track image is written
- * before the L2 entry that points at it.  An image opened read-write holds an
- * exclusive fcntl lock on every file of the volume.
+ * Durability:
+ *  - img_write_track() has handed the track to the kernel (pwrite) before it
+ *    returns: the data survives a crash of the process.
+ *  - img_flush() runs fdatasync on every file of the volume: everything
+ *    written before it survives a crash of the machine.
+ *  - CCKD: a track image always goes to space no table points at; the image
+ *    is written before the L2 entry that points at it (and a new L2 table
+ *    before its L1 entry); the old space is freed only afterwards, and space
+ *    freed since the last flush is not reused until a flush (64 MiB of such
+ *    space forces one).  The header's OPENED bit is set while the image is
+ *    open read-write and cleared by a clean img_close(); an image found with
+ *    it set gets its free space rebuilt from the tables on the next
+ *    read-write open.
+ *  - CKD: a track is rewritten in place in its fixed slot (one pwrite).
+ *
+ * Locking: a read-write open holds an exclusive fcntl OFD lock on every file
+ * of the volume, a read-only open a shared one; a conflicting open fails
+ * with -EBUSY and "image X is in use by another process".
+ *
+ * Threads: one struct img is used by one thread at a time (the caller
+ * serialises); different images are independent.
  */
 #ifndef CCWPASS_IMG_IMAGE_H
 #define CCWPASS_IMG_IMAGE_H
@@ -49,8 +66,8 @@ struct img_create_opts {
 
 struct img;
 
-/* On failure these return NULL / a negative errno and put a message naming
- * the file (and track, where one is involved) into err. */
+/* On failure these return NULL (errno set) / a negative errno and put a
+ * message naming the file (and track, where one is involved) into err. */
 struct img *img_open(const char *path, bool readonly, char *err, size_t errlen);
 int   img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen);
 void  img_close(struct img *im);

@@ -115,6 +115,7 @@ static void second_writer_refused(void **s)
         struct img *a = img_open(tu_path(names[i]), false, err, sizeof err);
         assert_non_null(a);
         refused(names[i], false, "is in use by another process");
+        assert_int_equal(errno, EBUSY);
         refused(names[i], true, "is in use by another process");
         /* in another process too */
         pid_t pid = fork();
