@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "img/ckdtrack.h"
 #include "img/cckd.h"
 
@@ -30,7 +31,7 @@ int img_copy(struct img *in, const char *out_path, const struct img_create_opts 
     co.raw = true;
     co.linux_null = linux_shaped(in, buf);
     co.progress = NULL;
-    int rc = img_create(out_path, &co, err, errlen);
+    int rc = img_create_files(out_path, &co, true, err, errlen);
     struct img *out = rc == 0 ? img_open(out_path, false, err, errlen) : NULL;
     if (rc == 0 && !out)
         rc = -EIO;
@@ -46,9 +47,10 @@ int img_copy(struct img *in, const char *out_path, const struct img_create_opts 
         if (o->progress)
             o->progress(o->progress_opaque, cyl + 1, in->geo.cyls);
     }
-    if (out) {
+    if (out)
         img_close(out);
-    }
+    if (rc < 0 && out)
+        unlink(out_path);   /* a half-copied volume is worse than none */
     free(buf);
     return rc;
 }

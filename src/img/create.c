@@ -121,6 +121,7 @@ struct ckd_writer {
     uint8_t *tmpl;              /* the null track, built once */
     size_t tmpl_len;
     uint32_t done;
+    bool skeleton;              /* headers and file sizes only (img_copy fills every track) */
 };
 
 static void fill_cylinder(struct ckd_writer *w, uint32_t cyl)
@@ -147,7 +148,9 @@ static int write_ckd_file(struct ckd_writer *w, const char *name, unsigned seq, 
     ckd_devhdr_build(hdr, "CKD_P370", &w->g, seq, seq && !last ? first + n - 1 : 0);
     int rc = img_pwrite_full(fd, hdr, sizeof hdr, 0);
     size_t cylbytes = (size_t)w->g.heads * w->g.trksize;
-    for (uint32_t c = 0; rc == 0 && c < n; c++) {
+    if (rc == 0 && w->skeleton && ftruncate(fd, (off_t)(CKD_DEVHDR_SIZE + (uint64_t)n * cylbytes)) < 0)
+        rc = -errno;
+    for (uint32_t c = 0; rc == 0 && !w->skeleton && c < n; c++) {
         fill_cylinder(w, first + c);
         rc = img_pwrite_full(fd, w->cylbuf, cylbytes, (off_t)(CKD_DEVHDR_SIZE + (uint64_t)c * cylbytes));
         if (w->o->progress)
@@ -162,7 +165,7 @@ static int write_ckd_file(struct ckd_writer *w, const char *name, unsigned seq, 
 }
 
 static int create_ckd(const char *path, const struct img_create_opts *o, const struct img_geometry *g,
-                      char *err, size_t errlen)
+                      bool skeleton, char *err, size_t errlen)
 {
     uint32_t per_file = (uint32_t)((CKD_FILE_LIMIT - CKD_DEVHDR_SIZE + 1) / ((uint64_t)g->trksize * g->heads));
     if (o->cyls_per_file && o->cyls_per_file < per_file)
@@ -171,7 +174,7 @@ static int create_ckd(const char *path, const struct img_create_opts *o, const s
     if (nfiles > CKD_MAXFILES)
         return img_fail(err, errlen, EFBIG, "image %s: %u cylinders need more than %d files (use lfs)", path,
                         o->cyls, CKD_MAXFILES);
-    struct ckd_writer w = { .o = o, .g = *g };
+    struct ckd_writer w = { .o = o, .g = *g, .skeleton = skeleton };
     w.cylbuf = malloc((size_t)g->heads * g->trksize);
     w.tmpl = malloc(CKD_MAX_TRACK_IMAGE);
     int rc = w.cylbuf && w.tmpl ? 0 : img_fail(err, errlen, ENOMEM, "image %s: out of memory", path);
@@ -190,7 +193,7 @@ static int create_ckd(const char *path, const struct img_create_opts *o, const s
     return rc;
 }
 
-int img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen)
+int img_create_files(const char *path, const struct img_create_opts *o, bool skeleton, char *err, size_t errlen)
 {
     struct img_geometry g = { .devtype = o->devtype ? o->devtype : 0x3390, .cyls = o->cyls, .heads = 15 };
     g.trksize = img_trksize_for(g.devtype);
@@ -205,5 +208,10 @@ int img_create(const char *path, const struct img_create_opts *o, char *err, siz
         return img_fail(err, errlen, EINVAL, "image %s: volser '%s' must be 1 to 6 characters", path, o->volser);
     if (o->format == IMG_CCKD)
         return cckd_create(path, o, &g, err, errlen);
-    return create_ckd(path, o, &g, err, errlen);
+    return create_ckd(path, o, &g, skeleton, err, errlen);
+}
+
+int img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen)
+{
+    return img_create_files(path, o, false, err, errlen);
 }

@@ -93,6 +93,9 @@ int cckd_create(const char *path, const struct img_create_opts *o, const struct 
                 char *err, size_t errlen);
 int create_open_locked(const char *path, char *err, size_t errlen);
 
+/* create.c: img_create, or with skeleton only the headers and file sizes
+ * of a CKD volume whose every track the caller then writes (img_copy). */
+int img_create_files(const char *path, const struct img_create_opts *o, bool skeleton, char *err, size_t errlen);
 /* create.c: the image of (cyl, head) on a freshly created volume. */
 size_t img_build_initial_track(uint8_t *buf, const struct img_create_opts *o, uint32_t cyl, uint32_t head);
 
