@@ -84,7 +84,9 @@ static int read_header(struct img *im, struct cckd *c, char *err, size_t errlen)
     c->be = c->hdr[CH_OPTS] & CCKD_OPT_BIGEND;
     c->opts_at_open = c->hdr[CH_OPTS];
     c->num_l1 = cckd_get32(c, c->hdr + CH_NUML1);
-    uint32_t cyls = cckd_get32(c, c->hdr + CH_CYLS);
+    /* cdh_cyls is a little-endian byte array even in a BIGEND file (cckdswap
+     * leaves it alone) */
+    uint32_t cyls = le32_get(c->hdr + CH_CYLS);
     uint64_t tracks = (uint64_t)cyls * im->geo.heads;
     if (cyls == 0 || cyls > 65536)
         return img_fail(err, errlen, EINVAL, "image %s: compressed header gives %u cylinders", path, cyls);
@@ -378,7 +380,7 @@ static void build_cckd_header(struct cckd *c, const struct img_create_opts *o, u
     c->hdr[CH_OPTS] = CCKD_OPT_NOFUDGE | CCKD_OPT_ORDWR;
     cckd_put32(c, c->hdr + CH_NUML1, num_l1);
     cckd_put32(c, c->hdr + CH_NUML2, CCKD_L2_ENTRIES);
-    cckd_put32(c, c->hdr + CH_CYLS, o->cyls);
+    le32_put(c->hdr + CH_CYLS, o->cyls);
     c->hdr[CH_NULLFMT] = o->linux_null ? 2 : 1;
     c->hdr[CH_ALGO] = (uint8_t)o->compress;
     cckd_put16(c, c->hdr + CH_PARM, 0xFFFF);

@@ -280,6 +280,45 @@ static void l2_entry_past_eof(void **s)
     assert_non_null(strstr(err, "cyl 0 head 1"));
 }
 
+static void count_errors(void *opaque, bool error, const char *msg)
+{
+    (void)msg;
+    *(int *)opaque += error;
+}
+
+static void big_endian_image(void **s)
+{
+    (void)s;
+    /* cckdswap turns a file big-endian (cdh_opts 0x02) */
+    assert_int_equal(tu_sh("dasdinit -z %s 3390 BIGEND 10 >/dev/null 2>&1 && cckdswap %s >/dev/null 2>&1",
+                           tu_path("be.cckd"), tu_path("be.cckd")), 0);
+    assert_int_equal(header_byte("be.cckd", 515) & 0x02, 0x02);
+    struct img *im = img_open(tu_path("be.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_geometry(im)->cyls, 10);
+    for (unsigned t = 3; t < 150; t += 29) {
+        size_t n = data_track(buf, t / 15, t % 15, t);
+        assert_int_equal(img_write_track(im, t / 15, t % 15, buf, n), 0);
+    }
+    size_t n = data_track(buf, 0, 3, 8);        /* rewrite: free space in a BIGEND file */
+    assert_int_equal(img_write_track(im, 0, 3, buf, n), 0);
+    img_close(im);
+    assert_int_equal(header_byte("be.cckd", 515) & 0x82, 0x02);
+    im = img_open(tu_path("be.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    for (unsigned t = 32; t < 150; t += 29) {
+        size_t got;
+        n = data_track(buf, t / 15, t % 15, t);
+        assert_int_equal(img_read_track(im, t / 15, t % 15, buf2, sizeof buf2, &got), 0);
+        assert_memory_equal(buf, buf2, n);
+    }
+    int errors = 0;
+    assert_int_equal(img_check(im, false, count_errors, &errors), 0);
+    assert_int_equal(errors, 0);
+    img_close(im);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("be.cckd")), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +330,7 @@ int main(void)
         cmocka_unit_test(crash_recovery),
         cmocka_unit_test(corrupt_compressed_track),
         cmocka_unit_test(l2_entry_past_eof),
+        cmocka_unit_test(big_endian_image),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();
