@@ -98,6 +98,20 @@ static int store_css_unbind(const struct vctx *x, const char *buf, size_t len)
     return host_sch_unbind(x->h, hs, err, sizeof err);
 }
 
+/* drivers_probe: attach an unbound device to its driver_override, else to
+ * io_subchannel (how driverctl re-probes after setting an override). */
+static int store_drivers_probe(const struct vctx *x, const char *buf, size_t len)
+{
+    char err[128];
+    struct host_sch *hs = host_find_sch_str(x->h, buf);
+    (void)len;
+    if (!hs)
+        return -ENODEV;
+    if (hs->driver != HOST_DRV_NONE)
+        return 0;
+    return host_sch_bind(x->h, hs, hs->override[0] ? hs->override : HOST_DRV_IO_NAME, err, sizeof err);
+}
+
 static int store_ccw_bind(const struct vctx *x, const char *buf, size_t len)
 {
     char err[128];
@@ -166,6 +180,7 @@ ATTR_RW(online, show_online, store_online);
 static const struct vattr a_ccw_modalias = { "modalias", show_ccw_modalias, NULL };
 ATTR_WO(bind, store_css_bind);
 ATTR_WO(unbind, store_css_unbind);
+ATTR_WO(drivers_probe, store_drivers_probe);
 static const struct vattr a_ccw_bind = { "bind", NULL, store_ccw_bind };
 static const struct vattr a_ccw_unbind = { "unbind", NULL, store_ccw_unbind };
 static const struct vattr a_name = { "name", show_type_name, NULL };
@@ -244,6 +259,7 @@ static void build_drivers(struct vnode *sys, struct vctx *c)
         file(d, &a_bind, &dc);
         file(d, &a_unbind, &dc);
     }
+    file(dir(sys, "bus/css"), &a_drivers_probe, c);
     struct vnode *d = dir(sys, "bus/ccw/drivers/" HOST_CCW_DRV_NAME);
     file(d, &a_ccw_bind, c);
     file(d, &a_ccw_unbind, c);

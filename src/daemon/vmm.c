@@ -229,6 +229,19 @@ static int set_eventfd(struct conn *c, uint32_t index, int fd)
     return 0;
 }
 
+/* Only an eventfd: anything else (a pipe that fills up, a socket) could
+ * block the channel subsystem's thread that signals it. */
+static bool is_eventfd(int fd)
+{
+    char path[64], target[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return false;
+    target[n] = 0;
+    return !strcmp(target, "anon_inode:[eventfd]");
+}
+
 static int irq_eventfd(struct conn *c, const struct ccwp_irq_set *s, const uint8_t *data, size_t dlen)
 {
     if (s->count == 0)
@@ -240,6 +253,10 @@ static int irq_eventfd(struct conn *c, const struct ccwp_irq_set *s, const uint8
         memcpy(&want, data, sizeof want);
     if (c->nfds == 0 || want == -1)
         return set_eventfd(c, s->index, -1);
+    if (!is_eventfd(c->fds[0])) {
+        log_warn("client %u: SET_IRQS index %u: the fd passed is not an eventfd", c->id, s->index);
+        return -EINVAL;
+    }
     return set_eventfd(c, s->index, conn_take_fd(c, 0));
 }
 

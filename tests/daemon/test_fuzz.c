@@ -26,6 +26,7 @@
 #define MESSAGES 4000
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static unsigned replies, errors, hangups;
 
 static uint32_t rnd(void)
 {
@@ -102,12 +103,15 @@ static bool one_message(struct vmm *v)
         vmm_send_raw(v, &h, sizeof h);
         char c;
         assert_true(recv(v->fd, &c, 1, 0) <= 0);
+        hangups++;
         return false;
     }
     int rc = vmm_call(v, cmd, payload, len, fds, (unsigned)nfds, NULL, 0, NULL);
     for (int i = 0; i < nfds; i++)
         close(fds[i]);
     assert_true(rc >= 0);   /* a reply with our msg_id came back */
+    replies++;
+    errors += rc > 0;
     return rnd() % 300 != 0;
 }
 
@@ -133,6 +137,9 @@ static void test_random_messages(void **state)
         }
     }
     vmm_close(&v);
+    fprintf(stderr, "# %u replies (%u errors), %u hang-ups on bad frames\n", replies, errors, hangups);
+    assert_true(replies + hangups >= MESSAGES * 9 / 10);
+    assert_true(errors > 0 && errors < replies);   /* both paths were exercised */
 
     /* still correct: a fresh VMM runs Sense ID on the same mdev */
     struct irb irb;

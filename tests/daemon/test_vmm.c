@@ -7,6 +7,7 @@
  * DMA_MAP without a memory fd) after which the daemon must keep serving.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,6 +147,17 @@ static void test_device_and_region_info(void **state)
     assert_int_equal(vmm_call(&v, CCWP_CMD_GET_IRQ_INFO, &ii, sizeof ii, NULL, 0, &ii, sizeof ii, NULL), 0);
     assert_int_equal(ii.count, 1);
     assert_int_equal(ii.flags, VFIO_IRQ_INFO_EVENTFD);
+
+    /* an interrupt must go to an eventfd, not to something that can block */
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    struct {
+        struct ccwp_irq_set s;
+        int32_t fd;
+    } set = { { sizeof set, CCWP_IRQ_SET_DATA_EVENTFD | CCWP_IRQ_SET_ACTION_TRIGGER, 0, 0, 1 }, devnull };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_SET_IRQS, &set, sizeof set, &devnull, 1, NULL, 0, NULL), EINVAL);
+    close(devnull);
+    set.s.flags = CCWP_IRQ_SET_DATA_EVENTFD | CCWP_IRQ_SET_ACTION_MASK;
+    assert_int_equal(vmm_call(&v, CCWP_CMD_SET_IRQS, &set, sizeof set, NULL, 0, NULL, 0, NULL), EINVAL);
 
     struct schib s;
     assert_int_equal(vmm_stsch(&v, &s), 0);

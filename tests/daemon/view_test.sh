@@ -109,6 +109,9 @@ check "reading a write-only attribute is refused" eval '! cat $V/sys/bus/css/dri
 check "driver_override vfio_ccw blocks io_subchannel binding" \
     eval '[ -z "$(write vfio_ccw $V/sys/bus/css/devices/0.0.16ca/driver_override)" ] && "$C" unbind 0.0.16ca && [ "$(write 0.0.16ca $V/sys/bus/css/drivers/io_subchannel/bind)" = "No such device" ]'
 
+check "drivers_probe binds the override driver" \
+    eval '[ -z "$(write 0.0.16ca $V/sys/bus/css/drivers_probe)" ] && [ "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" = vfio_ccw ]'
+
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 check "ccwpassd exits cleanly on SIGTERM" eq "$rc" "0"
 check "the view is unmounted" eval '! mountpoint -q "$V"'
