@@ -186,10 +186,12 @@ int cckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t 
     struct cckd_l2ent e = cckd_l2_get(c, trk);
     const char *path = im->file[0].path, *why = NULL;
     if (e.pos == 0) {
-        if (cap < CKD_MAX_TRACK_IMAGE && cap < 49277)
-            return img_set_error(im, ENOBUFS, "image %s: track cyl %u head %u: buffer of %zu bytes too small",
-                                 path, cyl, head, cap);
-        *len = ckd_track_null(buf, cyl, head, cckd_resolve_nullfmt(c, e.len));
+        int f = cckd_resolve_nullfmt(c, e.len);
+        size_t need = f == 0 ? 37 : f == 1 ? 29 : 49277;
+        if (cap < need)
+            return img_set_error(im, ENOBUFS, "image %s: track cyl %u head %u: %zu bytes do not fit a %zu-byte buffer",
+                                 path, cyl, head, need, cap);
+        *len = ckd_track_null(buf, cyl, head, f);
         return 0;
     }
     if ((uint64_t)e.pos + e.len > c->file_size || e.len < CKD_HA_SIZE)
@@ -255,10 +257,9 @@ static int create_l2(struct img *im, uint32_t l1x)
         c->l2[l1x][i] = (struct cckd_l2ent){ 0, c->nullfmt, c->nullfmt };
         encode_l2ent(c, raw + i * CCKD_L2ENT_SIZE, &c->l2[l1x][i]);
     }
-    int64_t off = cckd_space_get(c, CCKD_L2TAB_SIZE, &size);
+    int64_t off = cckd_space_get(c, CCKD_L2TAB_SIZE, &size, true);
     int rc = off < 0 ? (int)off : img_pwrite_full(im->file[0].fd, raw, sizeof raw, off);
     if (rc == 0) {
-        c->imbed += size - CCKD_L2TAB_SIZE;
         c->l1[l1x] = (uint32_t)off;
         cckd_put32(c, l1e, (uint32_t)off);
         rc = img_pwrite_full(im->file[0].fd, l1e, 4, CCKD_L1_POS + (off_t)l1x * 4);
@@ -299,7 +300,7 @@ int cckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, 
     } else {
         size_t n = cckd_compress(buf, len, c->algo, c->parm, c->zbuf, CKD_MAX_TRACK_IMAGE);
         uint32_t size;
-        int64_t off = cckd_space_get(c, (uint32_t)n, &size);
+        int64_t off = cckd_space_get(c, (uint32_t)n, &size, false);
         int rc = off < 0 ? (int)off : img_pwrite_full(im->file[0].fd, c->zbuf, n, off);
         if (rc < 0)
             return img_set_error(im, -rc, "image %s: track cyl %u head %u: write failed: %s", im->path, cyl, head,
@@ -334,7 +335,7 @@ static void fill_header(struct img *im)
     unsigned num;
     cckd_space_totals(c, &total, &largest, &num);
     cckd_put32(c, c->hdr + CH_SIZE, (uint32_t)c->size);
-    cckd_put32(c, c->hdr + CH_USED, (uint32_t)(c->size - total));
+    cckd_put32(c, c->hdr + CH_USED, (uint32_t)(c->size - total - c->imbed));
     cckd_put32(c, c->hdr + CH_FREE_TOT, (uint32_t)(total + c->imbed));
     cckd_put32(c, c->hdr + CH_FREE_BIG, (uint32_t)largest);
     cckd_put32(c, c->hdr + CH_FREE_NUM, num);

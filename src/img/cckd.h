@@ -85,7 +85,10 @@ struct extent { uint64_t off, end; uint32_t trk; int kind; };
 enum { EXT_HDR, EXT_L2, EXT_TRK };
 int cckd_extents(struct img *im, struct extent **out, size_t *n, uint64_t *imbed, char *err, size_t errlen);
 int cckd_space_rebuild(struct img *im, char *err, size_t errlen);
-int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size);
+/* Space for len bytes: first fit among free blocks not pending, else the
+ * end of the file.  A track image (exact = false) may get a little more
+ * (size > len, "imbedded" free space); an L2 table always gets exactly len. */
+int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact);
 int cckd_space_release(struct cckd *c, uint64_t off, uint64_t size);
 void cckd_space_flushed(struct cckd *c);
 int cckd_space_write(struct img *im);   /* on close: FREE_BLK list at EOF */

@@ -127,14 +127,14 @@ int cckd_space_rebuild(struct img *im, char *err, size_t errlen)
     return 0;
 }
 
-int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size)
+int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact)
 {
     for (unsigned i = 0; i < c->nfree; i++) {
         struct cckd_space *f = &c->free[i];
         if (f->pending || f->len < len)
             continue;
         uint64_t off = f->off;
-        if (f->len - len < SPLIT_MIN && f->len <= 0xFFFF) {
+        if (!exact && f->len - len < SPLIT_MIN && f->len <= 0xFFFF) {
             *size = (uint32_t)f->len;
             memmove(f, f + 1, (c->nfree - i - 1) * sizeof *f);
             c->nfree--;
