@@ -80,14 +80,18 @@ static double now(void)
 
 static void progress_bar(void *opaque, uint32_t done, uint32_t total)
 {
+    static unsigned last = ~0u;
     const char *what = opaque;
     unsigned width = 40, fill = total ? (unsigned)((uint64_t)done * width / total) : width;
+    unsigned pct = total ? (unsigned)((uint64_t)done * 100 / total) : 100;
+    if (pct == last && done != total)
+        return;                 /* redraw only when the percentage moves */
+    last = done == total ? ~0u : pct;
     char bar[41];
     memset(bar, '#', fill);
     memset(bar + fill, '.', width - fill);
     bar[width] = 0;
-    fprintf(stderr, "\r%s [%s] %3u%% %u/%u cyl", what, bar, total ? (unsigned)((uint64_t)done * 100 / total) : 100,
-            done, total);
+    fprintf(stderr, "\r%s [%s] %3u%% %u/%u cyl", what, bar, pct, done, total);
     if (done == total)
         fputc('\n', stderr);
 }

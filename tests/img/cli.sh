@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..37"
+echo "1..38"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -24,6 +24,10 @@ has "created lnx.3390: 3390-1, 30 cylinders, CKD"; ok $? "create prints geometry
 [ "$(stat -c %s lnx.3390)" = $((512 + 30 * 15 * 56832)) ]; ok $? "CKD size is 512 + cyls x 15 x 56832"
 dasdls lnx.3390 2>&1 | grep -q VOLSER=LNX001; ok $? "Hercules dasdls reads our VOLSER"
 dasdinit -linux her.3390 3390 LNX001 30 >/dev/null 2>&1 && cmp -s her.3390 lnx.3390; ok $? "byte-identical to dasdinit -linux"
+
+script -qc "$CCWPASS dasd create tty.3390 -c 50" /dev/null | tr '\r' '\n' > tty.out
+grep -q "creating \[####################....................\]  50% 25/50 cyl" tty.out && grep -q "100% 50/50 cyl" tty.out
+ok $? "progress bar on a terminal"
 
 run create z.cckd -c 30 --cckd --linux --volser ZLB001
 ok $(( $(rc) != 0 )) "create CCKD zlib exits 0"
