@@ -383,6 +383,64 @@ static void random_rewrites_stay_consistent(void **s)
     assert_true(header_u32("rnd.cckd", 512 + 24) * 4 < header_u32("rnd.cckd", 512 + 12));
 }
 
+static void put_u32(const char *name, off_t off, uint32_t v)
+{
+    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    int fd = open(tu_path(name), O_WRONLY);
+    assert_int_equal(pwrite(fd, b, 4, off), 4);
+    close(fd);
+}
+
+/* Older Hercules kept free space as a chain of {next, length} blocks inside
+ * the free space itself; such images are read, checked and reused. */
+static void old_free_chain(void **s)
+{
+    (void)s;
+    create("old.cckd", 10, IMG_COMP_NONE, false);
+    struct img *im = img_open(tu_path("old.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    for (unsigned t = 20; t < 23; t++)
+        assert_int_equal(img_write_track(im, t / 15, t % 15, buf, data_track(buf, t / 15, t % 15, t * 2 + 1)), 0);
+    assert_int_equal(img_flush(im), 0);
+    assert_int_equal(img_write_track(im, 1, 5, buf, data_track(buf, 1, 5, 9)), 0);     /* track 20 moves */
+    assert_int_equal(img_write_track(im, 1, 7, buf, data_track(buf, 1, 7, 11)), 0);    /* track 22 moves */
+    img_close(im);
+    uint32_t size = header_u32("old.cckd", 512 + 12), list = header_u32("old.cckd", 512 + 20);
+    assert_int_equal(header_u32("old.cckd", 512 + 32), 2);
+    assert_int_equal(list, size);
+    uint32_t b0 = header_u32("old.cckd", list + 8), l0 = header_u32("old.cckd", list + 12);
+    uint32_t b1 = header_u32("old.cckd", list + 16), l1 = header_u32("old.cckd", list + 20);
+    /* rewrite as the old chain: header -> b0 -> b1 -> 0 */
+    assert_int_equal(truncate(tu_path("old.cckd"), size), 0);
+    put_u32("old.cckd", 512 + 20, b0);
+    put_u32("old.cckd", b0, b1);
+    put_u32("old.cckd", b0 + 4, l0);
+    put_u32("old.cckd", b1, 0);
+    put_u32("old.cckd", b1 + 4, l1);
+    im = img_open(tu_path("old.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    struct cckd_space *l;
+    unsigned n;
+    char why[128];
+    assert_int_equal(cckd_space_read_disk(im, &l, &n, why, sizeof why), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].off, b0);
+    assert_int_equal(l[0].len, l0);
+    assert_int_equal(l[1].off, b1);
+    assert_int_equal(l[1].len, l1);
+    free(l);
+    int errors = 0;
+    assert_int_equal(img_check(im, false, count_errors, &errors), 0);
+    img_close(im);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("old.cckd")), 0);
+    /* read-write: the chained space is reused */
+    im = img_open(tu_path("old.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_write_track(im, 2, 0, buf, data_track(buf, 2, 0, 13)), 0);
+    assert_int_equal(im->cckd->l2[0][30].pos, b0);
+    img_close(im);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +454,7 @@ int main(void)
         cmocka_unit_test(l2_entry_past_eof),
         cmocka_unit_test(big_endian_image),
         cmocka_unit_test(random_rewrites_stay_consistent),
+        cmocka_unit_test(old_free_chain),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();

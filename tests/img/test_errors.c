@@ -124,6 +124,10 @@ static void second_writer_refused(void **s)
         int st;
         assert_int_equal(waitpid(pid, &st, 0), pid);
         assert_int_equal(WEXITSTATUS(st), 0);
+        /* nor can the volume be re-created (truncated) under its user */
+        struct img_create_opts o = { .devtype = 0x3390, .cyls = 1 };
+        assert_int_equal(img_create(tu_path(names[i]), &o, err, sizeof err), -EBUSY);
+        assert_non_null(strstr(err, "in use by another process"));
         img_close(a);
         /* readers share */
         a = img_open(tu_path(names[i]), true, err, sizeof err);
