@@ -4,9 +4,10 @@
  * Linux partition to a flat file for host-side checks.
  *
  *   create FILE [-m 3390-N | -c CYLS] [--cckd[=zlib|bzip2|none]] [--linux] [--raw] [--volser V] [--lfs]
+ *          [--force]
  *   info   FILE
  *   check  FILE [-v]
- *   copy   IN OUT [--cckd[=ALGO] | --ckd]
+ *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--force]
  *   export FILE OUT [--partition N | --all]
  */
 #include <errno.h>
@@ -33,10 +34,10 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: ccwpass dasd create FILE [-m 3390-1|-2|-3|-9|-27|-54 | -c CYLS] [--cckd[=zlib|bzip2|none]]\n"
-            "                           [--linux] [--raw] [--volser V] [--lfs]\n"
+            "                           [--linux] [--raw] [--volser V] [--lfs] [--force]\n"
             "       ccwpass dasd info FILE\n"
             "       ccwpass dasd check FILE [-v]\n"
-            "       ccwpass dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd]\n"
+            "       ccwpass dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]\n"
             "       ccwpass dasd export FILE OUT [--partition N | --all]\n");
     return 2;
 }
@@ -135,13 +136,31 @@ static int parse_size(const char *model, const char *cyls, uint32_t *out)
     return -1;
 }
 
+/* Like dasdinit, never overwrite a volume by accident (multi-file sets
+ * included: x.3390 may live as x_1.3390). */
+static bool image_exists(const char *path)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *dot = strchr(base, '.');
+    size_t pos = dot ? (size_t)(dot - path) : strlen(path);
+    char first[4096];
+    snprintf(first, sizeof first, "%.*s_1%s", (int)pos, path, path + pos);
+    const char *hit = stat(path, &st) == 0 ? path : stat(first, &st) == 0 ? first : NULL;
+    if (hit)
+        fprintf(stderr, "ccwpass dasd: %s exists (use --force to overwrite it)\n", hit);
+    return hit != NULL;
+}
+
 static int create_main(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "model", required_argument, 0, 'm' }, { "cyls", required_argument, 0, 'c' },
         { "cckd", optional_argument, 0, 'z' }, { "linux", no_argument, 0, 'l' }, { "raw", no_argument, 0, 'r' },
-        { "volser", required_argument, 0, 'v' }, { "lfs", no_argument, 0, 'L' }, { 0, 0, 0, 0 },
+        { "volser", required_argument, 0, 'v' }, { "lfs", no_argument, 0, 'L' },
+        { "force", no_argument, 0, 'f' }, { 0, 0, 0, 0 },
     };
+    bool force = false;
     struct img_create_opts o = { .devtype = 0x3390, .format = IMG_CKD };
     const char *model = "3390-1", *cyls = NULL;
     int c;
@@ -158,12 +177,15 @@ static int create_main(int argc, char **argv)
         case 'r': o.raw = true; break;
         case 'v': o.volser = optarg; break;
         case 'L': o.lfs = true; break;
+        case 'f': force = true; break;
         default: return usage();
         }
     }
     if (optind + 1 != argc || parse_size(model, cyls, &o.cyls) < 0)
         return usage();
     const char *path = argv[optind];
+    if (!force && image_exists(path))
+        return 1;
     if (isatty(STDERR_FILENO)) {
         o.progress = progress_bar;
         o.progress_opaque = (void *)"creating";
@@ -306,10 +328,12 @@ static int check_main(int argc, char **argv)
 static int copy_main(int argc, char **argv)
 {
     static const struct option lo[] = {
-        { "cckd", optional_argument, 0, 'z' }, { "ckd", no_argument, 0, 'k' }, { 0, 0, 0, 0 },
+        { "cckd", optional_argument, 0, 'z' }, { "ckd", no_argument, 0, 'k' }, { "force", no_argument, 0, 'f' },
+        { 0, 0, 0, 0 },
     };
     struct img_create_opts o = { .compress = IMG_COMP_ZLIB };
     int c, chosen = 0;
+    bool force = false;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         if (c == 'z') {
             o.format = IMG_CCKD;
@@ -317,12 +341,17 @@ static int copy_main(int argc, char **argv)
                 return 2;
         } else if (c == 'k')
             o.format = IMG_CKD;
-        else
+        else if (c == 'f') {
+            force = true;
+            continue;
+        } else
             return usage();
         chosen = 1;
     }
     if (optind + 2 != argc)
         return usage();
+    if (!force && image_exists(argv[optind + 1]))
+        return 1;
     char err[ERRLEN];
     struct img *in = img_open(argv[optind], true, err, sizeof err);
     if (!in) {

@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..38"
+echo "1..41"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -25,6 +25,11 @@ has "created lnx.3390: 3390-1, 30 cylinders, CKD"; ok $? "create prints geometry
 dasdls lnx.3390 2>&1 | grep -q VOLSER=LNX001; ok $? "Hercules dasdls reads our VOLSER"
 dasdinit -linux her.3390 3390 LNX001 30 >/dev/null 2>&1 && cmp -s her.3390 lnx.3390; ok $? "byte-identical to dasdinit -linux"
 
+run create lnx.3390 -c 5
+[ "$(rc)" = 1 ] && grep -q "lnx.3390 exists (use --force to overwrite it)" err && [ "$(stat -c %s lnx.3390)" = $((512 + 30 * 15 * 56832)) ]
+ok $? "create refuses to overwrite an existing volume"
+run create lnx.3390 -c 30 --linux --volser LNX001 --force
+cmp -s her.3390 lnx.3390; ok $? "create --force overwrites"
 script -qc "$CCWPASS dasd create tty.3390 -c 50" /dev/null | tr '\r' '\n' > tty.out
 grep -q "creating \[####################....................\]  50% 25/50 cyl" tty.out && grep -q "100% 50/50 cyl" tty.out
 ok $? "progress bar on a terminal"
@@ -76,6 +81,8 @@ dasdcopy lnx.cckd her2.3390 >/dev/null 2>&1 && cmp -s her2.3390 lnx.3390; ok $? 
 dasdcopy -z lnx.3390 her3.cckd >/dev/null 2>&1
 run copy her3.cckd back.3390
 cmp -s back.3390 lnx.3390; ok $? "our copy of dasdcopy's CCKD gives back the same CKD bytes"
+run copy lnx.3390 lnx.cckd
+[ "$(rc)" = 1 ] && grep -q "lnx.cckd exists" err; ok $? "copy refuses to overwrite its output"
 run copy lnx.3390 lnx.bz2 --cckd=bzip2
 run check lnx.bz2
 ok $(( $(rc) != 0 )) "bzip2 copy checks clean"
