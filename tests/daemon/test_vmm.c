@@ -237,6 +237,39 @@ static void test_write_lands_in_image(void **state)
     img_close(im);
 }
 
+/* --readonly: writes end in unit check, the image is untouched. */
+static int setup_readonly(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "ro.3390", 3, f->image, sizeof f->image))
+        return -1;
+    const char *args[] = { "--image", f->image, "--readonly", NULL };
+    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static void test_readonly_volume(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+    open_vmm(f, &v, TEST_UUID1);
+    memset(v.ram + 0x10000, 0xAB, 4096);
+    write_program(&v, 0x01, 0x85, 2);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);
+    /* reads still work, and the record still holds what dasdinit put there */
+    write_program(&v, 0x06, 0x86, 2);
+    memset(v.ram + 0x20000, 0xAB, 4096);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    for (unsigned i = 0; i < 4096; i++)
+        assert_int_not_equal(v.ram[0x20000 + i], 0xAB);
+    vmm_close(&v);
+}
+
 static void set_delay(struct fx *f, unsigned ms)
 {
     char req[128];
@@ -453,6 +486,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
 }

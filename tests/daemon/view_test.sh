@@ -112,6 +112,11 @@ check "driver_override vfio_ccw blocks io_subchannel binding" \
 check "drivers_probe binds the override driver" \
     eval '[ -z "$(write 0.0.16ca $V/sys/bus/css/drivers_probe)" ] && [ "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" = vfio_ccw ]'
 
+check "ccwpass without a daemon says so" \
+    eval 'CCWPASS_SOCKET=$T/nosock "$C" status 2>&1 | grep -q "cannot reach ccwpassd at $T/nosock"'
+check "ccwpass --socket after the verb" eval '"$C" mdev list --socket "$S" >/dev/null'
+check "ccwpass usage error exits 2" eval '"$C" chp 0.50 sideways 2>/dev/null; [ $? = 2 ]'
+
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 check "ccwpassd exits cleanly on SIGTERM" eq "$rc" "0"
 check "the view is unmounted" eval '! mountpoint -q "$V"'
