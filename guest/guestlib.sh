@@ -22,6 +22,10 @@ value() { # value KEY VALUE...
     echo "CCWPASS-VALUE $k=$*"
 }
 
+# pass DESCRIPTION / fail DESCRIPTION: report a result decided by the script.
+pass() { CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1)); echo "CCWPASS-OK $*"; }
+fail() { CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1)); CCWPASS_FAILS=$((CCWPASS_FAILS + 1)); echo "CCWPASS-FAIL $*"; }
+
 # check DESCRIPTION CMD [ARGS...]: run CMD, report OK/FAIL with its output.
 check() {
     desc=$1; shift
@@ -149,11 +153,14 @@ finish() {
     exit "$CCWPASS_FAILS"
 }
 
-# finish_nosync: like finish, but power off at once without init's sync (for a
-# guest whose device vanished: sync could wait for it forever).
+# finish_nosync: like finish, but end the machine at once, without init's
+# sync and without the kernel's device shutdown (for a guest whose device
+# vanished: both could wait for it forever).  sysrq "b" resets immediately;
+# QEMU runs with -no-reboot, so a reset ends it.
 finish_nosync() {
     echo "CCWPASS-VALUE checks=$CCWPASS_CHECKS failed=$CCWPASS_FAILS"
     [ "$CCWPASS_FAILS" -lt 100 ] || CCWPASS_FAILS=99
     echo "CCWPASS-EXIT $CCWPASS_FAILS"
+    echo b >/proc/sysrq-trigger
     poweroff -f
 }

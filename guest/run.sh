@@ -102,7 +102,16 @@ while IFS= read -r line; do
     ((quiet)) || printf '%s\n' "$line"
     case "$line" in
         CCWPASS-INIT*) [ -n "$t_init" ] || t_init=${EPOCHREALTIME/./} ;;
-        CCWPASS-EXIT\ *) rc_marker=${line#CCWPASS-EXIT }; rc_marker=${rc_marker%% *} ;;
+        CCWPASS-EXIT\ *)
+            rc_marker=${line#CCWPASS-EXIT }; rc_marker=${rc_marker%% *}
+            # The script is done; a guest that then hangs in its shutdown (e.g.
+            # waiting for a vanished device) gets 30 s, then QEMU is stopped.
+            qpid=$(cat "$console.pid" 2>/dev/null || true)
+            if [ -n "$qpid" ]; then
+                ( for _ in $(seq 600); do kill -0 "$qpid" 2>/dev/null || exit 0; sleep 0.05; done
+                  echo "run.sh: guest did not power off within 30 s of its exit marker; stopping QEMU" >&2
+                  kill -TERM "$qpid" 2>/dev/null ) &
+            fi ;;
     esac
 done < <(timeout -k 10 "$timeout_s" "${cmd[@]}" "${qemu_args[@]}" </dev/null 2>&1; echo "RUNSH-QEMU-STATUS $?")
 set -e

@@ -29,7 +29,8 @@ seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 # -- 1: QEMU killed in the middle of writes ---------------------------------------
 guest_boot_bg p1 "$g" -M "$SEED_MACHINE" --append ccwpass.phase=1 -t 900 -- -device "$(qdev)"
 p1=$GPID
-if wait_line 800 "$W/p1.console" '^CCWPASS-VALUE synced=f5$'; then
+if wait_line 800 "$W/p1.console" '^CCWPASS-VALUE synced=f5$|^CCWPASS-EXIT' &&
+   grep -q '^CCWPASS-VALUE synced=f5$' "$W/p1.console"; then
     kill -KILL "$(cat "$W/p1.console.pid")"
     tap_ok "phase 1: the guest wrote and synced 5 files; QEMU killed (SIGKILL) while it writes more"
 else
@@ -46,7 +47,8 @@ truncate -s 4096 "$W/p2.mbox"
 guest_boot_bg p2 "$g" -M "$SEED_MACHINE" --append "ccwpass.phase=2 ccwpass.n1=$n1" --mailbox "$W/p2.mbox" \
     -t 600 -- -device "$(qdev)"
 p2=$GPID
-if wait_line 500 "$W/p2.console" '^CCWPASS-VALUE synced=g3$'; then
+if wait_line 500 "$W/p2.console" '^CCWPASS-VALUE synced=g3$|^CCWPASS-EXIT' &&
+   grep -q '^CCWPASS-VALUE synced=g3$' "$W/p2.console"; then
     kill -KILL "$DPID"
     wait "$DPID" 2>/dev/null || true
     tap_ok "phase 2: ccwpassd killed (SIGKILL) while the guest writes"

@@ -21,7 +21,7 @@ seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 guest_boot_bg g "$E2E_SRC/tests/e2e/guest/hsch.sh" -M "$SEED_MACHINE" --mailbox "$W/g.mbox" -t 700 \
     -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 gp=$GPID
-if wait_line 400 "$W/g.console" '^CCWPASS-VALUE ready=delay'; then
+if wait_line 400 "$W/g.console" '^CCWPASS-VALUE ready=delay|^CCWPASS-EXIT'; then
     tap_check "host: ccwpass fault 0.0.16ca delay_ms=10000" "$CCWPASS" fault 0.0.16ca delay_ms=10000
     mailbox_send "$W/g.mbox" delayed
     if wait_line 120 "$W/g.console" '^CCWPASS-VALUE timedout=1'; then

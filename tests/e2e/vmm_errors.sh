@@ -36,7 +36,7 @@ diag <"$W/unknown.err"
 guest_boot_bg first "$hold" -M "$SEED_MACHINE" --mailbox "$W/first.mbox" -t 400 \
     -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 first=$GPID
-if wait_line 120 "$W/first.console" '^CCWPASS-VALUE holding=1'; then
+if wait_line 120 "$W/first.console" '^CCWPASS-VALUE holding=1|^CCWPASS-EXIT'; then
     tap_ok "first QEMU runs a guest with the mdev open"
 else
     tap_not_ok "first QEMU runs a guest with the mdev open"; tail -n 20 "$W/first.console" | diag

@@ -8,9 +8,9 @@ dev=${CCWPASS_DEVNO:-0.0.1234}
 check_out "second boot: lscss shows $dev as 3390/0c" "^$dev +0\.0\.[0-9a-f]{4} +3390/0c " lscss
 t0=$(now_ms)
 if blk=$(dasd_online "$dev" 120); then
-    echo "CCWPASS-OK second boot: chccwdev -e $dev: /dev/$blk ($(( $(now_ms) - t0 )) ms)"
+    pass "second boot: chccwdev -e $dev: /dev/$blk ($(( $(now_ms) - t0 )) ms)"
 else
-    echo "CCWPASS-FAIL second boot: chccwdev -e $dev"
+    fail "second boot: chccwdev -e $dev"
     dmesg | tail -n 30 | sed 's/^/# /'
     finish
 fi

@@ -13,11 +13,11 @@ lscss | grep "^$dev" | while read -r line; do value lscss "$line"; done
 t0=$(now_ms)
 if blk=$(dasd_online "$dev" 120); then
     t1=$(now_ms)
-    echo "CCWPASS-OK chccwdev -e $dev: /dev/$blk appears ($((t1 - t0)) ms)"
+    pass "chccwdev -e $dev: /dev/$blk appears ($((t1 - t0)) ms)"
     value online_ms $((t1 - t0))
     value blk "$blk"
 else
-    echo "CCWPASS-FAIL chccwdev -e $dev"
+    fail "chccwdev -e $dev"
     dmesg | tail -n 30 | sed 's/^/# /'
     echo "CCWPASS-SKIP-REST the DASD did not come online"
     finish
@@ -31,10 +31,10 @@ t0=$(now_ms)
 if dasdfmt -b "$bs" -y -p "/dev/$blk" >/tmp/fmt.out 2>&1; then
     t1=$(now_ms)
     tr '\r' '\n' </tmp/fmt.out | grep -v '^ *$' | tail -n 2 | sed 's/^/  | /'
-    echo "CCWPASS-OK dasdfmt -b $bs -y -p /dev/$blk ($cyls cylinders in $((t1 - t0)) ms)"
+    pass "dasdfmt -b $bs -y -p /dev/$blk ($cyls cylinders in $((t1 - t0)) ms)"
     value dasdfmt_ms $((t1 - t0))
 else
-    echo "CCWPASS-FAIL dasdfmt -b $bs -y -p /dev/$blk"
+    fail "dasdfmt -b $bs -y -p /dev/$blk"
     tr '\r' '\n' </tmp/fmt.out | tail -n 20 | sed 's/^/# /'
     dmesg | tail -n 20 | sed 's/^/# /'
 fi

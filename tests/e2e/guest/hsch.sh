@@ -4,16 +4,16 @@
 # region), retried, and completes with the right data once the delay is gone.
 . /usr/lib/ccwpass/guestlib.sh
 dev=0.0.1234
-blk=$(dasd_online $dev 120) || { echo "CCWPASS-FAIL chccwdev -e $dev"; finish; }
-echo "CCWPASS-OK $dev online as /dev/$blk"
+blk=$(dasd_online $dev 120) || { fail "chccwdev -e $dev"; finish; }
+pass "$dev online as /dev/$blk"
 check "dasdfmt -b 4096 /dev/$blk" dasdfmt -b 4096 -y "/dev/$blk"
-seq -f 'block pattern %06g ccwpass' 1 200 | head -c 4096 >/tmp/pattern
+awk 'BEGIN { for (i = 1; i <= 200; i++) printf "block pattern %06d ccwpass\n", i }' | head -c 4096 >/tmp/pattern
 check "write a pattern to block 100 (O_DIRECT)" dd if=/tmp/pattern of="/dev/$blk" bs=4096 seek=100 count=1 oflag=direct
 check "set the DASD's I/O timeout (expires) to 3 s" sh -c "echo 3 >/sys/bus/ccw/devices/$dev/expires"
 value expires "$(cat /sys/bus/ccw/devices/$dev/expires)"
 dmesg -c >/dev/null
 value ready delay
-if ! mailbox_wait delayed 120; then echo "CCWPASS-FAIL the host set a 10 s delay on the subchannel"; finish; fi
+if ! mailbox_wait delayed 120; then fail "the host set a 10 s delay on the subchannel"; finish; fi
 t0=$(now_ms)
 dd if="/dev/$blk" of=/tmp/readback bs=4096 skip=100 count=1 iflag=direct 2>/tmp/dd.err &
 ddpid=$!
@@ -25,23 +25,23 @@ until dmesg | grep -qiE 'timed out|terminat'; do
 done
 dmesg | grep -iE 'timed out|terminat|dasd' | tail -n 5 | sed 's/^/  | /'
 if dmesg | grep -qiE 'timed out'; then
-    echo "CCWPASS-OK the DASD driver timed the request out after $(( $(now_ms) - t0 )) ms and terminated it (CSCH/HSCH)"
+    pass "the DASD driver timed the request out after $(( $(now_ms) - t0 )) ms and terminated it (CSCH/HSCH)"
 else
-    echo "CCWPASS-FAIL the DASD driver timed the request out (no message within 60 s)"
+    fail "the DASD driver timed the request out (no message within 60 s)"
 fi
 value timedout 1
-mailbox_wait cleared 120 || echo "CCWPASS-FAIL the host removed the delay"
+mailbox_wait cleared 120 || fail "the host removed the delay"
 end=$(( $(now_ms) + 120000 ))
 while kill -0 $ddpid 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.2; done
 if kill -0 $ddpid 2>/dev/null; then
-    echo "CCWPASS-FAIL the retried read completes after the delay is gone (still running after 120 s)"
+    fail "the retried read completes after the delay is gone (still running after 120 s)"
 else
     wait $ddpid; rc=$?
     value read_ms $(( $(now_ms) - t0 ))
     if [ $rc -eq 0 ] && cmp -s /tmp/pattern /tmp/readback; then
-        echo "CCWPASS-OK the retried read completes with the right data ($(( $(now_ms) - t0 )) ms)"
+        pass "the retried read completes with the right data ($(( $(now_ms) - t0 )) ms)"
     else
-        echo "CCWPASS-FAIL the retried read completes with the right data (dd rc=$rc)"
+        fail "the retried read completes with the right data (dd rc=$rc)"
         sed 's/^/# /' /tmp/dd.err
     fi
 fi

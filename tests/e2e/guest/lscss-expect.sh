@@ -9,10 +9,10 @@ if [ "${CCWPASS_EXPECT:-present}" = present ]; then
     check_out "lscss shows $dev as 3390/0c" "^$dev +0\.0\.[0-9a-f]{4} +3390/0c +3990/" lscss
     if [ -n "${CCWPASS_ONLINE:-}" ]; then
         if blk=$(dasd_online "$dev" 120); then
-            echo "CCWPASS-OK chccwdev -e $dev brings /dev/$blk up"
+            pass "chccwdev -e $dev brings /dev/$blk up"
             check "chccwdev -d $dev" chccwdev -d "$dev"
         else
-            echo "CCWPASS-FAIL chccwdev -e $dev"; dmesg | tail -n 20 | sed 's/^/# /'
+            fail "chccwdev -e $dev"; dmesg | tail -n 20 | sed 's/^/# /'
         fi
     fi
 else

@@ -10,8 +10,8 @@ phase=${CCWPASS_PHASE:-1}
 declare -A blk
 online_all() {
     for d in "$@"; do
-        if b=$(dasd_online "$d" 120); then blk[$d]=$b; echo "CCWPASS-OK $d online as /dev/$b"
-        else echo "CCWPASS-FAIL $d online"; fi
+        if b=$(dasd_online "$d" 120); then blk[$d]=$b; pass "$d online as /dev/$b"
+        else fail "$d online"; fi
     done
 }
 lscss | grep -E '^0\.0\.123[4-8] ' | sed 's/^/  | /'

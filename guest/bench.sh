@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# guest/bench.sh [BUILD-DIR] — guest-side benchmarks of the passthrough DASD.
+# Numbers are printed, never asserted.
+#
+# One QEMU, one guest: the passed-through DASD (ccwpassd, a plain CKD image of
+# BENCH_CYLS cylinders, default 200) next to two virtio-blk-ccw disks — the same
+# image file (read only: the guest reads its raw bytes) and a scratch file of
+# the same size (writes; writing the image itself would corrupt the volume
+# ccwpassd serves).  Measured in the guest: chccwdev -e to a usable block
+# device, dasdfmt (tracks/s and formatted MB/s), dd sequential write and read
+# with O_DIRECT at 64 KiB and 1 MiB, DASD vs virtio (ratio).
+set -uo pipefail
+. "$(dirname "$0")/../tests/e2e/lib.sh"
+e2e_init bench "${1:-}"
+e2e_require >/dev/null
+cyls=${BENCH_CYLS:-200} mb=${BENCH_MB:-64}
+img=$W/bench.ckd
+"$CCWPASS" dasd create "$img" -c "$cyls" >/dev/null || { echo "bench: dasd create failed"; exit 1; }
+truncate -s "$(stat -c %s "$img")" "$W/scratch.raw"
+printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\n' "$img" >"$W/ccwpassd.conf"
+daemon_start d -- --config "$W/ccwpassd.conf" >/dev/null || { echo "bench: ccwpassd did not start"; exit 1; }
+seed_steps >/dev/null || { echo "bench: the seed's steps failed"; exit 1; }
+rc=0
+guest_boot bench "$E2E_SRC/guest/bench-guest.sh" -M "$SEED_MACHINE" -t 1800 --append "ccwpass.mb=$mb" -- \
+    -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" \
+    -drive "file=$img,format=raw,if=none,id=img,readonly=on,cache=none,aio=threads" \
+    -device virtio-blk-ccw,drive=img,devno=fe.0.0200,serial=ccwpass-img \
+    -drive "file=$W/scratch.raw,format=raw,if=none,id=scr,cache=none,aio=threads" \
+    -device virtio-blk-ccw,drive=scr,devno=fe.0.0201,serial=ccwpass-scratch || rc=$?
+c=$W/bench.console
+v() { guest_value "$c" "$1"; }
+ratio() { awk -v a="$(v "$1")" -v b="$(v "$2")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "ccwpass guest benchmark ($(date -u '+%F %H:%M UTC'), $(nproc) host cores, TCG; $cyls-cylinder 3390, $mb MiB per dd)"
+grep -h 'boot-to-init' "$W/bench.times" | sed 's/^run.sh: /  /'
+echo "  chccwdev -e to usable /dev/dasda: $(v online_ms) ms"
+echo "  dasdfmt -b 4096, $(v cylinders) cylinders: $(v dasdfmt_ms) ms = $(v dasdfmt_tracks_per_s) tracks/s = $(v dasdfmt_MBps) MB/s formatted"
+printf '  %-22s %12s %12s %8s\n' "dd O_DIRECT" "DASD MB/s" "virtio MB/s" "ratio"
+for t in write_64k read_64k write_1M read_1M; do
+    printf '  %-22s %12s %12s %8s\n' "$t" "$(v "dasd_${t}_MBps")" "$(v "virtio_${t}_MBps")" \
+        "$(ratio "dasd_${t}_MBps" "virtio_${t}_MBps")"
+done
+[ "$rc" = 0 ] || { echo "bench: the guest run ended with status $rc; console: $c"; tail -n 20 "$c"; }
+exit "$rc"
