@@ -211,11 +211,24 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Mount with `opts`; 0 or -1 (everything undone). */
+static int mount_with(struct view *v, struct host *h, const char *opts)
+{
+    char *argv[] = { "ccwpassd", "-o", (char *)opts, NULL };
+    struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+    v->fuse = fuse_new(&args, &view_ops, sizeof view_ops, h);
+    fuse_opt_free_args(&args);
+    if (v->fuse && fuse_mount(v->fuse, v->dir) == 0)
+        return 0;
+    if (v->fuse)
+        fuse_destroy(v->fuse);
+    v->fuse = NULL;
+    return -1;
+}
+
 struct view *view_start(struct host *h, struct server *s, const char *dir, char *err, size_t errlen)
 {
     struct view *v = calloc(1, sizeof *v);
-    char *argv[] = { "ccwpassd", "-o", "allow_other,fsname=ccwpass,subtype=ccwpass", NULL };
-    struct fuse_args args = FUSE_ARGS_INIT(3, argv);
     if (!v)
         return NULL;
     v->srv = s;
@@ -226,12 +239,11 @@ struct view *view_start(struct host *h, struct server *s, const char *dir, char 
         free(v);
         return NULL;
     }
-    v->fuse = fuse_new(&args, &view_ops, sizeof view_ops, h);
-    fuse_opt_free_args(&args);
-    if (!v->fuse || fuse_mount(v->fuse, dir)) {
+    /* other users (QEMU run unprivileged) should see it; without root that
+     * needs user_allow_other in /etc/fuse.conf, so fall back to private */
+    if (mount_with(v, h, "allow_other,fsname=ccwpass,subtype=ccwpass")
+        && mount_with(v, h, "fsname=ccwpass,subtype=ccwpass")) {
         snprintf(err, errlen, "view %s: cannot mount (FUSE unavailable? use --no-fuse)", dir);
-        if (v->fuse)
-            fuse_destroy(v->fuse);
         free(v);
         return NULL;
     }
