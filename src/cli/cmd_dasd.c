@@ -212,10 +212,16 @@ static void print_geometry(struct img *im)
     printf("image:     %s\n", img_path(im));
     printf("device:    %04X model %s, %u cylinders x %u heads (%llu tracks), track size %u\n", g->devtype,
            model_name(g->cyls), g->cyls, g->heads, (unsigned long long)g->cyls * g->heads, g->trksize);
-    if (img_format(im) == IMG_CCKD)
+    struct img_space sp;
+    if (img_format(im) == IMG_CCKD) {
         printf("format:    CCKD (compressed), %s, null track format %d\n", comp_name(img_compression(im)),
                img_nullfmt(im));
-    else
+        if (img_space(im, &sp) == 0)
+            printf("space:     %llu bytes, %llu used, %llu free (%llu imbedded) in %u blocks%s\n",
+                   (unsigned long long)sp.size, (unsigned long long)sp.used, (unsigned long long)sp.free_total,
+                   (unsigned long long)sp.free_imbed, sp.free_blocks,
+                   sp.closed_cleanly ? "" : "; NOT closed cleanly");
+    } else
         printf("format:    CKD (uncompressed)\n");
     uint32_t first, n;
     const char *f;

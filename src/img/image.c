@@ -162,6 +162,20 @@ enum img_compress img_compression(const struct img *im)
     return im->cckd ? (enum img_compress)im->cckd->algo : IMG_COMP_NONE;
 }
 
+int img_space(const struct img *im, struct img_space *sp)
+{
+    const struct cckd *c = im->cckd;
+    if (!c)
+        return -ENOTSUP;
+    sp->size = cckd_get32(c, c->hdr + CH_SIZE);
+    sp->used = cckd_get32(c, c->hdr + CH_USED);
+    sp->free_total = cckd_get32(c, c->hdr + CH_FREE_TOT);
+    sp->free_imbed = cckd_get32(c, c->hdr + CH_FREE_IMB);
+    sp->free_blocks = cckd_get32(c, c->hdr + CH_FREE_NUM);
+    sp->closed_cleanly = !(c->opts_at_open & CCKD_OPT_OPENED);
+    return 0;
+}
+
 int img_nullfmt(const struct img *im)
 {
     return im->cckd ? im->cckd->nullfmt : 1;

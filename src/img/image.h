@@ -83,6 +83,14 @@ const char *img_file_info(const struct img *im, unsigned i, uint32_t *first_cyl,
 /* CCKD only (IMG_COMP_NONE / 1 for CKD): compression and null track format. */
 enum img_compress img_compression(const struct img *im);
 int img_nullfmt(const struct img *im);
+/* CCKD space accounting as its header records it (at open, or as of the
+ * last close): 0, or -ENOTSUP for CKD. */
+struct img_space {
+    uint64_t size, used, free_total, free_imbed;
+    unsigned free_blocks;
+    bool closed_cleanly;
+};
+int img_space(const struct img *im, struct img_space *sp);
 /* Message of the last failed call on this image. */
 const char *img_error(const struct img *im);
 

@@ -73,8 +73,8 @@ static bool is_cdl(const struct trkbuf *t0)
     return true;
 }
 
-static void decode_layout(struct img *im, const struct trkbuf *t0, const struct trkbuf *t1,
-                          const struct trkbuf *t2, struct vtoc_info *vi)
+static void decode_layout(const struct trkbuf *t0, const struct trkbuf *t1, const struct trkbuf *t2,
+                          struct vtoc_info *vi)
 {
     if (is_cdl(t0)) {
         vi->layout = LAYOUT_CDL;
@@ -87,7 +87,6 @@ static void decode_layout(struct img *im, const struct trkbuf *t0, const struct 
         vi->blksize = uniform_blksize(t0, 1);
     }
     vi->rpt = vi->blksize ? vtoc_recs_per_track_3390(0, vi->blksize) : 0;
-    (void)im;
 }
 
 static void decode_label(const struct trkbuf *t0, struct vtoc_info *vi)
@@ -210,7 +209,7 @@ int vtoc_read(struct img *im, struct vtoc_info *vi, char *err, size_t errlen)
             b[h].t.nrecs = 0;
     }
     if (rc == 0) {
-        decode_layout(im, &b[0], &b[1], &b[2], vi);
+        decode_layout(&b[0], &b[1], &b[2], vi);
         decode_label(&b[0], vi);
         if (vi->has_vtoc)
             rc = decode_vtoc(im, &b[1], vi, err, errlen);

@@ -227,7 +227,13 @@ static void crash_recovery(void **s)
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_int_equal(WEXITSTATUS(st), 0);
     assert_int_equal(header_byte("cr.cckd", 515) & 0x80, 0x80);
-    struct img *im = img_open(tu_path("cr.cckd"), false, err, sizeof err);
+    struct img *im = img_open(tu_path("cr.cckd"), true, err, sizeof err);
+    struct img_space sp;
+    assert_non_null(im);
+    assert_int_equal(img_space(im, &sp), 0);
+    assert_false(sp.closed_cleanly);
+    img_close(im);
+    im = img_open(tu_path("cr.cckd"), false, err, sizeof err);
     assert_non_null(im);
     for (unsigned t = 20; t < 40; t++) {
         size_t n = data_track(buf, t / 15, t % 15, t), got;
@@ -237,6 +243,11 @@ static void crash_recovery(void **s)
     img_close(im);
     assert_int_equal(header_byte("cr.cckd", 515) & 0x80, 0);
     assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("cr.cckd")), 0);
+    im = img_open(tu_path("cr.cckd"), true, err, sizeof err);
+    assert_int_equal(img_space(im, &sp), 0);
+    assert_true(sp.closed_cleanly);
+    assert_int_equal(sp.used + sp.free_total, sp.size);
+    img_close(im);
 }
 
 static void corrupt_compressed_track(void **s)
