@@ -42,7 +42,7 @@ uint16_t cckd_get16(const struct cckd *c, const uint8_t *p)
     return c->be ? (uint16_t)(p[0] << 8 | p[1]) : le16_get(p);
 }
 
-static void cckd_put16(const struct cckd *c, uint8_t *p, uint16_t v)
+void cckd_put16(const struct cckd *c, uint8_t *p, uint16_t v)
 {
     if (c->be) {
         p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v;
@@ -237,7 +237,7 @@ static int null_format_of(struct img *im, uint32_t cyl, uint32_t head, const uin
     return -1;
 }
 
-static void encode_l2ent(const struct cckd *c, uint8_t *p, const struct cckd_l2ent *e)
+void cckd_l2ent_encode(const struct cckd *c, uint8_t *p, const struct cckd_l2ent *e)
 {
     cckd_put32(c, p, e->pos);
     cckd_put16(c, p + 4, e->len);
@@ -255,7 +255,7 @@ static int create_l2(struct img *im, uint32_t l1x)
         return img_set_error(im, ENOMEM, "image %s: out of memory", im->path);
     for (unsigned i = 0; i < CCKD_L2_ENTRIES; i++) {
         c->l2[l1x][i] = (struct cckd_l2ent){ 0, c->nullfmt, c->nullfmt };
-        encode_l2ent(c, raw + i * CCKD_L2ENT_SIZE, &c->l2[l1x][i]);
+        cckd_l2ent_encode(c, raw + i * CCKD_L2ENT_SIZE, &c->l2[l1x][i]);
     }
     int64_t off = cckd_space_get(c, CCKD_L2TAB_SIZE, &size, true);
     int rc = off < 0 ? (int)off : img_pwrite_full(im->file[0].fd, raw, sizeof raw, off);
@@ -278,7 +278,7 @@ static int write_l2ent(struct img *im, uint32_t trk, const struct cckd_l2ent *e)
     if (rc < 0)
         return rc;
     uint8_t raw[CCKD_L2ENT_SIZE];
-    encode_l2ent(c, raw, e);
+    cckd_l2ent_encode(c, raw, e);
     rc = img_pwrite_full(im->file[0].fd, raw, sizeof raw, (off_t)c->l1[l1x] + (off_t)(trk & 0xFF) * CCKD_L2ENT_SIZE);
     if (rc < 0)
         return img_set_error(im, -rc, "image %s: cannot write L2 entry of track %u: %s", im->path, trk, strerror(-rc));
@@ -368,63 +368,5 @@ int cckd_close(struct img *im)
     free(c->zbuf);
     free(c);
     im->cckd = NULL;
-    return rc;
-}
-
-/* ---- create -------------------------------------------------------------- */
-
-static void build_cckd_header(struct cckd *c, const struct img_create_opts *o, uint32_t num_l1)
-{
-    memset(c->hdr, 0, sizeof c->hdr);
-    c->hdr[CH_VRM + 1] = 3;
-    c->hdr[CH_VRM + 2] = 1;
-    c->hdr[CH_OPTS] = CCKD_OPT_NOFUDGE | CCKD_OPT_ORDWR;
-    cckd_put32(c, c->hdr + CH_NUML1, num_l1);
-    cckd_put32(c, c->hdr + CH_NUML2, CCKD_L2_ENTRIES);
-    le32_put(c->hdr + CH_CYLS, o->cyls);
-    c->hdr[CH_NULLFMT] = o->linux_null ? 2 : 1;
-    c->hdr[CH_ALGO] = (uint8_t)o->compress;
-    cckd_put16(c, c->hdr + CH_PARM, 0xFFFF);
-}
-
-/* Like dasdinit -z: tracks 0 and 1 stored uncompressed, every other track
- * null (so the file is byte for byte what dasdinit makes). */
-int cckd_create(const char *path, const struct img_create_opts *o, const struct img_geometry *g,
-                char *err, size_t errlen)
-{
-    struct cckd c = { .be = false };
-    uint32_t num_l1 = (uint32_t)(((uint64_t)o->cyls * g->heads + 255) / 256);
-    size_t l1len = (size_t)num_l1 * 4;
-    size_t cap = CKD_DEVHDR_SIZE * 2 + l1len + CCKD_L2TAB_SIZE + 2 * (CKD_MAX_TRACK_IMAGE + 64);
-    uint8_t *file = calloc(1, cap), *trk = malloc(CKD_MAX_TRACK_IMAGE);
-    int rc = file && trk ? 0 : img_fail(err, errlen, ENOMEM, "image %s: out of memory", path);
-    if (rc == 0) {
-        build_cckd_header(&c, o, num_l1);
-        ckd_devhdr_build(file, "CKD_C370", g, 0, 0);
-        uint64_t l2pos = CCKD_L1_POS + l1len, pos = l2pos + CCKD_L2TAB_SIZE;
-        cckd_put32(&c, file + CCKD_L1_POS, (uint32_t)l2pos);
-        for (uint32_t t = 0; t < 2; t++) {
-            size_t n = img_build_initial_track(trk, o, 0, t);
-            size_t s = cckd_compress(trk, n, IMG_COMP_NONE, -1, file + pos, CKD_MAX_TRACK_IMAGE + 64);
-            struct cckd_l2ent e = { (uint32_t)pos, (uint16_t)s, (uint16_t)s };
-            encode_l2ent(&c, file + l2pos + t * CCKD_L2ENT_SIZE, &e);
-            pos += s;
-        }
-        cckd_put32(&c, c.hdr + CH_SIZE, (uint32_t)pos);
-        cckd_put32(&c, c.hdr + CH_USED, (uint32_t)pos);
-        memcpy(file + CCKD_HDR_POS, c.hdr, sizeof c.hdr);
-        int fd = create_open_locked(path, err, errlen);
-        rc = fd < 0 ? fd : img_pwrite_full(fd, file, pos, 0);
-        if (rc == 0 && fdatasync(fd) < 0)
-            rc = -errno;
-        if (fd >= 0)
-            close(fd);
-        if (rc < 0 && fd >= 0)
-            img_fail(err, errlen, -rc, "image %s: write failed: %s", path, strerror(-rc));
-        if (o->progress && rc == 0)
-            o->progress(o->progress_opaque, o->cyls, o->cyls);
-    }
-    free(file);
-    free(trk);
     return rc;
 }

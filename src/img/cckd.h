@@ -72,6 +72,8 @@ struct cckd {
 uint32_t cckd_get32(const struct cckd *c, const uint8_t *p);
 void cckd_put32(const struct cckd *c, uint8_t *p, uint32_t v);
 uint16_t cckd_get16(const struct cckd *c, const uint8_t *p);
+void cckd_put16(const struct cckd *c, uint8_t *p, uint16_t v);
+void cckd_l2ent_encode(const struct cckd *c, uint8_t *p, const struct cckd_l2ent *e);
 
 /* Null format a stored L2 length stands for (Hercules cckd_null_trk,
  * with its "0 means 2 on a Linux volume" compatibility rule). */
