@@ -78,9 +78,10 @@ struct cckd_l2ent cckd_l2_get(const struct cckd *c, uint32_t trk)
 static int read_header(struct img *im, struct cckd *c, char *err, size_t errlen)
 {
     const char *path = im->file[0].path;
-    if (img_pread_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS) < 0)
-        return img_fail(err, errlen, EINVAL, "image %s: truncated header (no compressed device header at 512)",
-                        path);
+    int rc = img_read_header(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS, path,
+                             "no compressed device header at 512", err, errlen);
+    if (rc < 0)
+        return rc;
     c->be = c->hdr[CH_OPTS] & CCKD_OPT_BIGEND;
     c->opts_at_open = c->hdr[CH_OPTS];
     c->num_l1 = cckd_get32(c, c->hdr + CH_NUML1);

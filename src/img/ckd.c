@@ -119,9 +119,10 @@ static int add_member(struct img *im, int fd, char *name, unsigned n, uint32_t *
     f->fd = fd;
     f->path = name;
     f->first_cyl = *next_cyl;
-    if (img_pread_full(fd, hdr, sizeof hdr, 0) < 0)
-        return img_fail(err, errlen, EINVAL, "image %s: truncated header", name);
-    int rc = check_member_header(hdr, &im->geo, n, name, err, errlen);
+    int rc = img_read_header(fd, hdr, sizeof hdr, 0, name, "shorter than 512 bytes", err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = check_member_header(hdr, &im->geo, n, name, err, errlen);
     if (rc < 0)
         return rc;
     rc = file_cyls(fd, name, &im->geo, &f->ncyls, err, errlen);
@@ -170,8 +171,9 @@ int ckd_open_set(struct img *im, const char *path, char *err, size_t errlen)
 {
     struct img_file *f = &im->file[0];
     uint8_t hdr[CKD_DEVHDR_SIZE];
-    if (img_pread_full(f->fd, hdr, sizeof hdr, 0) < 0)
-        return img_fail(err, errlen, EINVAL, "image %s: truncated header", path);
+    int hrc = img_read_header(f->fd, hdr, sizeof hdr, 0, path, "shorter than 512 bytes", err, errlen);
+    if (hrc < 0)
+        return hrc;
     unsigned seq = hdr[DH_FILESEQ];
     if (seq == 0) {
         im->nfiles = 1;

@@ -81,10 +81,10 @@ static int open_body(struct img *im, char *err, size_t errlen)
 {
     uint8_t hdr[CKD_DEVHDR_SIZE];
     struct img_file *f = &im->file[0];
-    if (img_pread_full(f->fd, hdr, sizeof hdr, 0) < 0)
-        return img_fail(err, errlen, EINVAL, "image %s: truncated header (shorter than %d bytes)", f->path,
-                        CKD_DEVHDR_SIZE);
-    int rc = detect_format(hdr, f->path, &im->fmt, err, errlen);
+    int rc = img_read_header(f->fd, hdr, sizeof hdr, 0, f->path, "shorter than 512 bytes", err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = detect_format(hdr, f->path, &im->fmt, err, errlen);
     if (rc == 0)
         rc = check_devhdr(hdr, f->path, &im->geo, err, errlen);
     if (rc < 0)

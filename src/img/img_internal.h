@@ -64,6 +64,11 @@ int img_set_error(struct img *im, int errno_val, const char *fmt, ...)
 int img_pread_full(int fd, void *buf, size_t len, off_t off);
 int img_pwrite_full(int fd, const void *buf, size_t len, off_t off);
 
+/* Read a header; a short file gives "truncated header (what)", any other
+ * failure the OS error.  0 or -errno with a message naming path. */
+int img_read_header(int fd, void *buf, size_t len, off_t off, const char *path, const char *what,
+                    char *err, size_t errlen);
+
 /* lock.c: OFD lock of a whole file, exclusive when rw.  0 or -errno with a
  * message naming path. */
 int img_lock_file(int fd, const char *path, bool rw, char *err, size_t errlen);

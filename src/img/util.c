@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "img/img_internal.h"
 
@@ -59,5 +60,16 @@ int img_pwrite_full(int fd, const void *buf, size_t len, off_t off)
         len -= (size_t)n;
         off += n;
     }
+    return 0;
+}
+
+int img_read_header(int fd, void *buf, size_t len, off_t off, const char *path, const char *what,
+                    char *err, size_t errlen)
+{
+    int rc = img_pread_full(fd, buf, len, off);
+    if (rc == -EIO && errno == 0)
+        return img_fail(err, errlen, EINVAL, "image %s: truncated header (%s)", path, what);
+    if (rc < 0)
+        return img_fail(err, errlen, -rc, "image %s: cannot read the header: %s", path, strerror(-rc));
     return 0;
 }
