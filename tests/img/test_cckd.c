@@ -140,6 +140,37 @@ static void write_read_every_compression(void **s)
         uint32_t pos = header_u32(name, l2 + 74 * 8);      /* track 74: seed 74, compressible */
         assert_int_equal(header_byte(name, pos), comps[c]);
         assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path(name)), 0);
+        /* Hercules decompresses what we compressed: dasdcopy to CKD, read back */
+        assert_int_equal(tu_sh("env -u MALLOC_PERTURB_ dasdcopy %s %s.3390 >/dev/null 2>&1", tu_path(name),
+                               tu_path(name)), 0);
+        char ckd[48];
+        snprintf(ckd, sizeof ckd, "%s.3390", name);
+        im = img_open(tu_path(ckd), true, err, sizeof err);
+        assert_non_null(im);
+        for (unsigned t = 0; t < 450; t += 37) {
+            size_t n = data_track(buf, t / 15, t % 15, t), got;
+            assert_int_equal(img_read_track(im, t / 15, t % 15, buf2, sizeof buf2, &got), 0);
+            assert_int_equal(got, n);
+            assert_memory_equal(buf, buf2, n);
+        }
+        img_close(im);
+    }
+    /* and we decompress what Hercules compressed, zlib and bzip2 */
+    const char *algos[] = { "-z", "-bz2" };
+    for (unsigned a = 0; a < 2; a++) {
+        assert_int_equal(tu_sh("env -u MALLOC_PERTURB_ dasdcopy %s %s %s/her%u.cckd >/dev/null 2>&1", algos[a],
+                               tu_path("rw0.cckd.3390"), tu_tmpdir(), a), 0);
+        char her[16];
+        snprintf(her, sizeof her, "her%u.cckd", a);
+        struct img *im = img_open(tu_path(her), true, err, sizeof err);
+        assert_non_null(im);
+        assert_int_equal(img_compression(im), a ? IMG_COMP_BZIP2 : IMG_COMP_ZLIB);
+        for (unsigned t = 0; t < 450; t += 37) {
+            size_t n = data_track(buf, t / 15, t % 15, t), got;
+            assert_int_equal(img_read_track(im, t / 15, t % 15, buf2, sizeof buf2, &got), 0);
+            assert_memory_equal(buf, buf2, n);
+        }
+        img_close(im);
     }
 }
 
