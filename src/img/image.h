@@ -69,6 +69,9 @@ struct img;
 /* On failure these return NULL (errno set) / a negative errno and put a
  * message naming the file (and track, where one is involved) into err. */
 struct img *img_open(const char *path, bool readonly, char *err, size_t errlen);
+/* Makes the volume (all files of a multi-file set), replacing existing files
+ * unless another process has them open (-EBUSY); the CLI refuses to replace
+ * without --force. */
 int   img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen);
 void  img_close(struct img *im);
 
@@ -105,8 +108,9 @@ int img_flush(struct img *im);
  * shape, records non-zero and in bounds, end-of-track marker present) and,
  * for CCKD, the L1/L2 tables, free space and header totals, as Hercules'
  * cckdcdsk does.  report() gets one message per problem (error = true) and,
- * with verbose, notes (error = false).  Returns the number of errors, or a
- * negative errno when the check itself could not run. */
+ * with verbose, notes (error = false); a CCKD image not closed cleanly is a
+ * note given even without verbose, not an error.  Returns the number of
+ * errors, or a negative errno when the check itself could not run. */
 typedef void (*img_report_fn)(void *opaque, bool error, const char *msg);
 long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque);
 
