@@ -124,7 +124,7 @@ static void decode_extent(const uint8_t *p, uint32_t heads, struct vtoc_extent *
     e->end_trk = (uint64_t)e->end_cyl * heads + e->end_head;
 }
 
-static void add_dataset(const uint8_t *dscb, uint32_t heads, struct vtoc_info *vi)
+static void add_dataset(const uint8_t *dscb, uint32_t heads, struct vtoc_info *vi, bool after_gap)
 {
     if (vi->nds == VTOC_MAX_DS)
         return;
@@ -132,6 +132,7 @@ static void add_dataset(const uint8_t *dscb, uint32_t heads, struct vtoc_info *v
     memset(ds, 0, sizeof *ds);
     ebcdic_get(ds->name, dscb, DSCB_KEY_LEN);
     ds->fmt = dscb[44];
+    ds->after_gap = after_gap;
     for (unsigned i = 0; i < 3; i++) {
         const uint8_t *x = dscb + 105 + i * 10;
         if (x[0] == 0)
@@ -176,9 +177,14 @@ static int decode_vtoc(struct img *im, struct trkbuf *b, struct vtoc_info *vi, c
     int rc = load(im, vi->vtoc_cyl, vi->vtoc_head, b, err, errlen);
     if (rc < 0)
         return rc;
+    bool gap = false;
     for (unsigned i = 1; i < b->t.nrecs; i++) {
-        if (b->t.rec[i].rec < vi->vtoc_rec || b->t.rec[i].kl != DSCB_KEY_LEN || b->t.rec[i].dl != DSCB_DATA_LEN)
+        if (b->t.rec[i].rec < vi->vtoc_rec)
             continue;
+        if (b->t.rec[i].kl != DSCB_KEY_LEN || b->t.rec[i].dl != DSCB_DATA_LEN) {
+            gap = true;
+            continue;
+        }
         const uint8_t *d = rec_key(b, i);
         switch (d[44]) {
         case 0xF4:
@@ -187,8 +193,11 @@ static int decode_vtoc(struct img *im, struct trkbuf *b, struct vtoc_info *vi, c
             break;
         case 0xF5: decode_f5(d, heads, vi); break;
         case 0xF7: decode_f7(d, vi); break;
-        case 0xF1: case 0xF8: add_dataset(d, heads, vi); break;
-        default: break;
+        case 0xF1: case 0xF8:
+            add_dataset(d, heads, vi, gap);
+            break;
+        case 0xF9: break;
+        default: gap = true; break;          /* ibm.c stops at the first other DSCB */
         }
     }
     return 0;
@@ -236,6 +245,8 @@ unsigned vtoc_partitions(const struct img *im, const struct vtoc_info *vi, struc
     }
     for (unsigned i = 0; i < vi->nds && n < max; i++) {
         const struct vtoc_dataset *ds = &vi->ds[i];
+        if (ds->after_gap)
+            break;
         if (!ds->nextents)
             continue;
         uint64_t start = ds->ext[0].start_trk * vi->rpt;

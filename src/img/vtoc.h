@@ -55,6 +55,7 @@ struct vtoc_dataset {
     unsigned nextents;
     struct vtoc_extent ext[3];
     uint64_t tracks;
+    bool after_gap;                       /* behind a non-DSCB record: the kernel stops before it */
 };
 
 struct vtoc_free {

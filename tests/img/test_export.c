@@ -41,14 +41,15 @@ static size_t blocks_track(uint32_t cyl, uint32_t head, const uint8_t *src)
     return n;
 }
 
-/* fdasd's F1 DSCB for one partition on tracks 2 .. last. */
-static void write_f1(struct img *im, const char *dsn)
+/* fdasd's F1 DSCB for one partition on tracks 2 .. last, in track 1
+ * record rec. */
+static void write_f1_at(struct img *im, const char *dsn, unsigned rec)
 {
     size_t len;
     struct ckd_track t;
     assert_int_equal(img_read_track(im, 0, 1, trk, sizeof trk, &len), 0);
     assert_int_equal(ckd_track_parse(trk, len, &t, NULL), 0);
-    uint8_t *d = trk + t.rec[3].off + 8;
+    uint8_t *d = trk + t.rec[rec].off + 8;
     memset(d, 0, 140);
     ebcdic_put(d, dsn, 44);
     d[44] = 0xF1;
@@ -60,6 +61,11 @@ static void write_f1(struct img *im, const char *dsn)
     be16_put(x + 6, CYLS - 1);
     be16_put(x + 8, 14);
     assert_int_equal(img_write_track(im, 0, 1, trk, len), 0);
+}
+
+static void write_f1(struct img *im, const char *dsn)
+{
+    write_f1_at(im, dsn, 3);
 }
 
 static uint8_t *read_file(const char *path, size_t *n)
@@ -123,6 +129,29 @@ static void cdl_vtoc_and_partition(void **s)
     assert_int_equal(vtoc_partitions(im, &vi, p, 4), 1);
     assert_int_equal(p[0].start_blk, 24);
     assert_int_equal(p[0].nblks, (CYLS * 15 - 2) * 12);
+    img_close(im);
+}
+
+/* ibm.c stops at the first DSCB that is not F1/F4/F5/F7/F8/F9: a data set
+ * behind an empty DSCB is listed but is no partition. */
+static void partition_scan_stops_at_a_gap(void **s)
+{
+    (void)s;
+    struct img_create_opts o = { .devtype = 0x3390, .cyls = CYLS, .linux_null = true, .volser = "GAP001" };
+    assert_int_equal(img_create(tu_path("gap.3390"), &o, err, sizeof err), 0);
+    struct img *im = img_open(tu_path("gap.3390"), false, err, sizeof err);
+    assert_non_null(im);
+    write_f1_at(im, "LINUX.VGAP001.PART0001.NATIVE", 3);
+    write_f1_at(im, "LINUX.VGAP001.PART0002.NATIVE", 5);
+    img_close(im);
+    im = img_open(tu_path("gap.3390"), true, err, sizeof err);
+    assert_int_equal(vtoc_read(im, &vi, err, sizeof err), 0);
+    assert_int_equal(vi.nds, 2);
+    assert_false(vi.ds[0].after_gap);
+    assert_true(vi.ds[1].after_gap);
+    struct vtoc_partition p[4];
+    assert_int_equal(vtoc_partitions(im, &vi, p, 4), 1);
+    assert_string_equal(p[0].name, "LINUX.VGAP001.PART0001.NATIVE");
     img_close(im);
 }
 
@@ -240,6 +269,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(recs_per_track),
         cmocka_unit_test(cdl_vtoc_and_partition),
+        cmocka_unit_test(partition_scan_stops_at_a_gap),
         cmocka_unit_test(export_partition_is_the_file_system),
         cmocka_unit_test(export_whole_volume_pads_cdl_records),
         cmocka_unit_test(ldl_volume),
