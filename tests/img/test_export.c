@@ -130,6 +130,8 @@ static void cdl_vtoc_and_partition(void **s)
     assert_int_equal(p[0].start_blk, 24);
     assert_int_equal(p[0].nblks, (CYLS * 15 - 2) * 12);
     img_close(im);
+    /* Hercules lists the data set from the same VTOC */
+    assert_int_equal(tu_sh("dasdls %s 2>&1 | grep -q 'LINUX.VLNX001.PART0001.NATIVE'", tu_path("cdl.3390")), 0);
 }
 
 /* ibm.c stops at the first DSCB that is not F1/F4/F5/F7/F8/F9: a data set
