@@ -122,6 +122,20 @@ static void same_bytes_as_dasdinit(void **s)
     }
 }
 
+static void same_bytes_as_dasdinit_3380(void **s)
+{
+    (void)s;
+    struct img_create_opts o = { .devtype = 0x3380, .cyls = 3, .volser = "VOL380" };
+    assert_int_equal(img_create(tu_path("o.3380"), &o, err, sizeof err), 0);
+    assert_int_equal(tu_sh("dasdinit %s 3380 VOL380 3 >/dev/null 2>&1", tu_path("h.3380")), 0);
+    assert_int_equal(tu_sh("cmp -s '%s' '%s'", tu_path("h.3380"), tu_path("o.3380")), 0);
+    struct img *im = img_open(tu_path("h.3380"), true, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_geometry(im)->devtype, 0x3380);
+    assert_int_equal(img_geometry(im)->trksize, 47616);
+    img_close(im);
+}
+
 static void open_dasdinit_image(void **s)
 {
     (void)s;
@@ -156,6 +170,7 @@ int main(void)
         cmocka_unit_test(write_read_persist),
         cmocka_unit_test(out_of_range_and_bad_writes),
         cmocka_unit_test(same_bytes_as_dasdinit),
+        cmocka_unit_test(same_bytes_as_dasdinit_3380),
         cmocka_unit_test(open_dasdinit_image),
         cmocka_unit_test(dasdls_reads_ours),
     };
