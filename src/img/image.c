@@ -215,7 +215,13 @@ int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *
     if (rc < 0 || !exact)
         return img_set_error(im, EINVAL, "image %s: track cyl %u head %u: refusing to write a bad track image: %s",
                              im->path, cyl, head, rc < 0 ? why : "length does not end at the end-of-track marker");
-    return im->fmt == IMG_CCKD ? cckd_write(im, cyl, head, buf, len) : ckd_write(im, cyl, head, buf, len);
+    rc = im->fmt == IMG_CCKD ? cckd_write(im, cyl, head, buf, len) : ckd_write(im, cyl, head, buf, len);
+    return rc == 0 && im->writethrough ? img_flush(im) : rc;
+}
+
+void img_set_writethrough(struct img *im, bool on)
+{
+    im->writethrough = on;
 }
 
 int img_flush(struct img *im)

@@ -103,6 +103,10 @@ int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, si
 /* Replace the track image of (cyl, head); len includes the EOT marker. */
 int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
 int img_flush(struct img *im);
+/* Write-through: every img_write_track() also runs img_flush() before it
+ * returns, so a write the caller acknowledges survives a machine crash
+ * (at the cost of one fdatasync per track).  Off by default. */
+void img_set_writethrough(struct img *im, bool on);
 
 /* check.c: validate every track (home address matches its position, R0
  * shape, records non-zero and in bounds, end-of-track marker present) and,

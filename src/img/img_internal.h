@@ -44,6 +44,7 @@ struct cckd;                /* cckd.c */
 struct img {
     enum img_format fmt;
     bool ro;
+    bool writethrough;      /* img_flush after every track write */
     struct img_geometry geo;
     char *path;             /* name the caller opened */
     unsigned nfiles;

@@ -251,6 +251,25 @@ static void log_notes(void *opaque, bool error, const char *msg)
         snprintf(l->text + strlen(l->text), sizeof l->text - strlen(l->text), "%s\n", msg);
 }
 
+/* Write-through: each write is synced, so freed space is reusable at once. */
+static void writethrough_reuses_at_once(void **s)
+{
+    (void)s;
+    create("wt.cckd", 10, IMG_COMP_NONE, false);
+    struct img *im = img_open(tu_path("wt.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    img_set_writethrough(im, true);
+    size_t n = data_track(buf, 5, 0, 1);
+    assert_int_equal(img_write_track(im, 5, 0, buf, n), 0);
+    uint32_t first = im->cckd->l2[0][75].pos;
+    assert_int_equal(img_write_track(im, 5, 0, buf, n), 0);
+    n = data_track(buf, 5, 1, 3);
+    assert_int_equal(img_write_track(im, 5, 1, buf, n), 0);
+    assert_int_equal(im->cckd->l2[0][76].pos, first);
+    img_close(im);
+    assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path("wt.cckd")), 0);
+}
+
 static void crash_recovery(void **s)
 {
     (void)s;
@@ -507,6 +526,7 @@ int main(void)
         cmocka_unit_test(write_read_every_compression),
         cmocka_unit_test(opened_bit_and_header_fields),
         cmocka_unit_test(free_space_reused),
+        cmocka_unit_test(writethrough_reuses_at_once),
         cmocka_unit_test(crash_recovery),
         cmocka_unit_test(corrupt_compressed_track),
         cmocka_unit_test(l2_entry_past_eof),
