@@ -250,6 +250,46 @@ static void ldl_volume(void **s)
     img_close(im);
 }
 
+/* LDL: the partition is blocks 3 .. formatted_blocks - 1; an ext2 written
+ * there comes back through export. */
+static void ldl_export_round_trip(void **s)
+{
+    (void)s;
+    uint64_t total = CYLS * 15 * 12, nblk = total - 3;
+    assert_int_equal(tu_sh("cd %s && rm -f ldlfs.img && mke2fs -q -F -b 4096 ldlfs.img %llu >/dev/null 2>&1",
+                           tu_tmpdir(), (unsigned long long)nblk), 0);
+    size_t fslen;
+    uint8_t *fs = read_file(tu_path("ldlfs.img"), &fslen);
+    uint8_t *vol = calloc(total, 4096);
+    assert_non_null(vol);
+    memcpy(vol + 3 * 4096, fs, fslen);
+    ebcdic_put(vol + 2 * 4096, "LNX1", 4);
+    ebcdic_put(vol + 2 * 4096 + 4, "LDL002", 6);
+    vol[2 * 4096 + 79] = 0xF2;
+    be64_put(vol + 2 * 4096 + 80, total);
+    struct img_create_opts o = { .devtype = 0x3390, .cyls = CYLS, .raw = true };
+    assert_int_equal(img_create(tu_path("ldl2.3390"), &o, err, sizeof err), 0);
+    struct img *im = img_open(tu_path("ldl2.3390"), false, err, sizeof err);
+    assert_non_null(im);
+    for (uint32_t t = 0; t < CYLS * 15; t++)
+        assert_int_equal(img_write_track(im, t / 15, t % 15, trk, blocks_track(t / 15, t % 15, vol + t * 49152)), 0);
+    img_close(im);
+    im = img_open(tu_path("ldl2.3390"), true, err, sizeof err);
+    assert_int_equal(vtoc_read(im, &vi, err, sizeof err), 0);
+    assert_int_equal(vi.layout, LAYOUT_LDL);
+    struct vtoc_partition p[2];
+    assert_int_equal(vtoc_partitions(im, &vi, p, 2), 1);
+    int fd = open(tu_path("ldlpart.img"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    struct vtoc_export_stats st;
+    assert_int_equal(vtoc_export(im, &vi, p[0].start_blk, p[0].nblks, fd, &st, err, sizeof err), 0);
+    close(fd);
+    assert_int_equal(tu_sh("cmp -s %s %s", tu_path("ldlfs.img"), tu_path("ldlpart.img")), 0);
+    assert_int_equal(tu_sh("e2fsck -n -f %s >/dev/null 2>&1", tu_path("ldlpart.img")), 0);
+    img_close(im);
+    free(vol);
+    free(fs);
+}
+
 static void unformatted_volume_has_no_blocks(void **s)
 {
     (void)s;
@@ -275,6 +315,7 @@ int main(void)
         cmocka_unit_test(export_partition_is_the_file_system),
         cmocka_unit_test(export_whole_volume_pads_cdl_records),
         cmocka_unit_test(ldl_volume),
+        cmocka_unit_test(ldl_export_round_trip),
         cmocka_unit_test(unformatted_volume_has_no_blocks),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
