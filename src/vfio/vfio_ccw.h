@@ -70,7 +70,9 @@ unsigned vfio_ccw_available_instances(const struct vfio_ccw_parent *p);
 /* -EEXIST if the uuid exists, -ENOSPC if no instance is available,
  * -EINVAL for a malformed uuid. */
 int  vfio_ccw_mdev_create(struct vfio_ccw_parent *p, const char *uuid, struct vfio_ccw_mdev **out);
-int  vfio_ccw_mdev_remove(struct vfio_ccw_mdev *m);   /* -EBUSY while open */
+/* -EBUSY while open (and the REQ eventfd is signalled, asking the VMM to let
+ * go).  Callers serialise remove with open/close of the same mdev. */
+int  vfio_ccw_mdev_remove(struct vfio_ccw_mdev *m);
 struct vfio_ccw_mdev *vfio_ccw_parent_mdev(const struct vfio_ccw_parent *p);
 const char *vfio_ccw_mdev_uuid(const struct vfio_ccw_mdev *m);
 bool vfio_ccw_mdev_is_open(const struct vfio_ccw_mdev *m);
@@ -86,7 +88,10 @@ struct vfio_ccw_region_info {
 };
 
 /* Open with the VMM's DMA map (kept by reference until close): -EBUSY if open,
- * -EINVAL if the subchannel is not operational. */
+ * -EINVAL if the subchannel is not operational, -ENODEV while being removed.
+ * Enables the subchannel; the regions and the dirty log start empty, so a VMM
+ * never sees anything of the previous one's I/O.  Close quiesces I/O still
+ * running (clear), disables the subchannel and releases the eventfds. */
 int  vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma);
 void vfio_ccw_close(struct vfio_ccw_mdev *m);
 uint32_t vfio_ccw_num_regions(const struct vfio_ccw_mdev *m);   /* 1 + 3 while open */
@@ -97,7 +102,8 @@ int  vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct 
 ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len);
 ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, const void *buf, size_t len);
 /* IRQs: index VFIO_CCW_*_IRQ_INDEX; fd = eventfd, or -1 to de-assign.  The
- * driver writes 1 to the eventfd to signal. */
+ * driver keeps its own dup of fd (the caller may close its copy) and writes 1
+ * to signal.  The IO eventfd is written once the IRB is in the I/O region. */
 int  vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd);
 int  vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index); /* DATA_NONE/BOOL */
 int  vfio_ccw_reset(struct vfio_ccw_mdev *m);
