@@ -65,7 +65,8 @@ void ccwq_lock(void);
 void ccwq_unlock(void);
 void *ccwq_fd_get(int fd, enum ccwq_obj_type type);
 bool ccwq_fd_is_emulated(int fd);
-int  ccwq_fd_new(enum ccwq_obj_type type, void *obj); /* a real fd (eventfd) or -errno */
+bool ccwq_fd_inode_matches(int fd); /* the fd still refers to the file we made */
+int  ccwq_fd_new(enum ccwq_obj_type type, void *obj); /* a real fd (memfd) or -errno */
 enum ccwq_obj_type ccwq_fd_forget(int fd, void **obj); /* 0 if fd was not ours */
 
 /* container.c */

@@ -1,13 +1,19 @@
 /*
  * The emulated VFIO file descriptors.  Each container, group and device fd is
- * a real eventfd, so QEMU can poll, dup-check and close it like any fd; this
- * table says which VFIO object stands behind it.  Lookups from the hot path
- * (every pread/pwrite/ioctl in QEMU) are a single atomic load.
+ * a real file (an empty memfd), so QEMU can close it like any fd; this table
+ * says which VFIO object stands behind it.  Lookups from the hot path (every
+ * pread/pwrite/ioctl/close in QEMU) are a single atomic load.
+ *
+ * Each entry also remembers its memfd's inode: should the fd ever be closed
+ * behind the adapter's back (a path that does not go through close()) and its
+ * number reused for a real file, the mismatch is noticed and the entry
+ * dropped instead of routing that file's I/O to the emulation.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "qemu/adapter.h"
 
@@ -15,6 +21,7 @@
 
 static _Atomic(void *) objs[FDTAB_SIZE];
 static unsigned char types[FDTAB_SIZE];
+static ino_t inodes[FDTAB_SIZE];
 static pthread_mutex_t lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 void ccwq_lock(void)   { pthread_mutex_lock(&lock); }
@@ -32,17 +39,26 @@ void *ccwq_fd_get(int fd, enum ccwq_obj_type type)
     return atomic_load_explicit(&objs[fd], memory_order_acquire);
 }
 
+bool ccwq_fd_inode_matches(int fd)
+{
+    struct stat st;
+    return !fstat(fd, &st) && st.st_ino == inodes[fd];
+}
+
 int ccwq_fd_new(enum ccwq_obj_type type, void *obj)
 {
-    int fd = eventfd(0, EFD_CLOEXEC);
+    static const char *const names[] = { "", "vfio-container", "vfio-group", "vfio-ccw-device" };
+    struct stat st;
+    int fd = memfd_create(names[type], MFD_CLOEXEC);
     if (fd < 0)
         return -errno;
-    if (fd >= FDTAB_SIZE) {
+    if (fd >= FDTAB_SIZE || fstat(fd, &st)) {
         close(fd);
         return -EMFILE;
     }
     ccwq_lock();
     types[fd] = (unsigned char)type;
+    inodes[fd] = st.st_ino;
     atomic_store_explicit(&objs[fd], obj, memory_order_release);
     ccwq_unlock();
     return fd;

@@ -218,6 +218,37 @@ EXPORT ssize_t readlink(const char *path, char *out, size_t size)
 
 /* ---- the emulated fds ------------------------------------------------------ */
 
+/* Drops the VFIO object behind fd (the fd itself is closed by the caller). */
+static void release(int fd)
+{
+    void *obj = NULL;
+    enum ccwq_obj_type t = ccwq_fd_forget(fd, &obj);
+    ccwq_lock();
+    switch (t) {
+    case CCWQ_OBJ_CONTAINER: ccwq_container_put(obj); break;
+    case CCWQ_OBJ_GROUP:     ccwq_group_release(obj); break;
+    case CCWQ_OBJ_DEVICE:    ccwq_device_release(obj); break;
+    default:                 break;
+    }
+    ccwq_unlock();
+}
+
+/*
+ * Is fd one of ours?  The table is checked first (one atomic load for every
+ * other fd); for a hit, the fd must still be the memfd we made: one closed
+ * behind the adapter's back and reused for a real file is let go.
+ */
+static bool ours(int fd)
+{
+    if (!ccwq_fd_is_emulated(fd))
+        return false;
+    if (ccwq_fd_inode_matches(fd))
+        return true;
+    ccwq_log("fd %d was closed without close(): dropping its VFIO object", fd);
+    release(fd);
+    return false;
+}
+
 static long emulated_ioctl(int fd, unsigned long req, void *arg)
 {
     void *obj;
@@ -242,7 +273,7 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
     va_start(ap, req);
     void *arg = va_arg(ap, void *);
     va_end(ap);
-    if (ccwq_fd_is_emulated(fd))
+    if (ours(fd))
         return set_errno(emulated_ioctl(fd, req, arg));
     return next_ioctl(fd, req, arg);
 }
@@ -267,7 +298,7 @@ EXPORT ssize_t pread64(int fd, void *buf, size_t count, off_t pos)
 {
     typedef ssize_t (*pread_fn)(int, void *, size_t, off_t);
     NEXT(pread64, pread_fn);
-    if (ccwq_fd_is_emulated(fd))
+    if (ours(fd))
         return device_rw(fd, buf, count, pos, false);
     return next_pread64(fd, buf, count, pos);
 }
@@ -295,7 +326,7 @@ EXPORT ssize_t pwrite64(int fd, const void *buf, size_t count, off_t pos)
 {
     typedef ssize_t (*pwrite_fn)(int, const void *, size_t, off_t);
     NEXT(pwrite64, pwrite_fn);
-    if (ccwq_fd_is_emulated(fd))
+    if (ours(fd))
         return device_rw(fd, (void *)buf, count, pos, true);
     return next_pwrite64(fd, buf, count, pos);
 }
@@ -309,21 +340,7 @@ EXPORT int close(int fd)
 {
     typedef int (*close_fn)(int);
     NEXT(close, close_fn);
-    void *obj = NULL;
-    if (!ccwq_fd_is_emulated(fd))
-        return next_close(fd);
-    switch (ccwq_fd_forget(fd, &obj)) {
-    case CCWQ_OBJ_CONTAINER:
-        ccwq_lock(); ccwq_container_put(obj); ccwq_unlock();
-        break;
-    case CCWQ_OBJ_GROUP:
-        ccwq_lock(); ccwq_group_release(obj); ccwq_unlock();
-        break;
-    case CCWQ_OBJ_DEVICE:
-        ccwq_lock(); ccwq_device_release(obj); ccwq_unlock();
-        break;
-    default:
-        break;
-    }
+    if (ours(fd))
+        release(fd);
     return next_close(fd);
 }

@@ -232,8 +232,10 @@ static void *serve(void *arg)
     int s;
     while ((s = accept(f->listen_fd, NULL, NULL)) >= 0) {
         bool attached = false;
+        __atomic_store_n(&f->conn_fd, s, __ATOMIC_SEQ_CST);
         while (!recv_msg(s, &m) && handle(f, s, &m, &attached))
             ;
+        __atomic_store_n(&f->conn_fd, -1, __ATOMIC_SEQ_CST);
         close(s);
     }
     return NULL;
@@ -243,6 +245,7 @@ int fake_daemon_start(struct fake_daemon *f, const char *dir)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     memset(f, 0, sizeof *f);
+    f->conn_fd = -1;
     for (int i = 0; i < 3; i++)
         f->irq_fd[i] = -1;
     snprintf(f->path, sizeof f->path, "%s/ccwpassd.sock", dir);
@@ -255,6 +258,9 @@ int fake_daemon_start(struct fake_daemon *f, const char *dir)
 
 void fake_daemon_stop(struct fake_daemon *f)
 {
+    int c = __atomic_load_n(&f->conn_fd, __ATOMIC_SEQ_CST);
+    if (c >= 0)
+        shutdown(c, SHUT_RDWR);     /* a client the test left connected */
     shutdown(f->listen_fd, SHUT_RDWR);
     close(f->listen_fd);
     pthread_join(thread, NULL);

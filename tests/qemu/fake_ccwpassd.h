@@ -17,6 +17,7 @@
 struct fake_daemon {
     char path[108];
     int listen_fd;
+    int conn_fd;                    /* the connection being served, -1 if none */
     /* what the adapter sent */
     uint8_t io_written[124];        /* last I/O region write, as received (architecture order) */
     uint8_t async_written[8];

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "arch/cio.h"
@@ -573,6 +574,25 @@ static void test_ordinary_fds_pass_through(void **state)
     assert_int_equal(errno, EBADF);
 }
 
+static void test_fd_closed_behind_our_back_is_forgotten(void **state)
+{
+    char path[128], buf[4] = { 0 }, msg[512];
+    struct vfio v;
+    open_all(&v);
+    int dev = v.device;
+    syscall(SYS_close, dev);                /* not through close(): the table is stale */
+    snprintf(path, sizeof path, "%s/reuse", tmpdir);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    assert_int_equal(fd, dev);              /* the lowest free number comes back */
+    assert_int_equal(write(fd, "data", 4), 4);
+    assert_int_equal(pread(fd, buf, 4, 0), 4);  /* a real file read, not a region read */
+    assert_memory_equal(buf, "data", 4);
+    close(fd);
+    v.device = -1;
+    close_all(&v);
+    (void)msg;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_map_rules_and_unmap),
         cmocka_unit_test(test_close_releases_everything),
         cmocka_unit_test(test_ordinary_fds_pass_through),
+        cmocka_unit_test(test_fd_closed_behind_our_back_is_forgotten),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
