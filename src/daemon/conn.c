@@ -91,6 +91,7 @@ void conn_free(struct conn *c)
     free(c->out);
     log_debug("client %u disconnected", c->id);
     free(c);
+    server_client_gone(s);
 }
 
 /* ---- output ------------------------------------------------------------------ */

@@ -33,14 +33,26 @@ static void on_accept(void *opaque, unsigned events)
     (void)events;
     int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-        if (errno != EAGAIN && errno != EINTR)
+        if (errno == EMFILE || errno == ENFILE) {
+            /* level-triggered: the pending connection would wake us forever */
+            log_warn("accept: %s; not accepting until a client disconnects", strerror(errno));
+            server_unwatch(s, &s->lw);
+            s->accept_paused = true;
+        } else if (errno != EAGAIN && errno != EINTR) {
             log_warn("accept: %s", strerror(errno));
+        }
         return;
     }
     if (!conn_new(s, fd)) {
         log_warn("out of memory for a new client");
         close(fd);
     }
+}
+
+void server_client_gone(struct server *s)
+{
+    if (s->accept_paused && server_watch(s, &s->lw) == 0)
+        s->accept_paused = false;
 }
 
 static void on_signal(void *opaque, unsigned events)

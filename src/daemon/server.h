@@ -29,6 +29,7 @@ struct server {
     struct server_watch lw, sw;   /* listening socket, signals */
     struct conn *conns;           /* linked list of clients */
     unsigned next_id;
+    bool accept_paused;           /* out of fds: resume when a client leaves */
     bool stop;
 };
 
@@ -38,6 +39,8 @@ int  server_init(struct server *s, struct host *h, const char *path, char *err, 
 /* Watch another fd (level-triggered EPOLLIN); w must stay valid. */
 int  server_watch(struct server *s, struct server_watch *w);
 void server_unwatch(struct server *s, struct server_watch *w);
+/* A client left: accept again if running out of fds had paused it. */
+void server_client_gone(struct server *s);
 /* Serve until SIGINT/SIGTERM. */
 void server_run(struct server *s);
 /* Close every client (their mdevs, maps, eventfds) and the socket. */

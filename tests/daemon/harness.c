@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,6 +64,10 @@ static void child(struct dproc *d, const char *const *args, bool with_view, int 
     for (int i = 0; args && args[i] && n < 47; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
+    if (d->nofile) {
+        struct rlimit rl = { d->nofile, d->nofile };
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
     int log = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) {
         dup2(log, 2);
@@ -115,16 +120,21 @@ int dp_stop(struct dproc *d)
     return r > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-bool dp_log_contains(const struct dproc *d, const char *needle)
+unsigned dp_log_count(const struct dproc *d, const char *needle)
 {
     FILE *f = fopen(d->log, "r");
     char line[1024];
-    bool found = false;
-    while (f && !found && fgets(line, sizeof line, f))
-        found = strstr(line, needle) != NULL;
+    unsigned n = 0;
+    while (f && fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
     if (f)
         fclose(f);
-    return found;
+    return n;
+}
+
+bool dp_log_contains(const struct dproc *d, const char *needle)
+{
+    return dp_log_count(d, needle) > 0;
 }
 
 int dp_cleanup(struct dproc *d)

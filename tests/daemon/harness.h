@@ -17,6 +17,7 @@ struct dproc {
     pid_t pid;
     char dir[128];
     char sock[192], state[192], log[192], view[192];
+    unsigned nofile;      /* if set: RLIMIT_NOFILE of the daemon */
 };
 
 /* A temp dir for one daemon. */
@@ -30,6 +31,7 @@ int  dp_start(struct dproc *d, const char *const *args, bool with_view);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int  dp_stop(struct dproc *d);
 bool dp_log_contains(const struct dproc *d, const char *needle);
+unsigned dp_log_count(const struct dproc *d, const char *needle);   /* lines containing it */
 /* Stop if running, remove the temp dir.  Returns -1 (after printing the
  * daemon's log as TAP diagnostics) if ASan/UBSan reported anything. */
 int  dp_cleanup(struct dproc *d);

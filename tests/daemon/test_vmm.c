@@ -471,6 +471,37 @@ static void test_dirty_reports_written_ranges(void **state)
     vmm_close(&v);
 }
 
+/* Out of file descriptors: the daemon stops accepting instead of spinning
+ * on the listening socket, and accepts again once clients leave. */
+static void test_out_of_fds(void **state)
+{
+    (void)state;
+    struct dproc d;
+    char image[256];
+    enum { N = 24 };   /* fewer than accepted + backlog: connect never blocks */
+    static struct vmm v[N];
+    assert_int_equal(dp_init(&d), 0);
+    assert_int_equal(dp_make_image(&d, "fd.3390", 1, image, sizeof image), 0);
+    d.nofile = 24;
+    const char *args[] = { "--image", image, NULL };
+    assert_int_equal(dp_start(&d, args, false), 0);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(vmm_connect(&v[i], d.sock), 0);   /* the rest wait in the backlog */
+    uint16_t maj, min;
+    assert_int_equal(vmm_version(&v[0], &maj, &min), 0);   /* accepted before the limit */
+    for (int i = 0; i < N; i++)
+        vmm_close(&v[i]);
+    struct vmm w;
+    assert_int_equal(vmm_connect(&w, d.sock), 0);
+    assert_int_equal(vmm_version(&w, &maj, &min), 0);
+    assert_int_equal(maj, CCWP_PROTO_MAJOR);
+    vmm_close(&w);
+    unsigned pauses = dp_log_count(&d, "not accepting until a client disconnects");
+    assert_true(pauses >= 1 && pauses <= 4);
+    assert_int_equal(dp_stop(&d), 0);
+    assert_int_equal(dp_cleanup(&d), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +518,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
+        cmocka_unit_test(test_out_of_fds),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
 }
