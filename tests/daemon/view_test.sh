@@ -117,6 +117,17 @@ check "ccwpass without a daemon says so" \
 check "ccwpass --socket after the verb" eval '"$C" mdev list --socket "$S" >/dev/null'
 check "ccwpass usage error exits 2" eval '"$C" chp 0.50 sideways 2>/dev/null; [ $? = 2 ]'
 
+# --- killed hard: the restart detaches the stale mount and restores the mdev ------
+u3=$("$C" mdev create 0.0.16ca)
+kill -KILL "$pid"; wait "$pid" 2>/dev/null
+check "after SIGKILL the old mount is stale" eval '! ls $V/sys >/dev/null 2>&1'
+"$D" --foreground --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 3>"$T/ready" 2>>"$T/log" &
+pid=$!
+read -r -t 120 line <"$T/ready"
+check "ccwpassd restarts on the same view and state" eq "$line" "READY"
+check "the saved mdev is back after the restart" test -d "$V/sys/bus/mdev/devices/$u3"
+check "its subchannel is bound to vfio_ccw again" eq "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" "vfio_ccw"
+
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 check "ccwpassd exits cleanly on SIGTERM" eq "$rc" "0"
 check "the view is unmounted" eval '! mountpoint -q "$V"'
