@@ -9,7 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include "daemon/proto.h"
 #include "daemon/server.h"
 #include "vfio/vfio_ccw.h"
@@ -50,6 +52,16 @@ struct conn_reply {
 };
 int  reply_put(struct conn_reply *r, const void *p, size_t n);
 
+/* Copy a fixed-size request (argsz style: the payload may be longer) out of
+ * a payload; -EINVAL if it is shorter. */
+static inline int conn_get_req(void *dst, size_t size, const uint8_t *p, size_t len)
+{
+    if (len < size)
+        return -EINVAL;
+    memcpy(dst, p, size);
+    return 0;
+}
+
 struct conn *conn_new(struct server *s, int fd);
 /* Tear down: close the mdev, release eventfds, unmap memory, close the socket. */
 void conn_free(struct conn *c);
@@ -59,6 +71,11 @@ int  conn_take_fd(struct conn *c, unsigned i);
 /* vmm.c: handle one complete command; 0 or negative errno. */
 int  vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len,
                   struct conn_reply *r);
+/* vmm_mem.c: DMA_MAP / DMA_UNMAP. */
+int  vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
+int  vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
+/* vmm_irq.c: SET_IRQS. */
+int  vmm_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 /* vmm.c: release the connection's device state. */
 void vmm_release(struct conn *c);
 

@@ -9,32 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "daemon/conn.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/control.h"
 
-#define PAGE 4096u
 #define VERSION_JSON "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}"
-
-/* Copy a fixed-size request out of a payload that may be longer (argsz
- * style); -EINVAL if it is shorter. */
-static int get_req(void *dst, size_t size, const uint8_t *p, size_t len)
-{
-    if (len < size)
-        return -EINVAL;
-    memcpy(dst, p, size);
-    return 0;
-}
 
 static int cmd_version(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
 {
     struct ccwp_version v;
-    if (get_req(&v, sizeof v, p, len))
+    if (conn_get_req(&v, sizeof v, p, len))
         return -EINVAL;
     if (v.major != CCWP_PROTO_MAJOR) {
         log_warn("client %u: protocol %u.%u, daemon speaks %u.%u", c->id, v.major, v.minor,
@@ -45,102 +32,6 @@ static int cmd_version(struct conn *c, const uint8_t *p, size_t len, struct conn
     if (reply_put(r, &me, sizeof me) || reply_put(r, VERSION_JSON, sizeof VERSION_JSON))
         return -ENOMEM;
     return 0;
-}
-
-/* ---- guest memory -------------------------------------------------------------- */
-
-static int add_map(struct conn *c, uint64_t iova, uint64_t size, void *host)
-{
-    struct conn_map *m = realloc(c->maps, (c->nmaps + 1) * sizeof *m);
-    if (!m)
-        return -ENOMEM;
-    c->maps = m;
-    c->maps[c->nmaps++] = (struct conn_map){ iova, size, host };
-    return 0;
-}
-
-/*
- * The memory must stay behind the mapping: a file shorter than the map, or
- * one the client can shrink later, would turn a device access into SIGBUS in
- * the daemon.  Regular files (memfd, /dev/shm, hugetlbfs) only, large enough,
- * and sealed against shrinking where the client allowed sealing.
- */
-static int check_memfd(struct conn *c, int fd, const struct ccwp_dma_map *m)
-{
-    struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
-        return -1;
-    }
-    if (m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
-        log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
-                 (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
-        return -1;
-    }
-    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) && errno != EPERM && errno != EINVAL)
-        log_debug("client %u: cannot seal the memory file: %s", c->id, strerror(errno));
-    return 0;
-}
-
-static int cmd_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
-{
-    struct ccwp_dma_map m;
-    (void)r;
-    if (get_req(&m, sizeof m, p, len))
-        return -EINVAL;
-    if (c->nfds == 0) {
-        log_warn("client %u: DMA_MAP without a file descriptor: client must pass a memory fd", c->id);
-        return -EINVAL;
-    }
-    if (c->nfds > 1 || !(m.flags & CCWP_DMA_READ) || !m.size || m.size % PAGE || m.offset % PAGE
-        || m.iova + m.size < m.iova) {
-        log_warn("client %u: DMA_MAP iova %#llx size %#llx flags %#x rejected", c->id,
-                 (unsigned long long)m.iova, (unsigned long long)m.size, m.flags);
-        return -EINVAL;
-    }
-    bool wr = m.flags & CCWP_DMA_WRITE;
-    int fd = conn_take_fd(c, 0);
-    if (check_memfd(c, fd, &m)) {
-        close(fd);
-        return -EINVAL;
-    }
-    void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
-    int err = errno;
-    close(fd);   /* the mapping keeps the memory */
-    if (host == MAP_FAILED) {
-        log_warn("client %u: cannot map the memory fd: %s", c->id, strerror(err));
-        return -err;
-    }
-    int rc = vfio_dma_map(c->dma, m.iova, m.size, host, wr);
-    if (rc == 0 && (rc = add_map(c, m.iova, m.size, host)))
-        vfio_dma_unmap(c->dma, m.iova, m.size);
-    if (rc) {
-        munmap(host, m.size);
-        return rc;
-    }
-    log_debug("client %u: mapped iova %#llx size %#llx", c->id, (unsigned long long)m.iova,
-              (unsigned long long)m.size);
-    return 0;
-}
-
-static int cmd_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
-{
-    struct ccwp_dma_unmap u;
-    (void)r;
-    if (get_req(&u, sizeof u, p, len))
-        return -EINVAL;
-    for (unsigned i = 0; i < c->nmaps; i++) {
-        struct conn_map *m = &c->maps[i];
-        if (m->iova != u.iova || m->size != u.size)
-            continue;
-        int rc = vfio_dma_unmap(c->dma, u.iova, u.size);
-        if (rc)
-            return rc;
-        munmap(m->host, m->size);
-        c->maps[i] = c->maps[--c->nmaps];
-        return 0;
-    }
-    return -EINVAL;
 }
 
 /* ---- attach and device info --------------------------------------------------------- */
@@ -181,7 +72,7 @@ static int cmd_region_info(struct conn *c, const uint8_t *p, size_t len, struct 
 {
     struct ccwp_region_info in, out;
     struct vfio_ccw_region_info ri;
-    if (get_req(&in, sizeof in, p, len) || in.argsz < sizeof in)
+    if (conn_get_req(&in, sizeof in, p, len) || in.argsz < sizeof in)
         return -EINVAL;
     int rc = vfio_ccw_region_info(c->mdev, in.index, &ri);
     if (rc)
@@ -206,83 +97,10 @@ static int cmd_irq_info(struct conn *c, const uint8_t *p, size_t len, struct con
 {
     struct ccwp_irq_info i;
     (void)c;
-    if (get_req(&i, sizeof i, p, len) || i.argsz < sizeof i || i.index >= VFIO_CCW_NUM_IRQS)
+    if (conn_get_req(&i, sizeof i, p, len) || i.argsz < sizeof i || i.index >= VFIO_CCW_NUM_IRQS)
         return -EINVAL;
     i = (struct ccwp_irq_info){ .argsz = sizeof i, .flags = VFIO_IRQ_INFO_EVENTFD, .index = i.index, .count = 1 };
     return reply_put(r, &i, sizeof i);
-}
-
-/* ---- interrupts ------------------------------------------------------------------------ */
-
-static int set_eventfd(struct conn *c, uint32_t index, int fd)
-{
-    int rc = vfio_ccw_set_irq(c->mdev, index, fd);
-    if (rc) {
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    /* the driver signals the new fd from now on; the old one is ours to close */
-    if (c->irqfd[index] >= 0)
-        close(c->irqfd[index]);
-    c->irqfd[index] = fd;
-    return 0;
-}
-
-/* Only an eventfd: anything else (a pipe that fills up, a socket) could
- * block the channel subsystem's thread that signals it. */
-static bool is_eventfd(int fd)
-{
-    char path[64], target[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(path, target, sizeof target - 1);
-    if (n < 0)
-        return false;
-    target[n] = 0;
-    return !strcmp(target, "anon_inode:[eventfd]");
-}
-
-static int irq_eventfd(struct conn *c, const struct ccwp_irq_set *s, const uint8_t *data, size_t dlen)
-{
-    if (s->count == 0)
-        return set_eventfd(c, s->index, -1);
-    if (s->count != 1 || s->start != 0)
-        return -EINVAL;
-    int32_t want = 0;
-    if (dlen >= sizeof want)
-        memcpy(&want, data, sizeof want);
-    if (c->nfds == 0 || want == -1)
-        return set_eventfd(c, s->index, -1);
-    if (!is_eventfd(c->fds[0])) {
-        log_warn("client %u: SET_IRQS index %u: the fd passed is not an eventfd", c->id, s->index);
-        return -EINVAL;
-    }
-    return set_eventfd(c, s->index, conn_take_fd(c, 0));
-}
-
-static int cmd_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
-{
-    struct ccwp_irq_set s;
-    (void)r;
-    if (get_req(&s, sizeof s, p, len) || s.argsz < sizeof s || s.index >= VFIO_CCW_NUM_IRQS
-        || (s.flags & ~(CCWP_IRQ_SET_DATA_NONE | CCWP_IRQ_SET_DATA_BOOL | CCWP_IRQ_SET_DATA_EVENTFD
-                        | CCWP_IRQ_SET_ACTION_TRIGGER))
-        || !(s.flags & CCWP_IRQ_SET_ACTION_TRIGGER))
-        return -EINVAL;
-    const uint8_t *data = p + sizeof s;
-    size_t dlen = len - sizeof s;
-    switch (s.flags & 7) {
-    case CCWP_IRQ_SET_DATA_EVENTFD:
-        return irq_eventfd(c, &s, data, dlen);
-    case CCWP_IRQ_SET_DATA_NONE:
-        return s.count == 1 ? vfio_ccw_trigger_irq(c->mdev, s.index) : s.count ? -EINVAL : 0;
-    case CCWP_IRQ_SET_DATA_BOOL:
-        if (s.count != 1 || dlen < 1)
-            return -EINVAL;
-        return data[0] ? vfio_ccw_trigger_irq(c->mdev, s.index) : 0;
-    default:
-        return -EINVAL;
-    }
 }
 
 /* ---- regions ---------------------------------------------------------------------------- */
@@ -292,7 +110,7 @@ static int cmd_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct con
 static int cmd_region_read(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
 {
     struct ccwp_region_access a;
-    if (get_req(&a, sizeof a, p, len) || a.count > MAX_DATA)
+    if (conn_get_req(&a, sizeof a, p, len) || a.count > MAX_DATA)
         return -EINVAL;
     uint8_t *buf = malloc(a.count ? a.count : 1);
     if (!buf)
@@ -310,7 +128,7 @@ static int cmd_region_read(struct conn *c, const uint8_t *p, size_t len, struct 
 static int cmd_region_write(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
 {
     struct ccwp_region_access a;
-    if (get_req(&a, sizeof a, p, len) || len - sizeof a != a.count)
+    if (conn_get_req(&a, sizeof a, p, len) || len - sizeof a != a.count)
         return -EINVAL;
     ssize_t n = vfio_ccw_region_write(c->mdev, a.region, a.offset, p + sizeof a, a.count);
     if (n < 0)
@@ -354,7 +172,7 @@ static int device_cmd(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p
     case CCWP_CMD_DEVICE_GET_INFO: return cmd_device_info(c, r);
     case CCWP_CMD_GET_REGION_INFO: return cmd_region_info(c, p, len, r);
     case CCWP_CMD_GET_IRQ_INFO:    return cmd_irq_info(c, p, len, r);
-    case CCWP_CMD_SET_IRQS:        return cmd_set_irqs(c, p, len, r);
+    case CCWP_CMD_SET_IRQS:        return vmm_set_irqs(c, p, len, r);
     case CCWP_CMD_REGION_READ:     return cmd_region_read(c, p, len, r);
     case CCWP_CMD_REGION_WRITE:    return cmd_region_write(c, p, len, r);
     case CCWP_CMD_DEVICE_RESET:    return vfio_ccw_reset(c->mdev);
@@ -367,8 +185,8 @@ int vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, siz
 {
     switch (h->command) {
     case CCWP_CMD_VERSION:   return cmd_version(c, p, len, r);
-    case CCWP_CMD_DMA_MAP:   return cmd_dma_map(c, p, len, r);
-    case CCWP_CMD_DMA_UNMAP: return cmd_dma_unmap(c, p, len, r);
+    case CCWP_CMD_DMA_MAP:   return vmm_dma_map(c, p, len, r);
+    case CCWP_CMD_DMA_UNMAP: return vmm_dma_unmap(c, p, len, r);
     case CCWP_CMD_ATTACH:    return cmd_attach(c, p, len, r);
     case CCWP_CMD_CONTROL:   return cmd_control(c, p, len, r);
     case CCWP_CMD_DEVICE_GET_INFO: case CCWP_CMD_GET_REGION_INFO: case CCWP_CMD_GET_IRQ_INFO:

@@ -1,0 +1,113 @@
+/*
+ * Guest memory for one VMM connection: DMA_MAP / DMA_UNMAP, the counterpart
+ * of VFIO_IOMMU_MAP_DMA on a type1 container.  The VMM passes the fd of its
+ * RAM; the daemon maps it MAP_SHARED (zero copy) and registers it with the
+ * vfio layer's DMA map, the only place guest addresses are resolved.
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "daemon/conn.h"
+#include "daemon/log.h"
+
+#define PAGE 4096u
+
+static int add_map(struct conn *c, uint64_t iova, uint64_t size, void *host)
+{
+    struct conn_map *m = realloc(c->maps, (c->nmaps + 1) * sizeof *m);
+    if (!m)
+        return -ENOMEM;
+    c->maps = m;
+    c->maps[c->nmaps++] = (struct conn_map){ iova, size, host };
+    return 0;
+}
+
+/*
+ * The memory must stay behind the mapping: a file shorter than the map, or
+ * one the client can shrink later, would turn a device access into SIGBUS in
+ * the daemon.  Regular files (memfd, /dev/shm, hugetlbfs) only, large enough,
+ * and sealed against shrinking where the client allowed sealing.
+ */
+static int check_memfd(struct conn *c, int fd, const struct ccwp_dma_map *m)
+{
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
+        return -1;
+    }
+    if (m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
+        log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
+                 (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
+        return -1;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) && errno != EPERM && errno != EINVAL)
+        log_debug("client %u: cannot seal the memory file: %s", c->id, strerror(errno));
+    return 0;
+}
+
+int vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_dma_map m;
+    (void)r;
+    if (conn_get_req(&m, sizeof m, p, len))
+        return -EINVAL;
+    if (c->nfds == 0) {
+        log_warn("client %u: DMA_MAP without a file descriptor: client must pass a memory fd", c->id);
+        return -EINVAL;
+    }
+    if (c->nfds > 1 || !(m.flags & CCWP_DMA_READ) || !m.size || m.size % PAGE || m.offset % PAGE
+        || m.iova + m.size < m.iova) {
+        log_warn("client %u: DMA_MAP iova %#llx size %#llx flags %#x rejected", c->id,
+                 (unsigned long long)m.iova, (unsigned long long)m.size, m.flags);
+        return -EINVAL;
+    }
+    bool wr = m.flags & CCWP_DMA_WRITE;
+    int fd = conn_take_fd(c, 0);
+    if (check_memfd(c, fd, &m)) {
+        close(fd);
+        return -EINVAL;
+    }
+    void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
+    int err = errno;
+    close(fd);   /* the mapping keeps the memory */
+    if (host == MAP_FAILED) {
+        log_warn("client %u: cannot map the memory fd: %s", c->id, strerror(err));
+        return -err;
+    }
+    int rc = vfio_dma_map(c->dma, m.iova, m.size, host, wr);
+    if (rc == 0 && (rc = add_map(c, m.iova, m.size, host)))
+        vfio_dma_unmap(c->dma, m.iova, m.size);
+    if (rc) {
+        munmap(host, m.size);
+        return rc;
+    }
+    log_debug("client %u: mapped iova %#llx size %#llx", c->id, (unsigned long long)m.iova,
+              (unsigned long long)m.size);
+    return 0;
+}
+
+int vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
+{
+    struct ccwp_dma_unmap u;
+    (void)r;
+    if (conn_get_req(&u, sizeof u, p, len))
+        return -EINVAL;
+    for (unsigned i = 0; i < c->nmaps; i++) {
+        struct conn_map *m = &c->maps[i];
+        if (m->iova != u.iova || m->size != u.size)
+            continue;
+        int rc = vfio_dma_unmap(c->dma, u.iova, u.size);
+        if (rc)
+            return rc;
+        munmap(m->host, m->size);
+        c->maps[i] = c->maps[--c->nmaps];
+        return 0;
+    }
+    return -EINVAL;
+}
+
