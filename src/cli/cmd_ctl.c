@@ -243,7 +243,8 @@ static void print_status(json_object *rep)
             json_object *s = json_object_array_get_idx(a, i), *m, *c;
             char mdev[64] = "-";
             if (json_object_object_get_ex(s, "mdev", &m))
-                snprintf(mdev, sizeof mdev, "%s (%s)", jstr(m, "uuid"), jbool(m, "open") ? "open" : "closed");
+                snprintf(mdev, sizeof mdev, "%s (%s%s%s)", jstr(m, "uuid"), jbool(m, "open") ? "open" : "closed",
+                         *jstr(m, "vmm_pid") ? " by pid " : "", jstr(m, "vmm_pid"));
             printf("%-9s %-9s %-14s %-11s %-24s %s\n", jstr(s, "sch"), jstr(s, "devno"),
                    *jstr(s, "driver") ? jstr(s, "driver") : "-", jstr(s, "pimpampom"), jstr(s, "chpids"), mdev);
             if (json_object_object_get_ex(s, "ccwdev", &c))

@@ -44,6 +44,10 @@ struct conn *conn_new(struct server *s, int fd)
     c->dma = vfio_dma_new();
     for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
         c->irqfd[i] = -1;
+    struct ucred cred;
+    socklen_t cl = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0)
+        c->pid = cred.pid;
     c->w = (struct server_watch){ .fd = fd, .fn = conn_event, .opaque = c };
     if (!c->dma || server_watch(s, &c->w) < 0) {
         if (c->dma)
@@ -53,7 +57,7 @@ struct conn *conn_new(struct server *s, int fd)
     }
     c->next = s->conns;
     s->conns = c;
-    log_debug("client %u connected", c->id);
+    log_debug("client %u (pid %d) connected", c->id, c->pid);
     return c;
 }
 

@@ -26,6 +26,7 @@ struct conn {
     struct server *srv;
     struct server_watch w;
     unsigned id;
+    int pid;                      /* the peer's pid (SO_PEERCRED), 0 if unknown */
     /* input framing */
     struct ccwp_hdr hdr;
     uint8_t *body;

@@ -102,6 +102,8 @@ static json_object *mdev_json(struct host_sch *hs)
     add_str(o, "parent", b);
     add_str(o, "type", HOST_MDEV_TYPE);
     json_object_object_add(o, "open", json_object_new_boolean(vfio_ccw_mdev_is_open(m)));
+    if (hs->vmm_pid)
+        json_object_object_add(o, "vmm_pid", json_object_new_int(hs->vmm_pid));
     json_object_object_add(o, "iommu_group", json_object_new_int((int)hs->iommu_group));
     return o;
 }

@@ -44,6 +44,7 @@ struct host_sch {
     struct vfio_ccw_parent *parent;
     struct sch_fault fault;
     unsigned iommu_group;    /* group number of this subchannel's mdev */
+    int      vmm_pid;        /* pid of the VMM that has the mdev open, 0 if none */
 };
 
 struct host {

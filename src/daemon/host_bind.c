@@ -73,7 +73,8 @@ int host_sch_unbind(struct host *h, struct host_sch *hs, char *err, size_t errle
         int rc = vfio_ccw_remove(hs->parent);
         if (rc < 0) {
             if (rc == -EBUSY)
-                ERR("mdev %s is in use; the VMM was asked to release it", uuid);
+                ERR("mdev %s is in use by a VMM (pid %d); the VMM was asked to release it", uuid,
+                    hs->vmm_pid);
             else
                 ERR("vfio_ccw: %s", strerror(-rc));
             return rc;

@@ -81,7 +81,7 @@ int host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen)
     int rc = vfio_ccw_mdev_remove(m);
     if (rc < 0) {
         if (rc == -EBUSY)
-            ERR("mdev %s is open by a VMM", u);
+            ERR("mdev %s is open by a VMM (pid %d)", u, hs->vmm_pid);
         else
             ERR("mdev %s: %s", u, strerror(-rc));
         return rc;

@@ -57,7 +57,8 @@ static int cmd_attach(struct conn *c, const uint8_t *p, size_t len, struct conn_
         return rc;
     }
     c->mdev = m;
-    log_info("client %u opened mdev %s", c->id, vfio_ccw_mdev_uuid(m));
+    host_find_mdev(c->srv->host, uuid, NULL)->vmm_pid = c->pid ? c->pid : -1;
+    log_info("client %u (pid %d) opened mdev %s", c->id, c->pid, vfio_ccw_mdev_uuid(m));
     return 0;
 }
 
@@ -206,6 +207,9 @@ void vmm_release(struct conn *c)
             if (c->irqfd[i] >= 0)
                 vfio_ccw_set_irq(c->mdev, i, -1);
         vfio_ccw_close(c->mdev);   /* quiesces I/O still running for this client */
+        struct host_sch *hs = host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(c->mdev), NULL);
+        if (hs)
+            hs->vmm_pid = 0;
         log_info("client %u closed mdev %s", c->id, vfio_ccw_mdev_uuid(c->mdev));
         c->mdev = NULL;
     }

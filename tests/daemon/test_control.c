@@ -105,7 +105,9 @@ static void test_mdev_rules(void **state)
     assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
     assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
     assert_int_equal(vmm_setup_irqs(&v), 0);
-    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"open\":true"));
+    char pid[48];
+    snprintf(pid, sizeof pid, "\"open\":true,\"vmm_pid\":%d", (int)getpid());
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", pid));   /* who has it open */
     assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), EBUSY);
     assert_int_equal(dp_control(&f->d, "{\"op\":\"unbind\",\"sch\":\"0.0.16ca\"}", &rep), EBUSY);
     assert_non_null(strstr(rep, "asked to release"));
