@@ -125,9 +125,9 @@ kver=${kpkg#linux-image-}
 # Tools we ship and the packages that carry them; their library dependencies
 # are followed recursively (only lib* packages: the ELF NEEDED entries are
 # resolved against these below, and a missing one stops the build).
-tools_pkgs=(busybox-static s390-tools bash libtinfo6 e2fsprogs findutils)
+tools_pkgs=(busybox-static s390-tools bash libtinfo6 e2fsprogs findutils gawk)
 mapfile -t lib_pkgs < <(apt-cache "${APT[@]}" depends --recurse --no-recommends --no-suggests \
-        --no-conflicts --no-breaks --no-replaces --no-enhances s390-tools e2fsprogs bash findutils |
+        --no-conflicts --no-breaks --no-replaces --no-enhances s390-tools e2fsprogs bash findutils gawk |
     grep -E '^(lib|zlib1g$)' | grep -vE '^libperl|^libpam|^libsemanage|^libaudit' | sort -u)
 pkgs=("$kpkg" "${tools_pkgs[@]}" "${lib_pkgs[@]}")
 
@@ -236,6 +236,8 @@ ln -s busybox "$stage/bin/sh"             # "#!/bin/sh" scripts; other applets: 
 for t in lscss lschp chchp dasdfmt fdasd dasdview dasdinfo tunedasd; do copy_elf "sbin/$t"; done
 for t in chccwdev lsdasd; do copy_file "sbin/$t"; done       # bash scripts
 copy_elf usr/bin/find                   # lsdasd needs GNU find's -printf
+copy_elf usr/bin/gawk                   # and "awk --posix" (lsdasd BUSID)
+ln -s gawk "$stage/usr/bin/awk"
 for t in mke2fs e2fsck debugfs tune2fs dumpe2fs resize2fs; do copy_elf "sbin/$t"; done
 ln -sf mke2fs "$stage/sbin/mkfs.ext4"; ln -sf mke2fs "$stage/sbin/mkfs.ext2"
 ln -sf e2fsck "$stage/sbin/fsck.ext4"

@@ -18,7 +18,7 @@ now_ms() {
 }
 
 value() { # value KEY VALUE...
-    k=$1; shift
+    local k=$1; shift
     echo "CCWPASS-VALUE $k=$*"
 }
 
@@ -28,7 +28,7 @@ fail() { CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1)); CCWPASS_FAILS=$((CCWPASS_FAILS 
 
 # check DESCRIPTION CMD [ARGS...]: run CMD, report OK/FAIL with its output.
 check() {
-    desc=$1; shift
+    local desc=$1 rc; shift
     CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
     "$@" >/tmp/.check.out 2>&1
     rc=$?
@@ -45,7 +45,7 @@ check() {
 # check_out DESCRIPTION REGEX CMD [ARGS...]: CMD succeeds and its output
 # matches the extended regular expression REGEX.  The output is shown either way.
 check_out() {
-    desc=$1; re=$2; shift 2
+    local desc=$1 re=$2 rc; shift 2
     CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
     "$@" >/tmp/.check.out 2>&1
     rc=$?
@@ -61,7 +61,7 @@ check_out() {
 
 # check_fails DESCRIPTION CMD [ARGS...]: CMD must fail (non-zero exit).
 check_fails() {
-    desc=$1; shift
+    local desc=$1; shift
     CCWPASS_CHECKS=$((CCWPASS_CHECKS + 1))
     if "$@" >/tmp/.check.out 2>&1; then
         echo "CCWPASS-FAIL $desc (succeeded but should fail: $*)"
@@ -77,6 +77,7 @@ check_fails() {
 # wait_path PATH SECONDS: wait (bounded) until PATH exists (then refresh
 # the /dev/block links, in case PATH is a new partition).
 wait_path() {
+    local end
     end=$(( $(now_ms) + $2 * 1000 ))
     while [ ! -e "$1" ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
@@ -88,6 +89,7 @@ wait_path() {
 
 # wait_sysfs FILE VALUE SECONDS: wait (bounded) until FILE contains VALUE.
 wait_sysfs() {
+    local end
     end=$(( $(now_ms) + $3 * 1000 ))
     while [ "$(cat "$1" 2>/dev/null)" != "$2" ]; do
         [ "$(now_ms)" -lt "$end" ] || return 1
@@ -100,10 +102,11 @@ wait_sysfs() {
 # dasdfmt/fdasd find a DASD's node through them).  Call after a device or a
 # partition appeared.
 block_links() {
+    local _bl
     mkdir -p /dev/block
-    for b in /sys/class/block/*; do
-        [ -r "$b/dev" ] || continue
-        ln -sfn "../${b##*/}" "/dev/block/$(cat "$b/dev")"
+    for _bl in /sys/class/block/*; do
+        [ -r "$_bl/dev" ] || continue
+        ln -sfn "../${_bl##*/}" "/dev/block/$(cat "$_bl/dev")"
     done
 }
 
@@ -111,6 +114,7 @@ block_links() {
 # usable (status "online" or "unformatted" and a /dev node).  Prints the
 # device name (dasda, ...).
 dasd_online() {
+    local end blk st b
     chccwdev -e "$1" >/tmp/.online.out 2>&1 || { cat /tmp/.online.out; return 1; }
     end=$(( $(now_ms) + $2 * 1000 ))
     while :; do
@@ -128,17 +132,20 @@ dasd_online() {
 # mailbox_wait WORD SECONDS: wait (bounded) until the host wrote WORD into the
 # mailbox disk (guest/run.sh --mailbox; host side: tests/e2e/lib.sh mailbox_send).
 mailbox_dev() {
+    local s d
     for s in /sys/block/vd*/serial; do
         [ "$(cat "$s" 2>/dev/null)" = ccwpass-mbox ] && { d=${s%/serial}; echo "/dev/${d##*/}"; return 0; }
     done
     return 1
 }
 mailbox_read() {
+    local mb
     mb=$(mailbox_dev) || return 1
     blockdev --flushbufs "$mb" 2>/dev/null
     dd if="$mb" bs=512 count=1 iflag=direct 2>/dev/null | tr -d '\000' | head -n 1
 }
 mailbox_wait() {
+    local end
     end=$(( $(now_ms) + $2 * 1000 ))
     while [ "$(mailbox_read)" != "$1" ]; do
         [ "$(now_ms)" -lt "$end" ] || { echo "mailbox: no '$1' from the host within $2 s" >&2; return 1; }

@@ -20,11 +20,11 @@ if [ "$phase" = 1 ]; then
     online_all 0.0.1234 0.0.1235 0.0.1236 0.0.1237 0.0.1238
     fmt() { # fmt DEV BLKSIZE [dasdfmt options]
         d=$1 bs=$2; shift 2
-        b=${blk[$d]}
+        bd=${blk[$d]}
         t0=$(now_ms)
-        check "dasdfmt -b $bs $* /dev/$b ($d)" dasdfmt -y -b "$bs" "$@" "/dev/$b" &&
+        check "dasdfmt -b $bs $* /dev/$bd ($d)" dasdfmt -y -b "$bs" "$@" "/dev/$bd" &&
             value "fmt_ms_$bs$*" $(( $(now_ms) - t0 ))
-        check_out "lsdasd: $d active with $bs-byte blocks" "^$d +active +$b .* $bs " lsdasd "$d"
+        check_out "lsdasd: $d active with $bs-byte blocks" "^$d +active +$bd .* $bs " lsdasd "$d"
     }
     fmt 0.0.1234 512
     fmt 0.0.1235 1024
@@ -34,11 +34,11 @@ if [ "$phase" = 1 ]; then
     fmt 0.0.1238 4096
     # two file systems at once, on the 512- and 1024-byte volumes
     for d in 0.0.1234 0.0.1235 0.0.1238; do
-        b=${blk[$d]}
-        check "fdasd -a /dev/$b" fdasd -a "/dev/$b"
-        check "/dev/${b}1 appears" wait_path "/dev/${b}1" 30
-        check "mke2fs on /dev/${b}1 ($d)" mke2fs -q -F -t ext4 "/dev/${b}1"
-        mkdir -p "/mnt/$d"; check "mount $d" mount -t ext4 "/dev/${b}1" "/mnt/$d"
+        bd=${blk[$d]}
+        check "fdasd -a /dev/$bd" fdasd -a "/dev/$bd"
+        check "/dev/${bd}1 appears" wait_path "/dev/${bd}1" 30
+        check "mke2fs on /dev/${bd}1 ($d)" mke2fs -q -F -t ext4 "/dev/${bd}1"
+        mkdir -p "/mnt/$d"; check "mount $d" mount -t ext4 "/dev/${bd}1" "/mnt/$d"
     done
     check "write 2 MiB to 0.0.1234" sh -c "head -c 2097152 /dev/urandom >/mnt/0.0.1234/data"
     check "copy it to 0.0.1235 (both DASDs busy at once)" sh -c "cp /mnt/0.0.1234/data /mnt/0.0.1235/data & cp /mnt/0.0.1234/data /mnt/0.0.1238/data & wait"
