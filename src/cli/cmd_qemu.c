@@ -8,8 +8,6 @@
  *     3.x) and applied here: "on" moves every vfio-ccw devno into the default
  *     css 0xfe, which a guest without MCSS-E sees as css 0; "off" leaves the
  *     devno in its css and warns that such a guest will not see it;
- *   - sysfsdev=/sys/... is resolved inside ccwpassd's sysfs view (QEMU's
- *     realpath() of it bypasses any interposition);
  *   - guest RAM becomes a shared memfd (memory-backend-memfd,share=on) of the
  *     -m size, so the daemon can map it for channel-program data transfer.
  * Everything else is passed to QEMU unchanged.
@@ -164,7 +162,6 @@ int qemu_parse_devno(const char *s, unsigned *cssid, unsigned *ssid, unsigned *d
 
 struct rewriter {
     struct qemu_args *out;
-    const char *view;
     FILE *diag;
     int cap;
 };
@@ -258,20 +255,6 @@ static char *rewrite_devno(struct rewriter *r, const char *devno)
     return strdup(devno);
 }
 
-/* sysfsdev=/sys/... → the same path under the view. */
-static char *rewrite_sysfsdev(struct rewriter *r, const char *path)
-{
-    size_t vl = r->view ? strlen(r->view) : 0;
-    while (vl > 1 && r->view[vl - 1] == '/')
-        vl--;
-    if (!vl || strncmp(path, "/sys/", 5))
-        return strdup(path);
-    char *s = malloc(vl + strlen(path) + 1);
-    if (s)
-        sprintf(s, "%.*s%s", (int)vl, r->view, path);
-    return s;
-}
-
 static int emit_device(struct rewriter *r, const char *opt, const char *val)
 {
     char **v;
@@ -282,15 +265,14 @@ static int emit_device(struct rewriter *r, const char *opt, const char *val)
     }
     r->out->nvfio++;
     for (int i = 0; i < n && !rc; i++) {
-        const char *dn = opt_value(v[i], "devno"), *sd = opt_value(v[i], "sysfsdev");
-        char *nv = dn ? rewrite_devno(r, dn) : sd ? rewrite_sysfsdev(r, sd) : NULL;
-        if (!dn && !sd)
-            continue;
-        char *elem = nv ? malloc(strlen(nv) + 10) : NULL;
+        const char *dn = opt_value(v[i], "devno");
+        if (!dn)
+            continue;               /* sysfsdev=/sys/...: the adapter maps it into the view */
+        char *nv = rewrite_devno(r, dn), *elem = nv ? malloc(strlen(nv) + 7) : NULL;
         if (!elem)
             rc = -1;
         else
-            sprintf(elem, "%s=%s", dn ? "devno" : "sysfsdev", nv);
+            sprintf(elem, "devno=%s", nv);
         free(nv);
         free(v[i]);
         v[i] = elem;
@@ -354,9 +336,9 @@ static int first_pass(struct rewriter *r, int argc, char **argv)
     return 0;
 }
 
-int qemu_rewrite_args(int argc, char **argv, const char *view, struct qemu_args *out, FILE *diag)
+int qemu_rewrite_args(int argc, char **argv, struct qemu_args *out, FILE *diag)
 {
-    struct rewriter r = { .out = out, .view = view, .diag = diag };
+    struct rewriter r = { .out = out, .diag = diag };
     memset(out, 0, sizeof *out);
     out->squash = -1;
     out->ram_bytes = CCWQ_DEFAULT_RAM;
@@ -511,7 +493,7 @@ int cmd_qemu(int argc, char **argv)
 
     if (first == -2)
         return 0;
-    if (qemu_rewrite_args(argc - first, argv + first, o.view, &qa, stderr))
+    if (qemu_rewrite_args(argc - first, argv + first, &qa, stderr))
         return 2;
     if (find_adapter(adapter, sizeof adapter)) {
         fprintf(stderr, "ccwpass qemu: cannot find the adapter ccwpass-qemu.so (set CCWPASS_ADAPTER)\n");

@@ -36,6 +36,7 @@ int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
 ssize_t __pread_chk(int fd, void *buf, size_t count, off_t pos, size_t buflen);
 ssize_t __pread64_chk(int fd, void *buf, size_t count, off_t pos, size_t buflen);
+char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen);
 
 static bool active;
 
@@ -206,6 +207,43 @@ EXPORT FILE *fopen64(const char *path, const char *mode)
     NEXT(fopen64, fopen_fn);
     char buf[PATH_MAX];
     return next_fopen64(map_path(path, buf, sizeof buf), mode);
+}
+
+/*
+ * hw/s390x/s390-ccw.c resolves sysfsdev with realpath() and reads the mdev
+ * UUID and the host subchannel from the result.  glibc resolves internally
+ * with raw system calls, so the path is mapped here, at the entry point, and
+ * the view's prefix is taken off the answer: QEMU sees the host's /sys.
+ */
+static char *view_realpath(const char *path, char *resolved)
+{
+    typedef char *(*realpath_fn)(const char *, char *);
+    NEXT(realpath, realpath_fn);
+    char buf[PATH_MAX];
+    const char *view = getenv("CCWPASS_VIEW");
+    char *r = next_realpath(map_path(path, buf, sizeof buf), resolved);
+    if (!r || !active || !view || !*view)
+        return r;
+    size_t vl = strlen(view);
+    while (vl > 1 && view[vl - 1] == '/')
+        vl--;
+    if (!strncmp(r, view, vl) && !strncmp(r + vl, "/sys/", 5))
+        memmove(r, r + vl, strlen(r + vl) + 1);
+    return r;
+}
+
+EXPORT char *realpath(const char *path, char *resolved)
+{
+    return view_realpath(path, resolved);
+}
+
+EXPORT char *__realpath_chk(const char *path, char *resolved, size_t resolvedlen)
+{
+    if (resolvedlen < PATH_MAX) {
+        fprintf(stderr, "*** buffer overflow detected ***: realpath\n");
+        abort();
+    }
+    return view_realpath(path, resolved);
 }
 
 EXPORT ssize_t readlink(const char *path, char *out, size_t size)

@@ -35,11 +35,10 @@ int qemu_parse_size(const char *s, uint64_t *bytes);
 int qemu_parse_devno(const char *s, unsigned *cssid, unsigned *ssid, unsigned *devno);
 
 /*
- * Rewrites QEMU's options (argv without the program name).  view is the root
- * of ccwpassd's sysfs view or NULL.  Warnings go to diag.  Returns 0, or -1
- * with a message on diag for options that cannot work.
+ * Rewrites QEMU's options (argv without the program name).  Warnings go to
+ * diag.  Returns 0, or -1 with a message on diag for options that cannot work.
  */
-int qemu_rewrite_args(int argc, char **argv, const char *view, struct qemu_args *out, FILE *diag);
+int qemu_rewrite_args(int argc, char **argv, struct qemu_args *out, FILE *diag);
 void qemu_args_free(struct qemu_args *a);
 
 #endif

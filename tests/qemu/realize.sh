@@ -9,7 +9,8 @@ require
 daemon_start
 seed_steps
 
-# 1. the seed's options, sysfsdev spelled as on a real host: realized, in css fe.
+# 1. the seed's options, sysfsdev spelled as on a real host (the adapter resolves
+#    it in the view): realized, in css fe.
 qemu_monitor on "info qtree" -M s390-ccw-virtio,s390-squash-mcss=on -m 1G \
     -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 result "squash=on: QEMU runs with the device" $? "$W/on.out"
@@ -53,7 +54,7 @@ contains "daemon down: the adapter names the socket" "$W/down.out" "cannot conne
 # 5. QEMU started by hand without a shared RAM backend: refused with the fix.
 rc=0
 printf 'quit\n' | CCWPASS_VIEW=$VIEW LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-system-s390x -M s390-ccw-virtio \
-    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$VIEW$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
     >"$W/anon.out" 2>&1 || rc=$?
 result "anonymous RAM: QEMU exits with an error" "$([ $rc -ne 0 ]; echo $?)" "$W/anon.out"
 contains "anonymous RAM: the adapter says how to fix it" "$W/anon.out" 'not fd-backed.*memory-backend-memfd'
@@ -62,7 +63,7 @@ contains "anonymous RAM: the adapter says how to fix it" "$W/anon.out" 'not fd-b
 rc=0
 printf 'info qtree\nquit\n' | LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-system-s390x -M s390-ccw-virtio \
     -object memory-backend-memfd,id=r,size=128M,share=on -machine memory-backend=r \
-    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$VIEW$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
     >"$W/wrapped.out" 2>&1 || rc=$?
 result "started by hand through timeout(1) with LD_PRELOAD: QEMU realizes the device" "$rc" "$W/wrapped.out"
 contains "… realized as devno fe.0.1234" "$W/wrapped.out" 'devno = "fe\.0\.1234"'

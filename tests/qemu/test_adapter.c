@@ -84,6 +84,11 @@ static int setup_view(void)
     put_file("sys/bus/css/devices/0.0.16ca/chpids", "50 00 00 00 00 00 00 00\n");
     put_file("sys/devices/css0/chp0.50/type", "1a\n");
     put_file("sys/bus/css/devices/0.0.16ca/" FAKE_UUID "/name", "");
+    put_file("sys/devices/css0/0.0.16ca/" FAKE_UUID "/name", "");
+    put_file("sys/bus/mdev/devices/.keep", "");
+    snprintf(path, sizeof path, "%s/view/sys/bus/mdev/devices/" FAKE_UUID, tmpdir);
+    if (symlink("../../../devices/css0/0.0.16ca/" FAKE_UUID, path))
+        return -1;
     snprintf(path, sizeof path, "%s/view/sys/bus/css/devices/0.0.16ca/" FAKE_UUID "/iommu_group", tmpdir);
     snprintf(link, sizeof link, "../../../../../kernel/iommu_groups/%d", GROUP);
     return symlink(link, path);
@@ -208,6 +213,11 @@ static void test_sysfs_reads_come_from_the_view(void **state)
     assert_true(n > 0);
     link[n] = '\0';
     assert_string_equal(strrchr(link, '/') + 1, "7");
+    /* QEMU's realpath(sysfsdev): resolved in the view, answered as the host's /sys */
+    char *rp = realpath("/sys/bus/mdev/devices/" FAKE_UUID, NULL);
+    assert_non_null(rp);
+    assert_string_equal(rp, "/sys/devices/css0/0.0.16ca/" FAKE_UUID);
+    free(rp);
     /* paths outside the css/mdev trees are untouched */
     read_file("/proc/self/comm", buf, sizeof buf);
     assert_true(strlen(buf) > 0);

@@ -1,7 +1,6 @@
 /*
  * `ccwpass qemu` command-line rewriting: the seed's options on QEMU 7.2
- * (s390-squash-mcss on/off, devno forms, -M/-machine spellings, -m sizes,
- * sysfsdev inside the view) and the shared RAM backend ccwpassd needs.
+ * (s390-squash-mcss on/off, devno forms, -M/-machine spellings, -m sizes) and the shared RAM backend ccwpassd needs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,14 +15,14 @@
 static char diag[4096];
 
 /* Rewrites a NULL-terminated option list; returns qemu_rewrite_args' result. */
-static int rewrite(struct qemu_args *a, const char *view, const char *const *args)
+static int rewrite(struct qemu_args *a, const char *const *args)
 {
     int n = 0;
     while (args[n])
         n++;
     FILE *f = fmemopen(diag, sizeof diag, "w");
     memset(diag, 0, sizeof diag);
-    int rc = qemu_rewrite_args(n, (char **)args, view, a, f);
+    int rc = qemu_rewrite_args(n, (char **)args, a, f);
     fclose(f);
     return rc;
 }
@@ -50,10 +49,10 @@ static void test_seed_command_squash_on(void **state)
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio,s390-squash-mcss=on", "-device",
                            "vfio-ccw,devno=0.0.1234,sysfsdev=/sys/bus/mdev/devices/6dfd", "-nographic", NULL };
-    assert_int_equal(rewrite(&a, "/run/ccwpass/view", args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_string_equal(arg_after(&a, "-M", 0), "s390-ccw-virtio");
     assert_string_equal(arg_after(&a, "-device", 0),
-                        "vfio-ccw,devno=fe.0.1234,sysfsdev=/run/ccwpass/view/sys/bus/mdev/devices/6dfd");
+                        "vfio-ccw,devno=fe.0.1234,sysfsdev=/sys/bus/mdev/devices/6dfd");
     assert_int_equal(a.squash, 1);
     assert_true(has_arg(&a, "-nographic"));
     assert_non_null(strstr(diag, "the guest sees 0.0.1234"));
@@ -65,7 +64,7 @@ static void test_squash_off_keeps_css_and_warns(void **state)
     struct qemu_args a;
     const char *args[] = { "-machine", "s390-ccw-virtio,s390-squash-mcss=off", "-device",
                            "vfio-ccw,devno=0.0.1234,sysfsdev=/v/sys/bus/mdev/devices/u", NULL };
-    assert_int_equal(rewrite(&a, "/v", args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_string_equal(arg_after(&a, "-machine", 0), "s390-ccw-virtio");
     assert_string_equal(arg_after(&a, "-device", 0), "vfio-ccw,devno=0.0.1234,sysfsdev=/v/sys/bus/mdev/devices/u");
     assert_int_equal(a.squash, 0);
@@ -77,7 +76,7 @@ static void test_squash_absent_means_off(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio", "-device", "vfio-ccw,devno=0.0.1234,sysfsdev=/x", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_int_equal(a.squash, 0);
     assert_string_equal(arg_after(&a, "-device", 0), "vfio-ccw,devno=0.0.1234,sysfsdev=/x");
     assert_non_null(strstr(diag, "warning"));
@@ -89,7 +88,7 @@ static void test_default_css_devno_untouched_and_quiet(void **state)
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio,s390-squash-mcss=off", "-device",
                            "vfio-ccw,devno=fe.0.1234,sysfsdev=/x", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_string_equal(arg_after(&a, "-device", 0), "vfio-ccw,devno=fe.0.1234,sysfsdev=/x");
     assert_null(strstr(diag, "warning"));
     qemu_args_free(&a);
@@ -100,7 +99,7 @@ static void test_squash_keeps_ssid(void **state)
     struct qemu_args a;
     const char *args[] = { "-device", "vfio-ccw,sysfsdev=/x,devno=0.2.abcd", "--machine",
                            "s390-squash-mcss=on", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     /* the -machine option held only the squash property, so it is gone */
     assert_null(arg_after(&a, "--machine", 0));
     assert_string_equal(arg_after(&a, "-device", 0), "vfio-ccw,sysfsdev=/x,devno=fe.2.abcd");
@@ -112,7 +111,7 @@ static void test_machine_other_properties_kept(void **state)
     struct qemu_args a;
     const char *args[] = { "-M", "type=s390-ccw-virtio,s390-squash-mcss=yes,accel=tcg,loadparm=A,,B", "-device",
                            "vfio-ccw,sysfsdev=/x", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_string_equal(arg_after(&a, "-M", 0), "type=s390-ccw-virtio,accel=tcg,loadparm=A,,B");
     assert_int_equal(a.squash, 1);
     qemu_args_free(&a);
@@ -122,7 +121,7 @@ static void test_bad_squash_value_rejected(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio,s390-squash-mcss=maybe", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), -1);
+    assert_int_equal(rewrite(&a, args), -1);
     assert_non_null(strstr(diag, "s390-squash-mcss=maybe"));
     qemu_args_free(&a);
 }
@@ -137,7 +136,7 @@ static void test_ram_backend_from_m(void **state)
         struct qemu_args a;
         char want[128];
         const char *args[] = { "-m", cases[i].m, "-device", "vfio-ccw,sysfsdev=/x", NULL };
-        assert_int_equal(rewrite(&a, NULL, args), 0);
+        assert_int_equal(rewrite(&a, args), 0);
         assert_true(a.ram_bytes == cases[i].bytes);
         assert_string_equal(arg_after(&a, "-m", 0), cases[i].m);       /* QEMU still gets its -m */
         snprintf(want, sizeof want, "memory-backend-memfd,id=ccwpass-ram,size=%llu,share=on",
@@ -152,7 +151,7 @@ static void test_default_ram_is_qemus_128m(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-device", "vfio-ccw,sysfsdev=/x", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_false(a.ram_given);
     assert_string_equal(arg_after(&a, "-object", 0), "memory-backend-memfd,id=ccwpass-ram,size=134217728,share=on");
     qemu_args_free(&a);
@@ -162,7 +161,7 @@ static void test_bad_m_rejected(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-m", "lots", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), -1);
+    assert_int_equal(rewrite(&a, args), -1);
     qemu_args_free(&a);
 }
 
@@ -170,7 +169,7 @@ static void test_no_vfio_no_backend(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio", "-m", "1G", "-device", "virtio-blk-ccw,drive=d", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_null(arg_after(&a, "-object", 0));
     assert_int_equal(a.argc, 6);
     assert_string_equal(arg_after(&a, "-device", 0), "virtio-blk-ccw,drive=d");
@@ -182,7 +181,7 @@ static void test_user_backend_respected(void **state)
     struct qemu_args a;
     const char *args[] = { "-object", "memory-backend-file,id=m,size=1G,mem-path=/dev/shm/g,share=on",
                            "-M", "s390-ccw-virtio,memory-backend=m", "-device", "vfio-ccw,sysfsdev=/x", NULL };
-    assert_int_equal(rewrite(&a, NULL, args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_true(a.user_backend);
     assert_null(arg_after(&a, "-object", 1));
     assert_null(arg_after(&a, "-machine", 0));
@@ -194,10 +193,10 @@ static void test_values_that_look_like_options_are_values(void **state)
     struct qemu_args a;
     const char *args[] = { "-append", "-m", "-name", "-M", "-device", "driver=vfio-ccw,sysfsdev=/sys/bus/mdev/devices/u",
                            "-S", "-M", "s390-ccw-virtio,s390-squash-mcss=on", NULL };
-    assert_int_equal(rewrite(&a, "/v", args), 0);
+    assert_int_equal(rewrite(&a, args), 0);
     assert_string_equal(arg_after(&a, "-append", 0), "-m");
     assert_string_equal(arg_after(&a, "-name", 0), "-M");
-    assert_string_equal(arg_after(&a, "-device", 0), "driver=vfio-ccw,sysfsdev=/v/sys/bus/mdev/devices/u");
+    assert_string_equal(arg_after(&a, "-device", 0), "driver=vfio-ccw,sysfsdev=/sys/bus/mdev/devices/u");
     assert_false(a.ram_given);
     assert_int_equal(a.squash, 1);
     qemu_args_free(&a);
