@@ -35,6 +35,8 @@ end=$(( $(now_ms) + 120000 ))
 while kill -0 $ddpid 2>/dev/null && [ "$(now_ms)" -lt "$end" ]; do sleep 0.2; done
 if kill -0 $ddpid 2>/dev/null; then
     fail "the retried read completes after the delay is gone (still running after 120 s)"
+    dmesg | grep -E 'dasd|0\.0\.1234' | tail -n 8 | sed 's/^/# /'
+    finish_nosync       # the DASD is stuck: no further I/O, no sync
 else
     wait $ddpid; rc=$?
     value read_ms $(( $(now_ms) - t0 ))
