@@ -36,12 +36,13 @@ tap_result "host: ccwpass status lists the mdev on 0.0.16ca" \
 rc=0
 guest_boot boot1 "$E2E_SRC/tests/e2e/guest/dasd-write.sh" -M "$SEED_MACHINE" \
     -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" || rc=$?
-note "boot 1: $(tr '\n' ' ' <"$W/boot1.times" 2>/dev/null)"
+note "boot 1: $(sed -n 's/^run.sh: //p' "$W/boot1.times" 2>/dev/null | tr '\n' ';')"
 guest_tap "$W/boot1.console" "guest boot 1"
 guest_exit_check "boot 1" "$rc"
-for k in online_ms dasdfmt_ms cylinders; do
-    note "measured: $k=$(guest_value "$W/boot1.console" "$k")"
-done
+fmt_ms=$(guest_value "$W/boot1.console" dasdfmt_ms) fmt_cyl=$(guest_value "$W/boot1.console" cylinders)
+note "measured: chccwdev -e to a usable /dev/dasda: $(guest_value "$W/boot1.console" online_ms) ms"
+note "measured: dasdfmt of $fmt_cyl cylinders: ${fmt_ms:-?} ms ($(awk -v c="${fmt_cyl:-0}" -v ms="${fmt_ms:-0}" \
+    'BEGIN { if (ms > 0) printf "%.0f tracks/s, %.1f MB/s formatted", c * 15 / (ms / 1000), c * 15 * 12 * 4096 / 1048576 / (ms / 1000); else print "n/a" }'))"
 
 # The checksums the guest recorded, in sha256sum's format.
 sed -n 's/^CCWPASS-VALUE sha256:\(.*\)=\([0-9a-f]\{64\}\)$/\2  .\/\1/p' "$W/boot1.console" \
@@ -55,7 +56,7 @@ rc=0
 guest_boot boot2 "$E2E_SRC/tests/e2e/guest/dasd-verify.sh" -M "$SEED_MACHINE" \
     -f "$W/SHA256SUMS.host:/ccwpass/SHA256SUMS.host" \
     -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" || rc=$?
-note "boot 2: $(tr '\n' ' ' <"$W/boot2.times" 2>/dev/null)"
+note "boot 2: $(sed -n 's/^run.sh: //p' "$W/boot2.times" 2>/dev/null | tr '\n' ';')"
 guest_tap "$W/boot2.console" "guest boot 2"
 guest_exit_check "boot 2" "$rc"
 

@@ -240,7 +240,7 @@ guest_boot() {
     local rc=0
     if [ "${E2E_LIVE:-0}" = 1 ]; then   # demo: stream the console to stderr
         "$E2E_SRC/guest/run.sh" -o "$W/$name.console" -s "$script" \
-            --launcher "$CCWPASS qemu" "$@" 2>"$W/$name.runsh.log" >&2 || rc=$?
+            --launcher "$CCWPASS qemu" "$@" >&2 2>"$W/$name.runsh.log" || rc=$?
         cat "$W/$name.runsh.log" >&2
     else
         "$E2E_SRC/guest/run.sh" -q -o "$W/$name.console" -s "$script" \
