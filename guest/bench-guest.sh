@@ -20,7 +20,7 @@ cyl=$(dasdview -i /dev/$blk 2>/dev/null | awk '/number of cylinders/ {print $NF;
 value cylinders "$cyl"
 ms=$(timed dasdfmt -b 4096 -y /dev/$blk)
 value dasdfmt_ms "$ms"
-value dasdfmt_tracks_per_s "$(awk -v c="$cyl" -v ms="$ms" 'BEGIN { printf "%.0f", ms > 0 ? c * 15 / (ms / 1000) : 0 }')"
+value dasdfmt_tracks_per_s "$(awk -v c="$cyl" -v ms="$ms" 'BEGIN { printf "%.0f", (ms > 0 ? c * 15 / (ms / 1000) : 0) }')"
 # capacity formatted per second: 12 4-KiB blocks per track
 rate dasdfmt $(( cyl * 15 * 12 * 4096 )) "$ms"
 bytes=$(( mb * 1048576 ))

@@ -16,16 +16,16 @@ e2e_require >/dev/null
 cyls=${BENCH_CYLS:-200} mb=${BENCH_MB:-64}
 img=$W/bench.ckd
 "$CCWPASS" dasd create "$img" -c "$cyls" >/dev/null || { echo "bench: dasd create failed"; exit 1; }
-truncate -s "$(stat -c %s "$img")" "$W/scratch.raw"
+sz=$(stat -c %s "$img"); truncate -s $(( (sz + 1048575) / 1048576 * 1048576 )) "$W/scratch.raw"
 printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\n' "$img" >"$W/ccwpassd.conf"
 daemon_start d -- --config "$W/ccwpassd.conf" >/dev/null || { echo "bench: ccwpassd did not start"; exit 1; }
 seed_steps >/dev/null || { echo "bench: the seed's steps failed"; exit 1; }
 rc=0
 guest_boot bench "$E2E_SRC/guest/bench-guest.sh" -M "$SEED_MACHINE" -t 1800 --append "ccwpass.mb=$mb" -- \
     -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" \
-    -drive "file=$img,format=raw,if=none,id=img,readonly=on,cache=none,aio=threads" \
+    -drive "file=$img,format=raw,if=none,id=img,readonly=on,file.locking=off" \
     -device virtio-blk-ccw,drive=img,devno=fe.0.0200,serial=ccwpass-img \
-    -drive "file=$W/scratch.raw,format=raw,if=none,id=scr,cache=none,aio=threads" \
+    -drive "file=$W/scratch.raw,format=raw,if=none,id=scr" \
     -device virtio-blk-ccw,drive=scr,devno=fe.0.0201,serial=ccwpass-scratch || rc=$?
 c=$W/bench.console
 v() { guest_value "$c" "$1"; }
