@@ -14,6 +14,13 @@
 
 #define INFO_MINSZ     offsetofend(struct vfio_region_info, offset)
 #define CAPBUF         512
+/*
+ * src/daemon/proto.h numbers the region-type capability 1 on the wire; the
+ * kernel UAPI (and QEMU's vfio_get_region_info_cap) calls it
+ * VFIO_REGION_INFO_CAP_TYPE, 2.  The adapter translates; a daemon that sends
+ * 2 already is taken as is.
+ */
+#define CCWP_CAP_TYPE_ID 1
 #ifndef offsetofend
 #define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 #endif
@@ -27,6 +34,21 @@ int ccwq_device_fail(struct ccwq_device *d, int rc)
                  "not operational", strerror(-rc), d->uuid);
     d->gone = true;
     return -ENODEV;
+}
+
+/* Rewrites the wire's capability ids in a region-info reply to the UAPI's. */
+static void caps_to_uapi(uint8_t *buf, size_t len, uint32_t first)
+{
+    uint32_t off = first;
+    for (int hops = 0; off && off + sizeof(struct vfio_info_cap_header) <= len && hops < 16; hops++) {
+        struct vfio_info_cap_header h;
+        memcpy(&h, buf + off, sizeof h);
+        if (h.id == CCWP_CAP_TYPE_ID) {
+            h.id = VFIO_REGION_INFO_CAP_TYPE;
+            memcpy(buf + off, &h, sizeof h);
+        }
+        off = h.next;
+    }
 }
 
 /* Finds the VFIO_REGION_INFO_CAP_TYPE capability in a region-info reply. */
@@ -62,7 +84,13 @@ static int fetch_region_info(struct ccwq_device *d, uint32_t index, uint8_t rep[
         return ccwq_device_fail(d, rc);
     if (*len > CAPBUF)
         *len = CAPBUF;
-    return *len < INFO_MINSZ ? -EPROTO : 0;
+    if (*len < INFO_MINSZ)
+        return -EPROTO;
+    struct vfio_region_info ri;
+    memcpy(&ri, rep, sizeof ri);
+    if (ri.flags & VFIO_REGION_INFO_FLAG_CAPS)
+        caps_to_uapi(rep, *len, ri.cap_offset);
+    return 0;
 }
 
 static int learn_regions(struct ccwq_device *d)
@@ -227,6 +255,8 @@ static long get_region_info(struct ccwq_device *d, struct vfio_region_info *ui)
     }
     memcpy((uint8_t *)ui + INFO_MINSZ, rep + INFO_MINSZ, caps);
     ui->cap_offset = ri.cap_offset;
+    ccwq_debug("region %u: size %llu offset 0x%llx flags 0x%x, %zu bytes of capabilities", ui->index,
+               (unsigned long long)ui->size, (unsigned long long)ui->offset, ui->flags, caps);
     return 0;
 }
 
@@ -264,6 +294,7 @@ static long set_irqs(struct ccwq_device *d, struct vfio_irq_set *s)
             fds[nfds++] = fd;
     }
     int rc = ccwq_call(&d->conn, CCWP_CMD_SET_IRQS, s, minsz + esz * s->count, fds, nfds, NULL, 0, NULL);
+    ccwq_debug("SET_IRQS index %u flags 0x%x count %u (%d fd): %d", s->index, s->flags, s->count, nfds, rc);
     return rc ? ccwq_device_fail(d, rc) : 0;
 }
 

@@ -54,7 +54,7 @@ static void reply(int s, const struct msg *m, int err, const void *p, size_t len
         send(s, p, len, MSG_NOSIGNAL);
 }
 
-static void region_info(int s, const struct msg *m)
+static void region_info(struct fake_daemon *f, int s, const struct msg *m)
 {
     static const uint64_t sizes[4] = { 124, 8, 52, 8 };
     struct { struct vfio_region_info i; struct vfio_region_info_cap_type c; } r;
@@ -79,7 +79,8 @@ static void region_info(int s, const struct msg *m)
         return;
     }
     r.i.cap_offset = sizeof r.i;
-    r.c = (struct vfio_region_info_cap_type){ { VFIO_REGION_INFO_CAP_TYPE, 1, 0 }, VFIO_REGION_TYPE_CCW, index };
+    /* the type capability's id on the wire is 1 (src/daemon/proto.h), unless told otherwise */
+    r.c = (struct vfio_region_info_cap_type){ { f->cap_id ? f->cap_id : 1, 1, 0 }, VFIO_REGION_TYPE_CCW, index };
     reply(s, m, 0, &r, sizeof r);
 }
 
@@ -211,7 +212,7 @@ static bool handle(struct fake_daemon *f, int s, struct msg *m, bool *attached)
         reply(s, m, *attached ? 0 : ENOENT, NULL, 0);
         break;
     case CCWP_CMD_DEVICE_GET_INFO: reply(s, m, 0, &di, sizeof di); break;
-    case CCWP_CMD_GET_REGION_INFO: region_info(s, m); break;
+    case CCWP_CMD_GET_REGION_INFO: region_info(f, s, m); break;
     case CCWP_CMD_GET_IRQ_INFO:    irq_info(s, m); break;
     case CCWP_CMD_SET_IRQS:        set_irqs(f, s, m); break;
     case CCWP_CMD_REGION_READ:     region_read(f, s, m); break;

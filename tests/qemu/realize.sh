@@ -68,7 +68,33 @@ printf 'info qtree\nquit\n' | LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-system-s
 result "started by hand through timeout(1) with LD_PRELOAD: QEMU realizes the device" "$rc" "$W/wrapped.out"
 contains "… realized as devno fe.0.1234" "$W/wrapped.out" 'devno = "fe\.0\.1234"'
 
-# 7. the mdev is free again after each QEMU: a last realize works.
+# 7. channel-path events: ccwpass chp 50 off/on queues CRWs, QEMU reads the CRW
+#    region and decodes them (its css_crw trace shows the fields it got).
+wait_for() { # wait_for REGEX: read QEMU's output (bounded) until a line matches
+    local l
+    while read -t 60 -r l <&"${Q[0]}"; do
+        printf '%s\n' "$l" >>"$W/crw.out"
+        [[ $l =~ $1 ]] && return 0
+    done
+    return 1
+}
+coproc Q { exec "$CCWPASS" qemu -M s390-ccw-virtio -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" \
+    -nodefaults -nographic -S -monitor stdio -trace css_crw 2>&1; }
+qpid=$Q_PID     # bash unsets Q_PID once the coprocess has ended
+echo "info status" >&"${Q[1]}"
+wait_for 'VM status'
+result "QEMU with the device is up for the channel-path test" $? "$W/crw.out"
+"$CCWPASS" chp 50 off >>"$W/crw.out" 2>&1
+wait_for 'css_crw.*rsc=0x4, erc=0x6, rsid=0x50'
+result "chp 50 off: QEMU queues CRW rsc=4 (channel path) erc=6 (perm. error, no reset) rsid=0x50" $? "$W/crw.out"
+"$CCWPASS" chp 50 on >>"$W/crw.out" 2>&1
+wait_for 'css_crw.*rsc=0x4, erc=0x2, rsid=0x50'
+result "chp 50 on: QEMU queues CRW rsc=4 erc=2 (initialized) rsid=0x50" $? "$W/crw.out"
+echo quit >&"${Q[1]}"
+wait "$qpid"
+result "QEMU quits cleanly" $? "$W/crw.out"
+
+# 8. the mdev is free again after each QEMU: a last realize works.
 qemu_monitor again "info qtree" -M s390-ccw-virtio,s390-squash-mcss=on \
     -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 result "the mdev can be opened again after QEMU exits" $? "$W/again.out"
