@@ -68,10 +68,18 @@ static void child(struct dproc *d, const char *const *args, bool with_view, int 
         struct rlimit rl = { d->nofile, d->nofile };
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    /* never hold the test's stdout/stderr: a daemon left behind by a failed
+     * test must not keep the test runner waiting for EOF */
     int log = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int null = open("/dev/null", O_RDWR);
     if (log >= 0) {
         dup2(log, 2);
         close(log);
+    }
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        close(null);
     }
     execv(bin, (char *const *)argv);
     fprintf(stderr, "exec %s: %s\n", bin ? bin : "(CCWPASSD unset)", strerror(errno));
