@@ -13,7 +13,9 @@
  *   void tb_invalidate_phys_range(tb_page_addr_t start, tb_page_addr_t end);
  * (QEMU 7.2: end exclusive, takes the page locks itself, callable from the
  * main loop with the BQL held like any DMA completion.  8.1 made the second
- * argument inclusive; invalidating one byte more is harmless.)
+ * argument inclusive; invalidating one byte more is harmless.)  When the
+ * daemon cannot list the ranges (overflow, or no DIRTY support) all mapped
+ * guest memory is invalidated: slower, never stale.
  */
 #include <dlfcn.h>
 #include <inttypes.h>
@@ -76,8 +78,19 @@ void ccwq_tcg_sync(struct ccwq_device *d)
     if (d->gone || !d->container || !resolve())
         return;
     memset(&rep.h, 0, sizeof rep.h);
-    if (ccwq_call(&d->conn, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, &rep, sizeof rep, &len) || len < sizeof rep.h)
-        return;
+    int rc = ccwq_call(&d->conn, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, &rep, sizeof rep, &len);
+    if (rc && d->conn.broken)
+        return;                 /* the device is gone; region.c reports it */
+    if (rc || len < sizeof rep.h) {
+        /* No ranges: be safe rather than fast. */
+        static bool told;
+        if (!told) {
+            told = true;
+            ccwq_log("ccwpassd does not report the guest memory it wrote (%s): invalidating "
+                     "translated code for all guest memory after each I/O", rc ? strerror(-rc) : "short reply");
+        }
+        rep.h.flags = CCWP_DIRTY_OVERFLOW;
+    }
     if (rep.h.flags & CCWP_DIRTY_OVERFLOW) {
         invalidate(d->container, 0, UINT64_MAX);
         ccwq_debug("invalidated TCG code in all guest memory (dirty overflow)");

@@ -160,6 +160,10 @@ static void dirty(struct fake_daemon *f, int s, const struct msg *m)
     struct { struct ccwp_dirty h; struct ccwp_range r[4]; } d = { { f->ndirty, f->dirty_flags }, { { 0, 0 } } };
     memcpy(d.r, f->dirty, sizeof d.r);
     f->dirty_queries++;
+    if (f->dirty_errno) {
+        reply(s, m, f->dirty_errno, NULL, 0);
+        return;
+    }
     f->ndirty = 0;
     f->dirty_flags = 0;
     reply(s, m, 0, &d, sizeof d.h + d.h.count * sizeof d.r[0]);

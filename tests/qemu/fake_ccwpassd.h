@@ -36,6 +36,7 @@ struct fake_daemon {
     uint32_t ndirty, dirty_flags;
     int dirty_queries;
     bool hangup_on_write;           /* close the connection instead of answering */
+    int dirty_errno;                /* nonzero: DIRTY fails with it */
     uint16_t cap_id;                /* id of the region-type capability sent; 0: proto.h's 1 */
 };
 

@@ -437,6 +437,13 @@ static void test_completion_invalidates_written_code(void **state)
     assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
     assert_int_equal(ninval, 1);
     assert_true(inval[0].start == RAM_ADDR_BASE && inval[0].end == RAM_ADDR_BASE + RAM_SIZE);
+    /* a daemon that cannot say what it wrote: everything, to be safe */
+    ninval = 0;
+    fake.dirty_errno = ENOSYS;
+    assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    fake.dirty_errno = 0;
+    assert_int_equal(ninval, 1);
+    assert_true(inval[0].start == RAM_ADDR_BASE && inval[0].end == RAM_ADDR_BASE + RAM_SIZE);
     /* reading the schib is no completion */
     ninval = 0;
     q = fake.dirty_queries;
