@@ -3,7 +3,8 @@
  * qemu-system-s390x that implements the Linux VFIO UAPI (container, group and
  * vfio-ccw device fds, as hw/vfio/common.c and hw/vfio/ccw.c use them) on top
  * of the ccwpassd socket protocol.  Internal interfaces between its files:
- *   interpose.c  libc entry points, activation, path redirection
+ *   activate.c   active only inside QEMU; LD_PRELOAD hygiene
+ *   interpose_path.c, interpose_fd.c  the libc entry points
  *   fdtab.c      which fd is which emulated VFIO object
  *   container.c  /dev/vfio/vfio and /dev/vfio/<group> ioctls, the DMA map
  *   device.c     the device fd: attach to ccwpassd, device ioctls
@@ -92,7 +93,7 @@ ssize_t ccwq_region_write(struct ccwq_device *d, const void *buf, size_t count, 
 /* tcg.c */
 void ccwq_tcg_sync(struct ccwq_device *d);
 
-/* interpose.c: environment as the launcher set it */
+/* activate.c: environment as the launcher set it */
 const char *ccwq_socket_path(void);
 
 /* log.c: messages to QEMU's stderr, prefixed "ccwpass-qemu: " */
