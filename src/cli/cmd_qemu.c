@@ -9,7 +9,8 @@
  *     css 0xfe, which a guest without MCSS-E sees as css 0; "off" leaves the
  *     devno in its css and warns that such a guest will not see it;
  *   - guest RAM becomes a shared memfd (memory-backend-memfd,share=on) of the
- *     -m size, so the daemon can map it for channel-program data transfer.
+ *     -m size, so the daemon can map it for channel-program data transfer
+ *     (also for a vfio-ccw device hot-plugged later).
  * Everything else is passed to QEMU unchanged.
  */
 #include <errno.h>
@@ -295,12 +296,13 @@ static int emit_mem(struct rewriter *r, const char *opt, const char *val)
     return push2(r, opt, val);
 }
 
-/* The shared RAM backend ccwpassd maps (only needed with a vfio-ccw device). */
+/*
+ * The shared RAM backend ccwpassd maps.  Added even without a vfio-ccw device
+ * on the command line, so that one can be hot-plugged with device_add later.
+ */
 static int add_backend(struct rewriter *r)
 {
     char obj[128];
-    if (!r->out->nvfio)
-        return 0;
     if (r->out->user_backend) {
         fprintf(r->diag, "ccwpass qemu: using your -machine memory-backend; it must be a shared "
                 "file or memfd backend (share=on) for ccwpassd to reach guest memory\n");

@@ -94,7 +94,20 @@ echo quit >&"${Q[1]}"
 wait "$qpid"
 result "QEMU quits cleanly" $? "$W/crw.out"
 
-# 8. the mdev is free again after each QEMU: a last realize works.
+# 8. hotplug: device_add realizes at run time, device_del releases the mdev (the
+#    daemon refuses a second opener with EBUSY), so a second device_add works.
+add="device_add vfio-ccw,id=pt,devno=fe.0.1234,sysfsdev=$MDEV_PATH"
+qemu_monitor hotplug "$add
+info qtree
+device_del pt
+$add
+info qtree" -M s390-ccw-virtio
+result "hotplug: QEMU runs through add, del, add" $? "$W/hotplug.out"
+n=$(grep -c 'dev: vfio-ccw, id "pt"' "$W/hotplug.out")
+result "hotplug: the device is realized, removed and realized again ($n of 2 qtrees show it)" \
+    "$([ "$n" -eq 2 ] && ! grep -q 'Error' "$W/hotplug.out"; echo $?)" "$W/hotplug.out"
+
+# 9. the mdev is free again after each QEMU: a last realize works.
 qemu_monitor again "info qtree" -M s390-ccw-virtio,s390-squash-mcss=on \
     -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
 result "the mdev can be opened again after QEMU exits" $? "$W/again.out"

@@ -165,14 +165,16 @@ static void test_bad_m_rejected(void **state)
     qemu_args_free(&a);
 }
 
-static void test_no_vfio_no_backend(void **state)
+static void test_backend_also_for_later_hotplug(void **state)
 {
     struct qemu_args a;
     const char *args[] = { "-M", "s390-ccw-virtio", "-m", "1G", "-device", "virtio-blk-ccw,drive=d", NULL };
     assert_int_equal(rewrite(&a, args), 0);
-    assert_null(arg_after(&a, "-object", 0));
-    assert_int_equal(a.argc, 6);
+    /* no vfio-ccw yet, but device_add may bring one: RAM is shared anyway */
+    assert_string_equal(arg_after(&a, "-object", 0), "memory-backend-memfd,id=ccwpass-ram,size=1073741824,share=on");
+    assert_int_equal(a.argc, 10);
     assert_string_equal(arg_after(&a, "-device", 0), "virtio-blk-ccw,drive=d");
+    assert_string_equal(arg_after(&a, "-M", 0), "s390-ccw-virtio");
     qemu_args_free(&a);
 }
 
@@ -228,7 +230,7 @@ int main(void)
         cmocka_unit_test(test_ram_backend_from_m),
         cmocka_unit_test(test_default_ram_is_qemus_128m),
         cmocka_unit_test(test_bad_m_rejected),
-        cmocka_unit_test(test_no_vfio_no_backend),
+        cmocka_unit_test(test_backend_also_for_later_hotplug),
         cmocka_unit_test(test_user_backend_respected),
         cmocka_unit_test(test_values_that_look_like_options_are_values),
         cmocka_unit_test(test_parse_devno),
