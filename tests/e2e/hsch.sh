@@ -15,7 +15,7 @@ image = $W/hsch.cckd
 cyls = 10
 CONF
 vol_create "$W/hsch.cckd" 10
-daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
+daemon_start d -- --config "$W/ccwpassd.conf" -v || tap_bail "ccwpassd did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed"
 
 guest_boot_bg g "$E2E_SRC/tests/e2e/guest/hsch.sh" -M "$SEED_MACHINE" --mailbox "$W/g.mbox" -t 400 \
