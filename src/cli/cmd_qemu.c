@@ -495,6 +495,10 @@ int cmd_qemu(int argc, char **argv)
 
     if (first == -2)
         return 0;
+    if (first >= argc) {            /* a bare QEMU would just try to boot nothing */
+        usage(stderr);
+        return 2;
+    }
     if (qemu_rewrite_args(argc - first, argv + first, &qa, stderr))
         return 2;
     if (find_adapter(adapter, sizeof adapter)) {
@@ -513,6 +517,8 @@ int cmd_qemu(int argc, char **argv)
         return 0;
     }
     char **args = calloc((size_t)qa.argc + 2, sizeof *args);
+    if (!args)
+        return 1;
     args[0] = (char *)o.qemu;
     memcpy(args + 1, qa.argv, (size_t)qa.argc * sizeof *args);
     execvp(o.qemu, args);
