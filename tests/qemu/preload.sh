@@ -4,7 +4,7 @@
 # environment for the processes QEMU starts.  No daemon needed.
 set -uo pipefail
 . "$(dirname "$0")/qlib.sh"
-[ -f "$ADAPTER" ] || bail "the adapter is built ($ADAPTER)"
+[ -f "$ADAPTER" ] && [ -x "$CCWPASS" ] || bail "the adapter and ccwpass are built ($ADAPTER, $CCWPASS)"
 view=$W/view
 mkdir -p "$view/sys/bus/css/devices/0.0.16ca"
 echo "80 80 ff" >"$view/sys/bus/css/devices/0.0.16ca/pimpampom"
@@ -20,6 +20,20 @@ out=$(CCWPASS_ADAPTER_FORCE=1 LD_PRELOAD=$ADAPTER CCWPASS_VIEW=$view cat "$f")
 result "active: $f is read from the view" "$([ "$out" = "80 80 ff" ]; echo $?)"
 out=$(CCWPASS_ADAPTER_FORCE=1 LD_PRELOAD="$ADAPTER:$libm" CCWPASS_VIEW=$view sh -c 'echo "$LD_PRELOAD|${CCWPASS_ADAPTER_FORCE:-}"')
 result "active: children get LD_PRELOAD without the adapter ($out)" "$([ "$out" = "$libm|" ]; echo $?)"
+# the launcher's environment: the adapter it found, socket and view from its flags
+"$CCWPASS" qemu --socket /x/s.sock --view "$view" --dry-run -M s390-ccw-virtio >"$W/dry.out" 2>&1
+result "ccwpass qemu --dry-run works" $? "$W/dry.out"
+pre=$(sed -n 's/^LD_PRELOAD=//p' "$W/dry.out")
+result "the launcher preloads the built adapter ($pre)" "$([ "$pre" -ef "$ADAPTER" ]; echo $?)" "$W/dry.out"
+contains "--socket and --view become CCWPASS_SOCKET and CCWPASS_VIEW" "$W/dry.out" \
+    "^CCWPASS_SOCKET=/x/s.sock\$"
+contains "… and the view" "$W/dry.out" "^CCWPASS_VIEW=$view\$"
+CCWPASS_ADAPTER=$W/missing.so "$CCWPASS" qemu --dry-run -M s390-ccw-virtio >"$W/noad.out" 2>&1
+result "CCWPASS_ADAPTER naming a missing file is an error" "$([ $? -ne 0 ]; echo $?)" "$W/noad.out"
+"$CCWPASS" qemu </dev/null >"$W/bare.out" 2>&1
+result "ccwpass qemu without QEMU options prints its usage and fails" \
+    "$([ $? -eq 2 ] && grep -q 'usage: ccwpass qemu' "$W/bare.out"; echo $?)" "$W/bare.out"
+
 rc=0
 LD_PRELOAD=$ADAPTER qemu-system-s390x -version >"$W/version.out" 2>&1 || rc=$?
 result "qemu-system-s390x -version runs with the adapter loaded" "$rc" "$W/version.out"
