@@ -5,9 +5,11 @@
 . /usr/lib/ccwpass/guestlib.sh
 dev=0.0.1234
 blk=$(dasd_online "$dev" 120) || { echo "CCWPASS-FAIL chccwdev -e $dev"; finish; }
-# dasdfmt opens /dev/block/MAJ:MIN, which this initramfs' mdev does not create
-mm=$(cat "/sys/block/$blk/dev"); mkdir -p /dev/block
-[ -e "/dev/block/$mm" ] || mknod "/dev/block/$mm" b "${mm%:*}" "${mm#*:}"
+# dasdfmt opens /dev/block/MAJ:MIN (guestlib's block_links; a node for older guests)
+if type block_links >/dev/null 2>&1; then block_links; else
+    mm=$(cat "/sys/block/$blk/dev"); mkdir -p /dev/block
+    [ -e "/dev/block/$mm" ] || mknod "/dev/block/$mm" b "${mm%:*}" "${mm#*:}"
+fi
 [ -e /dev/dasda ] || ln -s "/dev/$blk" /dev/dasda
 check "dasdfmt -b 4096 /dev/$blk" sh -c "dasdfmt -b 4096 -y /dev/$blk >/tmp/fmt.out 2>&1"
 check "write the two code blocks (O_DIRECT)" sh -c \
