@@ -150,7 +150,8 @@ static int attach(struct ccwq_device *d, const char *uuid)
     rc = ccwq_call(&d->conn, CCWP_CMD_ATTACH, &a, sizeof a, NULL, 0, NULL, 0, NULL);
     if (rc) {
         ccwq_log("ccwpassd at %s cannot attach mdev %s: %s%s", sock, uuid, strerror(-rc),
-                 rc == -ENOENT ? " (no such mediated device; create it with 'ccwpass mdev create')" : "");
+                 rc == -ENOENT ? " (no such mediated device; create it with 'ccwpass mdev create')" :
+                 rc == -EBUSY ? " (another VMM has it open; 'ccwpass mdev list' shows which)" : "");
         return rc;
     }
     if ((rc = learn_regions(d)))

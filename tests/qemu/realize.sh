@@ -90,6 +90,11 @@ result "chp 50 off: QEMU queues CRW rsc=4 (channel path) erc=6 (perm. error, no 
 "$CCWPASS" chp 50 on >>"$W/crw.out" 2>&1
 wait_for 'css_crw.*rsc=0x4, erc=0x2, rsid=0x50'
 result "chp 50 on: QEMU queues CRW rsc=4 erc=2 (initialized) rsid=0x50" $? "$W/crw.out"
+# 7b. while this QEMU holds the mdev, a second one is refused with the reason.
+rc=0
+qemu_monitor busy "" -M s390-ccw-virtio -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" || rc=$?
+result "a second QEMU on the same mdev fails" "$([ $rc -ne 0 ]; echo $?)" "$W/busy.out"
+contains "… and the adapter says it is busy" "$W/busy.out" "cannot attach mdev $MDEV_UUID: Device or resource busy"
 echo quit >&"${Q[1]}"
 wait "$qpid"
 result "QEMU quits cleanly" $? "$W/crw.out"
