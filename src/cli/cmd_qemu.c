@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "daemon/proto.h"
@@ -432,6 +434,22 @@ static int set_env(const char *adapter, const char *sock, const char *view, cons
     return rc;
 }
 
+/* Is ccwpassd answering on its socket?  0, or the connect() errno. */
+static int daemon_reachable(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int e = 0, fd;
+    if (strlen(path) >= sizeof sa.sun_path)
+        return ENAMETOOLONG;
+    strcpy(sa.sun_path, path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return errno;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa))
+        e = errno;
+    close(fd);
+    return e;
+}
+
 static void print_cmd(const char *qemu, const struct qemu_args *a)
 {
     static const char *const vars[] = { "LD_PRELOAD", "CCWPASS_SOCKET", "CCWPASS_VIEW", "CCWPASS_ADAPTER_FORCE" };
@@ -507,8 +525,13 @@ int cmd_qemu(int argc, char **argv)
     }
     if (qa.nvfio && !o.view)
         fprintf(stderr, "ccwpass qemu: warning: no --view/CCWPASS_VIEW: QEMU will read the host's real /sys\n");
-    if (qa.nvfio && access(o.sock, F_OK))
-        fprintf(stderr, "ccwpass qemu: warning: %s does not exist; is ccwpassd running?\n", o.sock);
+    int e = qa.nvfio && !o.dry_run ? daemon_reachable(o.sock) : 0;
+    if (e) {            /* QEMU could not realize the device: say why before starting it */
+        fprintf(stderr, "ccwpass qemu: ccwpassd is not running: cannot connect to %s: %s "
+                "(start ccwpassd, or point --socket/CCWPASS_SOCKET at it)\n", o.sock, strerror(e));
+        qemu_args_free(&qa);
+        return 1;
+    }
     if (set_env(adapter, o.sock, o.view, o.qemu))
         return 1;
     if (o.dry_run) {

@@ -44,12 +44,22 @@ result "unknown mdev: QEMU exits with an error" "$([ $rc -ne 0 ]; echo $?)" "$W/
 contains "unknown mdev: the adapter names the uuid and the daemon's answer" "$W/unknown.out" \
     "cannot attach mdev $U: No such file or directory"
 
-# 4. ccwpassd not running: QEMU fails; the message names the socket.
+# 4. ccwpassd not running: the launcher refuses at once, naming the socket; QEMU
+#    started by hand fails to realize the device with the adapter's reason.
 rc=0
 CCWPASS_SOCKET=$W/nobody.sock qemu_monitor down "" -M s390-ccw-virtio \
     -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" || rc=$?
-result "daemon down: QEMU exits with an error" "$([ $rc -ne 0 ]; echo $?)" "$W/down.out"
-contains "daemon down: the adapter names the socket" "$W/down.out" "cannot connect to ccwpassd at $W/nobody.sock"
+result "daemon down: ccwpass qemu fails" "$([ $rc -eq 1 ]; echo $?)" "$W/down.out"
+contains "daemon down: the launcher names ccwpassd and the socket" "$W/down.out" \
+    "ccwpassd is not running: cannot connect to $W/nobody.sock"
+rc=0
+printf 'quit\n' | CCWPASS_SOCKET=$W/nobody.sock LD_PRELOAD=$ADAPTER timeout -k 5 120 qemu-system-s390x \
+    -M s390-ccw-virtio -object memory-backend-memfd,id=r,size=128M,share=on -machine memory-backend=r \
+    -device "vfio-ccw,devno=fe.0.1234,sysfsdev=$MDEV_PATH" -nodefaults -nographic -S -monitor stdio \
+    >"$W/down2.out" 2>&1 || rc=$?
+result "daemon down, QEMU by hand: QEMU exits with an error" "$([ $rc -ne 0 ]; echo $?)" "$W/down2.out"
+contains "daemon down, QEMU by hand: the adapter names the socket" "$W/down2.out" \
+    "cannot connect to ccwpassd at $W/nobody.sock"
 
 # 5. QEMU started by hand without a shared RAM backend: refused with the fix.
 rc=0
