@@ -100,10 +100,15 @@ void conn_free(struct conn *c)
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void set_events(struct conn *c, unsigned ev)
+/* Switch between reading and waiting to write; only on a change, so the
+ * common case (the reply goes out at once) costs no epoll_ctl. */
+static void poll_out(struct conn *c, bool out)
 {
-    struct epoll_event e = { .events = ev, .data.ptr = &c->w };
+    if (c->polling_out == out)
+        return;
+    struct epoll_event e = { .events = out ? EPOLLOUT : EPOLLIN, .data.ptr = &c->w };
     epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->w.fd, &e);
+    c->polling_out = out;
 }
 
 /* Send queued output; false if the peer is gone. */
@@ -114,7 +119,7 @@ static bool flush_out(struct conn *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            set_events(c, EPOLLOUT);   /* stop reading until the peer drains */
+            poll_out(c, true);   /* stop reading until the peer drains */
             return true;
         }
         if (n <= 0)
@@ -122,7 +127,7 @@ static bool flush_out(struct conn *c)
         c->outoff += (size_t)n;
     }
     c->outlen = c->outoff = 0;
-    set_events(c, EPOLLIN);
+    poll_out(c, false);
     return true;
 }
 

@@ -37,7 +37,7 @@ struct conn {
     /* output */
     uint8_t *out;
     size_t outlen, outoff;
-    bool closing;
+    bool polling_out;             /* EPOLLOUT armed (reading paused) */
     /* device state */
     struct vfio_dma *dma;
     struct conn_map *maps;

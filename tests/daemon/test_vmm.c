@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -471,6 +472,55 @@ static void test_dirty_reports_written_ranges(void **state)
     vmm_close(&v);
 }
 
+/* A VMM that pipelines thousands of requests, more than the socket holds,
+ * before it reads: every one is answered, in order, with its msg_id. */
+static void test_pipelined_requests(void **state)
+{
+    struct fx *f = *state;
+    enum { N = 30000, REQ = sizeof(struct ccwp_hdr) + sizeof(struct ccwp_version) };   /* more than the socket holds */
+    static uint8_t out[N * REQ], in[1 << 16];
+    struct vmm v;
+    for (unsigned i = 0; i < N; i++) {
+        struct ccwp_hdr h = { .msg_id = (uint16_t)i, .command = CCWP_CMD_VERSION, .size = REQ };
+        struct ccwp_version ver = { CCWP_PROTO_MAJOR, CCWP_PROTO_MINOR };
+        memcpy(out + i * REQ, &h, sizeof h);
+        memcpy(out + i * REQ + sizeof h, &ver, sizeof ver);
+    }
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    size_t sent = 0, have = 0;
+    unsigned replies = 0;
+    /* phase 1: only send, until the socket is full (or everything is out) */
+    for (ssize_t n; sent < sizeof out && (n = send(v.fd, out + sent, sizeof out - sent, MSG_DONTWAIT)) > 0;)
+        sent += (size_t)n;
+    /* phase 2: both directions until every reply is in */
+    while (replies < N) {
+        struct pollfd p = { .fd = v.fd, .events = POLLIN | (sent < sizeof out ? POLLOUT : 0) };
+        assert_int_equal(poll(&p, 1, VMM_TIMEOUT_MS), 1);
+        if (p.revents & POLLOUT) {
+            ssize_t n = send(v.fd, out + sent, sizeof out - sent, MSG_DONTWAIT);
+            sent += n > 0 ? (size_t)n : 0;
+        }
+        if (!(p.revents & POLLIN))
+            continue;
+        ssize_t n = recv(v.fd, in + have, sizeof in - have, MSG_DONTWAIT);
+        assert_true(n > 0);
+        have += (size_t)n;
+        size_t off = 0;
+        struct ccwp_hdr h;
+        while (have - off >= sizeof h && (memcpy(&h, in + off, sizeof h), have - off >= h.size)) {
+            assert_int_equal(h.msg_id, (uint16_t)replies);
+            assert_int_equal(h.flags, CCWP_F_REPLY);
+            replies++;
+            off += h.size;
+        }
+        memmove(in, in + off, have - off);
+        have -= off;
+    }
+    assert_int_equal(sent, sizeof out);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
 /* Out of file descriptors: the daemon stops accepting instead of spinning
  * on the listening socket, and accepts again once clients leave. */
 static int setup_few_fds(void **state)
@@ -525,6 +575,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
+        cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_fds, setup_few_fds, teardown),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
