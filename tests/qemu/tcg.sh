@@ -18,14 +18,14 @@ daemon_start
 seed_steps
 python3 "$(dirname "$0")/mkprobe.py" "$W" || bail "mkprobe.py"
 
-# boot NAME: the guest with the probe; console in $W/NAME.console
+# boot NAME [QEMU-ARGS...]: the guest with the probe; console in $W/NAME.console
 boot() {
-    local rc=0
-    "$Q_SRC/guest/run.sh" -q -t 600 -o "$W/$1.console" -s "$(dirname "$0")/guest_tcg.sh" \
+    local rc=0 name=$1; shift
+    "$Q_SRC/guest/run.sh" -q -t 600 -o "$W/$name.console" -s "$(dirname "$0")/guest_tcg.sh" \
         -f "$W/tcgprobe" -f "$W/code1.bin" -f "$W/code2.bin" --launcher "$CCWPASS qemu" \
-        -M s390-ccw-virtio,s390-squash-mcss=on -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" \
-        2>"$W/$1.run.log" || rc=$?
-    cat "$W/$1.run.log" >>"$W/$1.console"
+        -M s390-ccw-virtio,s390-squash-mcss=on -- "$@" -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH" \
+        2>"$W/$name.run.log" || rc=$?
+    cat "$W/$name.run.log" >>"$W/$name.console"
     return $rc
 }
 
@@ -35,6 +35,13 @@ for i in 1 2 3; do
     contains "run $i: the guest executes the code it just read from the DASD (probe = 18)" \
         "$W/sync.console" "CCWPASS-VALUE probe$i=18"
 done
+
+# two vCPUs on two host threads (MTTCG): invalidation from the main loop while
+# the other vCPU runs, as QEMU's own DMA does
+boot smp2 -smp 2 -accel tcg,thread=multi
+result "2 vCPUs (MTTCG): guest ran the probe" $? "$W/smp2.console"
+n=$(grep -c 'CCWPASS-VALUE probe[0-9]=18' "$W/smp2.console")
+result "2 vCPUs (MTTCG): all 3 probe runs give 18 ($n)" "$([ "$n" -eq 3 ]; echo $?)" "$W/smp2.console"
 
 CCWPASS_NO_TCG_SYNC=1 boot nosync
 stale=$(grep -c 'CCWPASS-VALUE probe[0-9]=17' "$W/nosync.console")
