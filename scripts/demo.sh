@@ -77,9 +77,12 @@ pretty() { # TAP → ✓/✗ lines; guest results were shown live already
     done
 }
 set +e
+# fd 3: the terminal/log; the live filter must not write into the TAP pipe
+exec 3>&1
 E2E_LIVE=1 E2E_LOGDIR=$out/logs E2E_CYLS=${E2E_CYLS:-100} \
-    tests/e2e/dasd_flow.sh "$build" 2> >(live_filter) | tee "$out/demo.tap" | pretty
+    tests/e2e/dasd_flow.sh "$build" 2> >(live_filter >&3) | tee "$out/demo.tap" | pretty
 flow_rc=${PIPESTATUS[0]}
+exec 3>&-
 set -e
 
 step 5 "summary"
