@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=dash
 # Guest-side helpers for ccwpass test scripts (busybox sh or bash).
 # Installed in the initramfs as /usr/lib/ccwpass/guestlib.sh; a test script
 # starts with ". /usr/lib/ccwpass/guestlib.sh".

@@ -67,10 +67,12 @@ fi
 cmdline="console=ttysclp0 quiet loglevel=4 panic=-1$append"
 qemu_args=(-M "$machine" -cpu max -m "$mem" -nographic -no-reboot
            -kernel "$kernel" -initrd "$tmp/initrd.img" -append "$cmdline")
+# shellcheck disable=SC2054  # commas are QEMU's option syntax
 if [ -n "$virtio_disk" ]; then
     qemu_args+=(-drive "file=$virtio_disk,format=raw,if=none,id=vd0,cache=none,aio=threads"
                 -device virtio-blk-ccw,drive=vd0,devno=fe.0.0100)
 fi
+# shellcheck disable=SC2054
 if [ -n "$mailbox" ]; then
     [ -s "$mailbox" ] || truncate -s 4096 "$mailbox"
     qemu_args+=(-drive "file=$mailbox,format=raw,if=none,id=mbox,cache=none,aio=threads"

@@ -261,7 +261,7 @@ guest_boot_bg() {
 seed_qemu_args() {
     echo "-device vfio-ccw,devno=${1:-0.0.1234},sysfsdev=$MDEV_PATH"
 }
-SEED_MACHINE=s390-ccw-virtio,s390-squash-mcss=on
+export SEED_MACHINE=s390-ccw-virtio,s390-squash-mcss=on
 
 # guest_tap CONSOLE [PREFIX]: the guest's result lines as TAP.
 _tail_ev() { # the last $1 evidence lines (from guest_tap's ev) as diagnostics

@@ -73,7 +73,7 @@ case $phase in
     else
         fail "no word from the host"
     fi
-    kill $tpid 2>/dev/null
+    kill $tpid $wpid 2>/dev/null
     dmesg | grep -E "$dev|dasd" | tail -n 8 | sed 's/^/  | /'
     # no umount/offline/sync: I/O to the vanished device may wait for it forever
     finish_nosync

@@ -3,5 +3,5 @@
 . /usr/lib/ccwpass/guestlib.sh
 check_out "lscss shows 0.0.1234" '^0\.0\.1234 ' lscss
 value holding 1
-check "the host says done (mailbox)" mailbox_wait done 300
+check "the host says done (mailbox)" mailbox_wait "done" 300
 finish
