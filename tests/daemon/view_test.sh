@@ -115,6 +115,10 @@ check "drivers_probe binds the override driver" \
 check "ccwpass without a daemon says so" \
     eval 'CCWPASS_SOCKET=$T/nosock "$C" status 2>&1 | grep -q "cannot reach ccwpassd at $T/nosock"'
 check "ccwpass --socket after the verb" eval '"$C" mdev list --socket "$S" >/dev/null'
+check "ccwpass fault sets the knobs" eval '"$C" fault 0.0.16ca delay_ms=5 eqc=2 && "$C" status --json | grep -q "\"eqc\":2"'
+check "ccwpass fault clears them" eval '"$C" fault 0.0.16ca delay_ms=0 eqc=0 not_oper=0 && "$C" status --json | grep -q "\"delay_ms\":0"'
+check "ccwpass fault with a bad knob exits 2" eval '"$C" fault 0.0.16ca speed=9 2>/dev/null; [ $? = 2 ]'
+check "ccwpass fault on an unknown subchannel: ENODEV" eval '"$C" fault 0.0.0042 eqc=1 2>&1 | grep -q "No such device"'
 check "ccwpass usage error exits 2" eval '"$C" chp 0.50 sideways 2>/dev/null; [ $? = 2 ]'
 
 # --- killed hard: the restart detaches the stale mount and restores the mdev ------
