@@ -133,7 +133,9 @@ struct ccwp_range {
  * DMA_MAP: exactly one fd, which the daemon mmaps MAP_SHARED at
  * [offset, offset+size) — zero copy; it keeps the mapping, not the fd.
  * No fd: EINVAL.  flags must include CCWP_DMA_READ; size > 0, offset and
- * size multiples of 4096.  Overlap with an existing map: EEXIST.
+ * size multiples of 4096; the fd must be a regular (memfd / shared-memory)
+ * file at least offset+size long, which the daemon seals against shrinking
+ * when the file allows sealing.  Overlap with an existing map: EEXIST.
  * DMA_UNMAP must match a map exactly (EINVAL otherwise).
  *
  * GET_REGION_INFO: request struct ccwp_region_info with argsz and index;
@@ -144,16 +146,18 @@ struct ccwp_range {
  * size needed and cap_offset 0, like the kernel.
  * GET_IRQ_INFO: struct ccwp_irq_info in and out (count 1, flags EVENTFD).
  * SET_IRQS: struct ccwp_irq_set; only ACTION_TRIGGER.  DATA_EVENTFD with
- * start 0 and count 1: the passed fd is assigned; no fd (or an int32 -1 in
- * data) de-assigns; count 0 de-assigns too.  DATA_NONE / DATA_BOOL (data
+ * start 0 and count 1: the passed fd (which must be an eventfd) is
+ * assigned; no fd (or an int32 -1 in data) de-assigns; count 0 de-assigns
+ * too.  DATA_NONE / DATA_BOOL (data
  * byte 1) with count 1 trigger the interrupt once.
  * REGION_READ: struct ccwp_region_access (count <= CCWP_MAX_MSG - 32); the
  * reply carries the struct with count = bytes read, then the data.
  * REGION_WRITE: the struct then exactly `count` bytes; reply struct with
  * count = bytes written.  Region errors are the kernel's (EINVAL, EAGAIN,
  * EBUSY, ENODEV, EACCES, EOPNOTSUPP, EIO) in `error`.
- * DIRTY: empty request; reply struct ccwp_dirty + ranges.  Until the vfio
- * layer tracks written ranges the daemon answers CCWP_DIRTY_OVERFLOW.
+ * DIRTY: empty request; reply struct ccwp_dirty + `count` ranges taken from
+ * the vfio layer's log of device stores into guest memory;
+ * CCWP_DIRTY_OVERFLOW (count 0) when the log overflowed.
  * CONTROL: JSON text in, JSON text out (see src/daemon/control.h, docs/daemon.md).
  */
 struct ccwp_version {
