@@ -38,5 +38,20 @@ rc=0; wait "$gp" || rc=$?
 guest_tap "$W/g.console" "guest"
 guest_exit_check "guest" "$rc"
 note "read with the timeout: $(guest_value "$W/g.console" read_ms) ms"
-grep -iE 'hsch|csch|halt|clear' "$W/daemon-d.log" | tail -n 5 | diag || true
+
+# -- the guest's own halt: cio requests with timeouts during chccwdev -e -------------
+guest_boot_bg h "$E2E_SRC/tests/e2e/guest/halt.sh" -M "$SEED_MACHINE" --mailbox "$W/h.mbox" -t 500 \
+    -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
+hp=$GPID
+if wait_line 300 "$W/h.console" '^CCWPASS-VALUE ready=delay|^CCWPASS-EXIT'; then
+    tap_check "host: ccwpass fault 0.0.16ca delay_ms=15000 (before chccwdev -e)" "$CCWPASS" fault 0.0.16ca delay_ms=15000
+    mailbox_send "$W/h.mbox" delayed
+    # the guest lets its path verification run into cio's timeouts, then asks
+    wait_line 200 "$W/h.console" '^CCWPASS-VALUE ready=clear|^CCWPASS-EXIT' || true
+    tap_check "host: ccwpass fault 0.0.16ca delay_ms=0" "$CCWPASS" fault 0.0.16ca delay_ms=0
+    mailbox_send "$W/h.mbox" cleared
+fi
+rc=0; wait "$hp" || rc=$?
+guest_tap "$W/h.console" "guest (halt)"
+guest_exit_check "guest (halt)" "$rc"
 tap_done
