@@ -266,6 +266,7 @@ static void build_drivers(struct vnode *sys, struct vctx *c)
     dir(sys, "bus/css/devices");
     dir(sys, "bus/ccw/devices");
     dir(sys, "bus/mdev/devices");
+    dir(sys, "bus/mdev/drivers/vfio_ccw_mdev");
     dir(sys, "kernel/iommu_groups");
 }
 
@@ -321,6 +322,8 @@ static void build_mdev(struct vnode *sys, struct vnode *sd, const char *sch, con
     file(md, &a_remove, c);
     link_(md, "iommu_group", "../../../../kernel/iommu_groups/%u", hs->iommu_group);
     link_(md, "mdev_type", "../mdev_supported_types/%s", HOST_MDEV_TYPE);
+    link_(md, "driver", "../../../../bus/mdev/drivers/vfio_ccw_mdev");
+    link_(dir(sys, "bus/mdev/drivers/vfio_ccw_mdev"), u, "../../../../devices/css%x/%s/%s", cssid, sch, u);
     link_(tdev, u, "../../../%s", u);
     link_(dir(sys, "bus/mdev/devices"), u, "../../../devices/css%x/%s/%s", cssid, sch, u);
     snprintf(g, sizeof g, "kernel/iommu_groups/%u/devices", hs->iommu_group);

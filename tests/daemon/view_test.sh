@@ -68,6 +68,8 @@ check "/sys/bus/mdev/devices/<uuid> resolves to css0/0.0.16ca/<uuid>" \
 check "mdev dir is a real directory" test -d "$V/sys/devices/css0/0.0.16ca/$uuid" -a ! -L "$V/sys/devices/css0/0.0.16ca/$uuid"
 grp=$(readlink $V/sys/bus/css/devices/0.0.16ca/$uuid/iommu_group)
 check "iommu_group link names a group number" eq "$(basename "$grp" | tr -d 0-9)$(dirname "$grp")" "../../../../kernel/iommu_groups"
+check "the mdev is bound to vfio_ccw_mdev" eq "$(basename "$(readlink $V/sys/bus/mdev/devices/$uuid/driver)")" "vfio_ccw_mdev"
+check "vfio_ccw_mdev lists it" test -d "$V/sys/bus/mdev/drivers/vfio_ccw_mdev/$uuid"
 check "iommu group lists the mdev" test -e "$V/sys/kernel/iommu_groups/$(basename "$grp")/devices/$uuid"
 
 # --- CLI verbs see the same state ---------------------------------------------
