@@ -1,5 +1,6 @@
 /* ccwpass: the user's command.  Dispatches to one file per subcommand. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 
@@ -20,13 +21,35 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ccwpass VERB [ARGS...]\n\n");
+    fprintf(f, "usage: ccwpass [--socket PATH] VERB [ARGS...]\n\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
 }
 
+/* `ccwpass --socket PATH VERB …`: the socket option may also stand before the
+ * verb; it reaches every verb through $CCWPASS_SOCKET. */
+static int take_global_options(int *argc, char ***argv)
+{
+    while (*argc > 1 && !strncmp((*argv)[1], "--socket", 8)) {
+        const char *arg = (*argv)[1];
+        if (arg[8] == '=') {
+            setenv("CCWPASS_SOCKET", arg + 9, 1);
+            *argc -= 1; *argv += 1;
+        } else if (arg[8] == '\0' && *argc > 2) {
+            setenv("CCWPASS_SOCKET", (*argv)[2], 1);
+            *argc -= 2; *argv += 2;
+        } else {
+            fprintf(stderr, "ccwpass: --socket needs a path\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (take_global_options(&argc, &argv) < 0)
+        return 2;
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

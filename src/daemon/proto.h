@@ -141,7 +141,7 @@ struct ccwp_range {
  * GET_REGION_INFO: request struct ccwp_region_info with argsz and index;
  * reply the same struct, followed by the capability chain when the
  * region has one and argsz leaves room for it (cap_offset = 32, one
- * struct ccwp_region_info_cap_type with id 1, version 1, next 0).  When argsz
+ * struct ccwp_region_info_cap_type with id 2 = VFIO_REGION_INFO_CAP_TYPE, version 1, next 0).  When argsz
  * is too small the reply has VFIO_REGION_INFO_FLAG_CAPS set, argsz = the
  * size needed and cap_offset 0, like the kernel.
  * GET_IRQ_INFO: struct ccwp_irq_info in and out (count 1, flags EVENTFD).

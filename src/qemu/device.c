@@ -14,13 +14,6 @@
 
 #define INFO_MINSZ     offsetofend(struct vfio_region_info, offset)
 #define CAPBUF         512
-/*
- * src/daemon/proto.h numbers the region-type capability 1 on the wire; the
- * kernel UAPI (and QEMU's vfio_get_region_info_cap) calls it
- * VFIO_REGION_INFO_CAP_TYPE, 2.  The adapter translates; a daemon that sends
- * 2 already is taken as is.
- */
-#define CCWP_CAP_TYPE_ID 1
 #ifndef offsetofend
 #define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 #endif
@@ -34,21 +27,6 @@ int ccwq_device_fail(struct ccwq_device *d, int rc)
                  "not operational", strerror(-rc), d->uuid);
     d->gone = true;
     return -ENODEV;
-}
-
-/* Rewrites the wire's capability ids in a region-info reply to the UAPI's. */
-static void caps_to_uapi(uint8_t *buf, size_t len, uint32_t first)
-{
-    uint32_t off = first;
-    for (int hops = 0; off && off + sizeof(struct vfio_info_cap_header) <= len && hops < 16; hops++) {
-        struct vfio_info_cap_header h;
-        memcpy(&h, buf + off, sizeof h);
-        if (h.id == CCWP_CAP_TYPE_ID) {
-            h.id = VFIO_REGION_INFO_CAP_TYPE;
-            memcpy(buf + off, &h, sizeof h);
-        }
-        off = h.next;
-    }
 }
 
 /* Finds the VFIO_REGION_INFO_CAP_TYPE capability in a region-info reply. */
@@ -86,10 +64,6 @@ static int fetch_region_info(struct ccwq_device *d, uint32_t index, uint8_t rep[
         *len = CAPBUF;
     if (*len < INFO_MINSZ)
         return -EPROTO;
-    struct vfio_region_info ri;
-    memcpy(&ri, rep, sizeof ri);
-    if (ri.flags & VFIO_REGION_INFO_FLAG_CAPS)
-        caps_to_uapi(rep, *len, ri.cap_offset);
     return 0;
 }
 

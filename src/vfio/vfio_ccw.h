@@ -33,9 +33,7 @@
 #define VFIO_REGION_INFO_FLAG_READ  (1u << 0)
 #define VFIO_REGION_INFO_FLAG_WRITE (1u << 1)
 #define VFIO_REGION_INFO_FLAG_CAPS  (1u << 3)
-/* NB: Linux's UAPI value is 2 (1 is CAP_SPARSE_MMAP).  1 here is the id that the
- * ccwpassd protocol carries (proto.h); the QEMU adapter rewrites it to 2. */
-#define VFIO_REGION_INFO_CAP_TYPE   1
+#define VFIO_REGION_INFO_CAP_TYPE   2   /* 1 is VFIO_REGION_INFO_CAP_SPARSE_MMAP */
 #define VFIO_IRQ_INFO_EVENTFD       (1u << 0)
 
 /* Region sizes (packed structs of vfio_ccw.h) */

@@ -80,7 +80,7 @@ static void region_info(struct fake_daemon *f, int s, const struct msg *m)
     }
     r.i.cap_offset = sizeof r.i;
     /* the type capability's id on the wire is 1 (src/daemon/proto.h), unless told otherwise */
-    r.c = (struct vfio_region_info_cap_type){ { f->cap_id ? f->cap_id : 1, 1, 0 }, VFIO_REGION_TYPE_CCW, index };
+    r.c = (struct vfio_region_info_cap_type){ { f->cap_id ? f->cap_id : VFIO_REGION_INFO_CAP_TYPE, 1, 0 }, VFIO_REGION_TYPE_CCW, index };
     reply(s, m, 0, &r, sizeof r);
 }
 
