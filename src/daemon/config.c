@@ -174,6 +174,10 @@ static int dev_key(struct cfg_device *d, const char *k, const char *v)
         d->readonly = truthy(v, &ok);
         return ok ? 0 : -1;
     }
+    if (!strcmp(k, "sync")) {
+        d->sync = truthy(v, &ok);
+        return ok ? 0 : -1;
+    }
     if (!strcmp(k, "subchannel"))
         return parse_schid(v, &d->schid);
     if (!strcmp(k, "chpids"))

@@ -36,6 +36,7 @@ struct cfg_device {
     char     image[PATH_MAX];   /* "" = <state>/dasd-<busid>.cckd, created if absent */
     uint32_t cyls;              /* size of a created image */
     bool     readonly;
+    bool     sync;              /* write-through: fdatasync every track write */
     uint8_t  chpids[8];
     uint8_t  pim;
     uint16_t cu_ssid;           /* the control unit's subsystem id */
@@ -47,6 +48,7 @@ struct daemon_config {
     char view_dir[PATH_MAX];
     char state_dir[PATH_MAX];
     bool foreground, no_fuse, verbose;
+    bool sync;                  /* --sync: every device write-through */
     struct cfg_chpid chp[CFG_MAX_CHPIDS];
     unsigned nchp;
     struct cfg_device dev[CFG_MAX_DEVICES];

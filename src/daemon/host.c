@@ -75,6 +75,10 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     hs->img = img_open(path, d->readonly, err, errlen);
     if (!hs->img)
         return -1;
+    /* Without sync an acknowledged write is in the host page cache: it
+     * survives the guest, QEMU and ccwpassd, and reaches the disk when the
+     * kernel writes it back or the image is closed. */
+    img_set_writethrough(hs->img, d->sync);
     struct eckd_config ec = { .devno = d->devno, .cu_type = 0x3990, .cu_model = 0xE9,
                               .unit_addr = d->unit_addr, .ssid = d->cu_ssid, .readonly = d->readonly };
     hs->dev = eckd_new(hs->img, &ec, err, errlen);
@@ -88,7 +92,7 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     }
     log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s) chpid %02x", d->schid.cssid,
              d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, path,
-             d->readonly ? ", read-only" : "", d->chpids[0]);
+             (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->chpids[0]);
     return 0;
 }
 
@@ -112,6 +116,7 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
     for (unsigned i = 0; i < c->ndev; i++) {
         struct host_sch *hs = &h->sch[h->nsch++];
         hs->cfg = c->dev[i];
+        hs->cfg.sync |= c->sync;
         hs->iommu_group = i;
         if (open_device(h, hs, err, errlen))
             return -1;

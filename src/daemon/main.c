@@ -29,6 +29,8 @@ static void usage(FILE *f)
             "      --devno C.S.DDDD  its device number (default 0.0.7e52)\n"
             "      --schid C.S.SSSS  its subchannel (default 0.0.16ca)\n"
             "      --readonly        attach the image read-only\n"
+            "      --sync            write-through: a guest write is on stable storage (fdatasync)\n"
+            "                        before the device presents channel end/device end\n"
             "      --socket PATH     VMM/control socket (default %s, or $CCWPASS_SOCKET)\n"
             "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
             "      --state-dir DIR   images created by default, saved mdevs (default %s)\n"
@@ -45,7 +47,7 @@ struct flags {
     bool readonly, have_dev;
 };
 
-enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY };
+enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -55,7 +57,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "readonly", no_argument, 0, O_RO },      { "socket", required_argument, 0, O_SOCKET },
         { "view", required_argument, 0, O_VIEW },  { "state-dir", required_argument, 0, O_STATE },
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
-        { "ready-fd", required_argument, 0, O_READY },
+        { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -71,6 +73,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
         case O_NOFUSE: c->no_fuse = true; break;
         case O_FG: c->foreground = true; break;
+        case O_WSYNC: c->sync = true; break;
         case O_READY: f->ready_fd = atoi(optarg); break;
         case 'v': c->verbose = true; break;
         case 'h': usage(stdout); exit(0);

@@ -80,13 +80,15 @@ static void test_ini(void **state)
                           "[chpid 0.51]\ntype = 1b\n"
                           "[device 0.0.7e52]\nimage=/x.cckd\nmodel=3390-3\nsubchannel=0.0.16ca\nchpids=50,51\n"
                           "readonly=yes\nssid=0a00\nunit_addr=12\n"
-                          "[device 0.0.7e53]\nreadonly=no\n",
+                          "[device 0.0.7e53]\nreadonly=no\nsync=yes\n",
                           err, sizeof err),
                      0);
     assert_int_equal(c.ndev, 2);
     assert_string_equal(c.dev[0].image, "/x.cckd");
     assert_int_equal(c.dev[0].cyls, 3339);
     assert_true(c.dev[0].readonly);
+    assert_false(c.dev[0].sync);        /* page-cache durability unless asked */
+    assert_true(c.dev[1].sync);
     assert_int_equal(c.dev[0].pim, 0xc0);
     assert_int_equal(c.dev[0].chpids[1], 0x51);
     assert_int_equal(c.dev[0].cu_ssid, 0x0a00);
