@@ -48,7 +48,8 @@ case $phase in
     check "all ${CCWPASS_N1:-0} files synced before the power-off are intact" verify f "${CCWPASS_N1:-0}"
     # a short I/O timeout, so a request to a vanished device ends soon
     check "set the DASD's I/O timeout (expires) to 5 s" sh -c "echo 5 >/sys/bus/ccw/devices/$dev/expires"
-    writer g >/tmp/writer.out 2>&1 &
+    : >/tmp/writer.out         # exists before tail -f starts (no race)
+    writer g >>/tmp/writer.out 2>&1 &
     wpid=$!
     # forward the writer's acknowledgements to the console as they come
     tail -f /tmp/writer.out &
