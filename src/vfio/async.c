@@ -17,17 +17,5 @@ ssize_t vfio_ccw_async_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, si
 
 ssize_t vfio_ccw_async_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
 {
-    int32_t ret;
-
-    if (pthread_mutex_trylock(&m->io_mutex))
-        return -EAGAIN;
-    if (m->quiescing) {
-        pthread_mutex_unlock(&m->io_mutex);
-        return -EAGAIN;
-    }
-    memcpy(m->cmd_region + off, buf, len);
-    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_ASYNC_REQ);
-    ret = (int32_t)be32_get(m->cmd_region + 4);
-    pthread_mutex_unlock(&m->io_mutex);
-    return ret ? ret : (ssize_t)len;
+    return vfio_ccw_request_write(m, m->cmd_region, 4, off, buf, len, VFIO_CCW_EVENT_ASYNC_REQ);
 }

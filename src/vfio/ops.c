@@ -180,7 +180,11 @@ static ssize_t io_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t 
     return (ssize_t)len;
 }
 
-static ssize_t io_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
+/* A write into a request region (I/O or async): under io_mutex, taken with
+ * trylock so a contended write fails with -EAGAIN as the kernel's does; the
+ * FSM event leaves its ret_code at region + ret_off. */
+ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t ret_off, uint64_t off,
+                               const void *buf, size_t len, enum vfio_ccw_event ev)
 {
     int32_t ret;
 
@@ -190,11 +194,16 @@ static ssize_t io_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, 
         pthread_mutex_unlock(&m->io_mutex);
         return -EAGAIN;
     }
-    memcpy(m->io_region + off, buf, len);
-    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_IO_REQ);
-    ret = (int32_t)be32_get(m->io_region + CCW_IO_REGION_SIZE - 4);
+    memcpy(region + off, buf, len);
+    vfio_ccw_fsm_event(m, ev);
+    ret = (int32_t)be32_get(region + ret_off);
     pthread_mutex_unlock(&m->io_mutex);
     return ret ? ret : (ssize_t)len;
+}
+
+static ssize_t io_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
+{
+    return vfio_ccw_request_write(m, m->io_region, CCW_IO_REGION_SIZE - 4, off, buf, len, VFIO_CCW_EVENT_IO_REQ);
 }
 
 ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len)

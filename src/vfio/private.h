@@ -94,6 +94,8 @@ int  vfio_ccw_dma_unmap_cb(void *opaque, uint64_t iova, uint64_t size);
 /* async.c: the async command region */
 ssize_t vfio_ccw_async_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t len);
 ssize_t vfio_ccw_async_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len);
+ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t ret_off, uint64_t off,
+                               const void *buf, size_t len, enum vfio_ccw_event ev);
 
 /* chp.c: the SCHIB and CRW regions, channel-path events */
 ssize_t vfio_ccw_schib_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t len);
