@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "daemon/host.h"
 #include "daemon/log.h"
+#include "daemon/fsutil.h"
 #include "dev/eckd.h"
 #include "img/image.h"
 
@@ -22,23 +23,6 @@ const char *host_driver_name(enum host_driver d)
 }
 
 /* ---- building the css --------------------------------------------------------- */
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(buf, 0755) && errno != EEXIST)
-            return -errno;
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) && errno != EEXIST)
-        return -errno;
-    return 0;
-}
 
 /* The seed's "volume it creates": a CCKD (zlib) 3390 in the state dir. */
 static int default_image(struct host *h, struct cfg_device *d, char *path, size_t cap, char *err,

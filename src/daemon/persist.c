@@ -9,23 +9,11 @@
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/persist.h"
+#include "daemon/fsutil.h"
 
 static void parent_dir(const char *state_dir, struct schid p, char *out, size_t cap)
 {
     snprintf(out, cap, "%s/mdevctl.d/%x.%x.%04x", state_dir, p.cssid, p.ssid, p.schno);
-}
-
-static int mkdirs(const char *state_dir, const char *dir)
-{
-    char top[4200];
-    snprintf(top, sizeof top, "%s/mdevctl.d", state_dir);
-    if (mkdir(state_dir, 0755) && errno != EEXIST)
-        return -1;
-    if (mkdir(top, 0755) && errno != EEXIST)
-        return -1;
-    if (mkdir(dir, 0755) && errno != EEXIST)
-        return -1;
-    return 0;
 }
 
 int persist_mdev_save(const char *state_dir, struct schid parent, const char *uuid)
@@ -36,7 +24,7 @@ int persist_mdev_save(const char *state_dir, struct schid parent, const char *uu
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (access(path, F_OK) == 0)
         return 0;   /* already saved (a restore re-creating its own definition) */
-    if (mkdirs(state_dir, dir)) {
+    if (mkdir_p(dir)) {
         log_warn("cannot save mdev %s: %s: %s", uuid, dir, strerror(errno));
         return -1;
     }

@@ -13,6 +13,7 @@
 #include "daemon/conn.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
+#include "daemon/fsutil.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
 
@@ -64,24 +65,6 @@ static void on_signal(void *opaque, unsigned events)
         log_info("signal %u: shutting down", si.ssi_signo);
         s->stop = true;
     }
-}
-
-static int mkdir_parent(const char *path)
-{
-    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return 0;
-    *slash = 0;
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        mkdir(dir, 0755);
-        *p = '/';
-    }
-    return mkdir(dir, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 /* A socket file left by a dead daemon is replaced; a live daemon is not. */

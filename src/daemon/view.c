@@ -17,6 +17,7 @@
 #include "daemon/server.h"
 #include "daemon/view.h"
 #include "daemon/view_tree.h"
+#include "daemon/fsutil.h"
 
 #define ATTR_SIZE 4096   /* what sysfs reports for every attribute */
 
@@ -195,20 +196,6 @@ static void detach_stale(const char *dir)
         log_warn("view %s: detaching a stale mount", dir);
         umount2(dir, MNT_DETACH);
     }
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        mkdir(buf, 0755);
-        *p = '/';
-    }
-    return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 /* Mount with `opts`; 0 or -1 (everything undone). */

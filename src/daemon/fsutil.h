@@ -1,0 +1,10 @@
+/* Small file-system helpers of ccwpassd (state dir, view mount point, socket dir). */
+#ifndef CCWPASS_DAEMON_FSUTIL_H
+#define CCWPASS_DAEMON_FSUTIL_H
+
+/* mkdir -p: 0, or a negative errno (errno is set too). */
+int mkdir_p(const char *path);
+/* mkdir -p of the directory that contains `path`: 0, or a negative errno. */
+int mkdir_parent(const char *path);
+
+#endif
