@@ -79,6 +79,9 @@ check "umount /mnt/dasd" umount /mnt/dasd
 check "chccwdev -d $dev" chccwdev -d "$dev"
 check "$dev is offline" wait_sysfs "/sys/bus/ccw/devices/$dev/online" 0 30
 
+# The DASD driver's own account of the device (evidence for the summary).
+check_out "the guest's kernel log shows the DASD driver taking 0.0.1234 (New DASD 3390, partition table)" \
+    'New DASD 3390' sh -c "dmesg | grep -E 'dasd|$dev' | tail -n 12"
 # Kernel messages of error level (0-3) that name the DASD or the device.
 dmesg -r 2>/dev/null | grep -E '^<[0-3]>' | grep -E "dasd|$dev" >/tmp/dmesg.err
 check "the guest's kernel log has no error-level messages for the DASD" test ! -s /tmp/dmesg.err
