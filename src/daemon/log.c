@@ -5,7 +5,7 @@
 
 bool log_verbose;
 
-static void log_line(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_line(const char *level, const char *fmt, va_list ap)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, ap);

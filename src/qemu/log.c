@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "qemu/adapter.h"
 
-static void vlog(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, ap);
