@@ -7,26 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dev/eckd_priv.h"
-
-/* ASCII to EBCDIC for the characters NEDs use (digits, upper case, blank). */
-static uint8_t ebcdic(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return (uint8_t)(0xF0 + (ch - '0'));
-    if (ch >= 'A' && ch <= 'I')
-        return (uint8_t)(0xC1 + (ch - 'A'));
-    if (ch >= 'J' && ch <= 'R')
-        return (uint8_t)(0xD1 + (ch - 'J'));
-    if (ch >= 'S' && ch <= 'Z')
-        return (uint8_t)(0xE2 + (ch - 'S'));
-    return 0x40;
-}
-
-static void put_ebcdic(uint8_t *p, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = ebcdic(s[i] ? s[i] : ' ');
-}
+#include "img/vtoc.h"   /* ebcdic_put */
 
 static void build_senseid(struct eckd *e)
 {
@@ -78,11 +59,11 @@ static void build_ned(struct eckd *e, uint8_t *n, uint8_t desc, const char *type
     n[0] = 0xD0;        /* NED, serial number valid */
     n[1] = desc;        /* 1 device, 2 control unit */
     n[2] = desc == 1 ? 0x01 : 0x00;
-    put_ebcdic(n + 4, type, 6);
-    put_ebcdic(n + 10, model, 3);
-    put_ebcdic(n + 13, "IBM", 3);
-    put_ebcdic(n + 16, "13", 2);
-    put_ebcdic(n + 18, e->cfg.serial, 12);
+    ebcdic_put(n + 4, type, 6);
+    ebcdic_put(n + 10, model, 3);
+    ebcdic_put(n + 13, "IBM", 3);
+    ebcdic_put(n + 16, "13", 2);
+    ebcdic_put(n + 18, e->cfg.serial, 12);
     n[30] = (uint8_t)e->cfg.ssid;   /* LSS */
     n[31] = e->cfg.unit_addr;
 }
