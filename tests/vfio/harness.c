@@ -290,3 +290,21 @@ void irq_sem_wait(struct irq_sem *s)
     ts.tv_sec += 30;
     assert_int_equal(sem_timedwait(&s->sem, &ts), 0);
 }
+
+static void post_sem(void *sem)
+{
+    sem_post(sem);
+}
+
+void vt_slow(struct vt *t, unsigned i, sem_t *sem)
+{
+    sch_set_fault(t->sch[i], &(struct sch_fault){ .delay_ms = 600000, .delay_entered = post_sem, .opaque = sem });
+}
+
+void sem_wait_guarded(sem_t *s)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += 30;
+    assert_int_equal(sem_timedwait(s, &ts), 0);
+}

@@ -72,6 +72,11 @@ void vt_irb(struct vt *t, unsigned i, struct irb *irb);
 void vt_run(struct vt *t, unsigned i, const struct orb *orb, struct irb *irb);
 ssize_t vt_async(struct vt *t, unsigned i, uint32_t cmd);
 ssize_t vt_async_once(struct vt *t, unsigned i, uint32_t cmd);
+/* Subchannel i's next command waits (until HSCH/CSCH or a new fault
+ * setting ends it) and posts sem when the wait begins. */
+void vt_slow(struct vt *t, unsigned i, sem_t *sem);
+/* Wait for sem; fails the test if it is not posted within 30 s. */
+void sem_wait_guarded(sem_t *s);
 bool efd_wait(int fd, int ms);     /* true if signalled within ms */
 bool efd_pending(int fd);          /* signalled already (no waiting) */
 

@@ -20,19 +20,6 @@
 #include "dev/eckd.h"
 #include "img/image.h"
 
-static void post(void *sem)
-{
-    sem_post(sem);
-}
-
-static void wait_sem(sem_t *s)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += 30;
-    assert_int_equal(sem_timedwait(s, &ts), 0);
-}
-
 static enum vfio_ccw_state state(struct vt *t, unsigned i)
 {
     enum vfio_ccw_state s;
@@ -40,11 +27,6 @@ static enum vfio_ccw_state state(struct vt *t, unsigned i)
     s = t->m[i]->state;
     pthread_mutex_unlock(&t->m[i]->io_mutex);
     return s;
-}
-
-static void slow(struct vt *t, unsigned i, sem_t *sem)
-{
-    sch_set_fault(t->sch[i], &(struct sch_fault){ .delay_ms = 600000, .delay_entered = post, .opaque = sem });
 }
 
 /* ---- the ECKD device behind the mdev ---------------------------------------- */
@@ -139,9 +121,9 @@ static void test_halt_and_clear_long_program(void **st)
     vt_setup(&t, 1);
     put_ccw1(&t, 0x100, TD_NOP, CCW_FLAG_CC, 0, 0);
     put_ccw1(&t, 0x108, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
-    slow(&t, 0, &delay);
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_CP_PENDING);
     assert_int_equal(vt_async(&t, 0, VFIO_CCW_ASYNC_CMD_HSCH), CCW_CMD_REGION_SIZE);
     vt_wait_io(&t, 0);
@@ -153,7 +135,7 @@ static void test_halt_and_clear_long_program(void **st)
     assert_int_equal(t.td[0]->execs, 0);
 
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(vt_async(&t, 0, VFIO_CCW_ASYNC_CMD_CSCH), CCW_CMD_REGION_SIZE);
     vt_wait_io(&t, 0);
     vt_irb(&t, 0, &irb);
@@ -185,11 +167,11 @@ static void test_pci_keeps_cp(void **st)
     vt_setup(&t, 1);
     put_ccw1(&t, 0x100, TD_NOP, CCW_FLAG_CC | CCW_FLAG_PCI, 0, 0);
     put_ccw1(&t, 0x108, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
-    slow(&t, 0, &delay);
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);                                     /* before the NOP */
-    slow(&t, 0, &delay);                                  /* let the NOP go, stop before the READ */
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);                                     /* before the NOP */
+    vt_slow(&t, 0, &delay);                                  /* let the NOP go, stop before the READ */
+    sem_wait_guarded(&delay);
     vt_wait_io(&t, 0);                                    /* the PCI interrupt */
     vt_irb(&t, 0, &irb);
     assert_int_equal(irb.scsw.stctl, SCSW_STCTL_INTER | SCSW_STCTL_PEND);
@@ -222,9 +204,9 @@ static void test_two_mdevs_concurrent(void **st)
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
     put_ccw1(&t, 0x300, TD_READ, CCW_FLAG_SLI, 64, 0x4000);
     t.td[1]->rec[0] = 0x99;
-    slow(&t, 0, &delay);
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     vt_run(&t, 1, &o1, &irb);                             /* completes while mdev 0 is stuck */
     assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
     assert_int_equal(t.mem[0x4000], 0x99);
@@ -252,9 +234,9 @@ static void test_path_gone_during_io(void **st)
     sem_init(&delay, 0, 0);
     vt_setup(&t, 1);
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
-    slow(&t, 0, &delay);
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(css_chpid_set_online(t.css, 0, 0x40, false), 0);
     vt_wait_io(&t, 0);
     vt_irb(&t, 0, &irb);

@@ -17,19 +17,6 @@
 #include "harness.h"
 #include "vfio/private.h"
 
-static void post(void *sem)
-{
-    sem_post(sem);
-}
-
-static void wait_sem(sem_t *s)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += 30;
-    assert_int_equal(sem_timedwait(s, &ts), 0);
-}
-
 /* ---- binding and lifecycle ------------------------------------------------- */
 
 static void test_probe_and_instances(void **st)
@@ -202,11 +189,11 @@ static void test_io_ret_codes(void **st)
     o.lpm = 0x80;
     assert_int_equal(vt_start(&t, 0, &o), -ENODEV);
     /* busy: a program is running (CP_PENDING) */
-    sch_set_fault(t.sch[0], &(struct sch_fault){ .delay_ms = 600000, .delay_entered = post, .opaque = &delay });
+    vt_slow(&t, 0, &delay);
     o.lpm = 0;   /* 0: the driver's own LPM */
     vfio_ccw_reset(t.m[0]);   /* refresh the LPM after the not_oper episode */
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(vt_start(&t, 0, &o), -EBUSY);
     assert_int_equal(vt_async(&t, 0, VFIO_CCW_ASYNC_CMD_HSCH), CCW_CMD_REGION_SIZE);
     vt_wait_io(&t, 0);
@@ -315,9 +302,9 @@ static void test_reset_during_io(void **st)
     sem_init(&delay, 0, 0);
     vt_setup(&t, 1);
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x2000);
-    sch_set_fault(t.sch[0], &(struct sch_fault){ .delay_ms = 600000, .delay_entered = post, .opaque = &delay });
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(vfio_ccw_reset(t.m[0]), 0);          /* close (quiesce) + open */
     assert_int_equal(t.m[0]->state, VFIO_CCW_STATE_IDLE);
     assert_false(t.m[0]->cp.initialized);
@@ -346,9 +333,9 @@ static void test_unmap_pinned_resets(void **st)
     assert_int_equal(vfio_dma_map(t.dma, 0x200000, 4096, extra, true), -EEXIST);
     assert_int_equal(vfio_dma_map(t.dma, 0x300001, 4096, extra, true), -EINVAL);
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x201000);
-    sch_set_fault(t.sch[0], &(struct sch_fault){ .delay_ms = 600000, .delay_entered = post, .opaque = &delay });
+    vt_slow(&t, 0, &delay);
     assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
-    wait_sem(&delay);
+    sem_wait_guarded(&delay);
     assert_int_equal(vfio_dma_unmap(t.dma, 0x200000, 4096), -EINVAL);  /* not a mapping */
     assert_int_equal(vfio_dma_unmap(t.dma, 0x200000, 65536), 0);       /* resets the device */
     assert_int_equal(t.td[0]->resets, 1);
