@@ -27,6 +27,14 @@ struct chan_mem {
      * `key` is the ORB's storage key (accessors may ignore it). */
     int (*read)(void *opaque, uint64_t addr, void *buf, uint32_t len, uint8_t key);
     int (*write)(void *opaque, uint64_t addr, const void *buf, uint32_t len, uint8_t key);
+    /* Optional.  The channel subsystem calls it exactly once for every start
+     * it accepted with this address space (SSCH cc 0), when nothing of that
+     * start function can reach the space any more: the program ended (with
+     * or without status), was cancelled or cleared, or the subchannel went
+     * away.  The owner of the translated program holds a reference for the
+     * subchannel from the SSCH until this call.  Called with the subchannel's
+     * lock held: it must not issue subchannel instructions. */
+    void (*release)(void *opaque);
 };
 
 /*

@@ -39,6 +39,8 @@ struct subchannel {
     bool quit;
     bool running;              /* the worker is inside chan_run/chan_resume */
     bool prog_live;            /* prog is initialised (running or suspended) */
+    /* mem: the address space of the start function in progress, from the
+     * SSCH that accepted it until drop_prog hands it back (chan_mem.release) */
     bool path_lost;            /* the path in use went away */
     struct pmcw pmcw;
     struct scsw scsw;
@@ -130,13 +132,20 @@ static void wait_callbacks(struct subchannel *sch)
         pthread_cond_wait(&sch->cb_cond, &sch->lock);
 }
 
+/* The start function is over (ended, cancelled, cleared, or never began):
+ * nothing reaches its address space any more, so it goes back to its owner. */
 static void drop_prog(struct subchannel *sch)
 {
+    const struct chan_mem *mem = sch->mem;
+
     if (sch->prog_live) {
         chan_prog_free(&sch->prog);
         sch->prog_live = false;
     }
     sch->path_lost = false;
+    sch->mem = NULL;
+    if (mem && mem->release)
+        mem->release(mem->opaque);
 }
 
 /* Concurrent sense (PMCW bit C): the sense bytes travel in the IRB's ECW. */
@@ -189,8 +198,10 @@ static void end_start_function(struct subchannel *sch, const struct chan_status 
 /* Halt function on a subchannel with no program in progress. */
 static void end_halt_idle(struct subchannel *sch)
 {
-    if (sch->scsw.actl & SCSW_ACTL_START_PEND)
+    if (sch->scsw.actl & SCSW_ACTL_START_PEND) {
         sch->scsw.cpa = sch->orb.cpa;   /* the start function never began */
+        drop_prog(sch);
+    }
     sch->scsw.actl = 0;
     sch->scsw.stctl = SCSW_STCTL_PEND;
     present(sch);
@@ -438,6 +449,7 @@ static void do_start(struct subchannel *sch)
     sch->scsw.actl = (uint8_t)((sch->scsw.actl & ~SCSW_ACTL_START_PEND) | ACTL_ACTIVE);
     if (!path) {
         /* The path went away between SSCH and the start: deferred cc 3. */
+        drop_prog(sch);
         sch->scsw.actl = 0;
         sch->scsw.cc = 3;
         sch->scsw.stctl = SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
@@ -524,6 +536,7 @@ int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_me
         pthread_mutex_unlock(&sch->lock);
         return cc;
     }
+    drop_prog(sch);   /* nothing is left of an earlier start; keeps the rule exact */
     sch->orb = *orb;
     sch->mem = mem;
     sch->pmcw.lpm = orb->lpm;

@@ -224,20 +224,61 @@ static void free_chains(struct channel_program *cp)
 
 static int cp_mem_read(void *opaque, uint64_t addr, void *buf, uint32_t len, uint8_t key);
 static int cp_mem_write(void *opaque, uint64_t addr, const void *buf, uint32_t len, uint8_t key);
+static void cp_mem_release(void *opaque);
+
+/* ---- ownership ---------------------------------------------------------------- */
+
+struct channel_program *cp_alloc(void)
+{
+    struct channel_program *cp = calloc(1, sizeof(*cp));
+
+    if (!cp)
+        return NULL;
+    cp->refcounted = true;
+    cp->refs = 1;
+    return cp;
+}
+
+void cp_get(struct channel_program *cp)
+{
+    __atomic_add_fetch(&cp->refs, 1, __ATOMIC_RELAXED);
+}
+
+void cp_put(struct channel_program *cp)
+{
+    if (!cp)
+        return;
+    if (__atomic_sub_fetch(&cp->refs, 1, __ATOMIC_ACQ_REL))
+        return;
+    cp_free(cp);
+    free(cp);
+}
+
+/* The channel subsystem is done with the program's address space. */
+static void cp_mem_release(void *opaque)
+{
+    cp_put(opaque);
+}
 
 int cp_init(struct channel_program *cp, const struct orb *orb, struct vfio_dma *dma,
             struct vfio_ccw_dirty *dirty)
 {
     int rc;
 
+    bool refcounted = cp->refcounted;
+    unsigned refs = cp->refs;
+
     if (cp->initialized)
         return -EBUSY;
     memset(cp, 0, sizeof(*cp));
+    cp->refcounted = refcounted;
+    cp->refs = refs;
     cp->orb = *orb;
     cp->dma = dma;
     cp->dirty = dirty;
     cp->idal_2k = !orb->c64 || orb->i2k;
-    cp->mem = (struct chan_mem){ .opaque = cp, .read = cp_mem_read, .write = cp_mem_write };
+    cp->mem = (struct chan_mem){ .opaque = cp, .read = cp_mem_read, .write = cp_mem_write,
+                                 .release = refcounted ? cp_mem_release : NULL };
     if (!orb->pfch)
         warn_no_pfch();
     if (orb->cpa & 7) {

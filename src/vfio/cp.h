@@ -10,6 +10,14 @@
  *   cp_update_scsw  translate the SCSW's CPA back to a guest address
  *   cp_free         unpin and free (only after the final interrupt)
  *   cp_iova_pinned  is any byte of [iova, iova+len) pinned by this program?
+ *
+ * Ownership.  The FSM does not free a program by timing: it allocates one per
+ * start request (cp_alloc) and shares it by reference.  The FSM holds one
+ * reference while the program is the mdev's current one; the subchannel holds
+ * another from the SSCH that accepted it until the channel subsystem hands
+ * the address space back (chan_mem.release, see chan/chan.h).  The program is
+ * unpinned and freed when the last reference goes (cp_put), so neither an
+ * early completion nor a reset can free memory the worker still reaches.
  */
 #ifndef CCWPASS_VFIO_CP_H
 #define CCWPASS_VFIO_CP_H
@@ -29,6 +37,8 @@ struct cp_pin;
 struct channel_program {
     struct orb orb;                 /* the guest's ORB */
     bool initialized;
+    bool refcounted;                /* from cp_alloc: freed by the last cp_put */
+    unsigned refs;                  /* atomic: FSM + subchannel references */
     bool bad_cpa;                   /* ORB CPA not doubleword aligned */
     bool idal_2k;                   /* guest used 2K IDAWs (format-1, or format-2 with i2k) */
     struct vfio_dma *dma;
@@ -42,6 +52,19 @@ struct channel_program {
     struct chan_mem mem;            /* what the interpreter may reach */
     struct ccw1 guest_cp[CCWCHAIN_LEN_MAX]; /* scratch: one fetched segment */
 };
+
+/**
+ * cp_alloc() - a new, empty program holding one reference (the caller's)
+ *
+ * Its address space (cp_mem) releases the subchannel's reference: take one
+ * with cp_get before SSCH and drop it yourself if the SSCH is not accepted.
+ * Return: the program, or NULL when out of memory.
+ */
+struct channel_program *cp_alloc(void);
+/** cp_get() - take a reference on a program from cp_alloc. */
+void cp_get(struct channel_program *cp);
+/** cp_put() - drop a reference; the last one unpins and frees.  NULL is ignored. */
+void cp_put(struct channel_program *cp);
 
 int  cp_init(struct channel_program *cp, const struct orb *orb, struct vfio_dma *dma,
              struct vfio_ccw_dirty *dirty);

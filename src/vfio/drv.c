@@ -115,7 +115,7 @@ static struct vfio_ccw_mdev *mdev_alloc(struct vfio_ccw_parent *p, const char *u
 
 static void mdev_free(struct vfio_ccw_mdev *m)
 {
-    cp_free(&m->cp);
+    cp_put(m->cp);
     vfio_ccw_dirty_destroy(&m->dirty);
     pthread_mutex_destroy(&m->open_lock);
     pthread_mutex_destroy(&m->io_mutex);

@@ -4,10 +4,22 @@
  * instructions (SSCH for an I/O request, HSCH/CSCH for the async region,
  * MSCH to enable/disable on open/close), and the completion path.
  *
- * Two rules carry the 2021 fixes: the state becomes IDLE only when the
- * channel program finished on its final interrupt (never on an intermediate
- * PCI interrupt or an unsolicited one), and that happens under io_mutex
- * together with the IRB copy, so a new I/O request never overtakes it.
+ * The rules of the completion path:
+ *  - The interrupt handler takes io_mutex BEFORE it takes the status (TSCH),
+ *    and every SSCH/HSCH/CSCH is issued under io_mutex.  So the IRB an event
+ *    handler sees and the FSM state belong to the same moment: no start can
+ *    be accepted between a TSCH and the FSM's look at its IRB (the hardware
+ *    kernel gets the same from the subchannel lock around TSCH and SSCH).
+ *  - The current program ends only on solicited status that ends its start
+ *    function: final (no subchannel or device activity, not suspended, not
+ *    intermediate status alone) with the start or clear function indicated
+ *    in the IRB.  Status of a halt that met an idle subchannel (halt
+ *    function alone) ends nothing.  The state becomes IDLE only then, never
+ *    on a PCI or unsolicited interrupt (the 2018/2021 fixes).
+ *  - The program's memory is owned by reference (cp.h): the FSM drops its
+ *    reference when the program ends or the mdev is reset; the subchannel
+ *    drops its own when the channel subsystem is done with it.  So no path
+ *    here frees memory a worker may still reach, whatever the timing.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +30,14 @@
 #define IO_SCSW  12
 #define IO_IRB   24
 #define IO_RET   120
+
+/* The current program is no longer the FSM's (it may live on in the
+ * subchannel until the channel subsystem releases it). */
+static void put_cp(struct vfio_ccw_mdev *m)
+{
+    cp_put(m->cp);
+    m->cp = NULL;
+}
 
 static void set_io_ret(struct vfio_ccw_mdev *m, int ret)
 {
@@ -112,12 +132,13 @@ static void fsm_nop(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
 static void fsm_notoper(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
 {
     m->state = VFIO_CCW_STATE_NOT_OPER;
-    /* The program may still be running on the subchannel: stop it, and free
-     * the cp only when nothing can reach it any more (CVE-2026-80549): now if
-     * the subchannel cannot run it, else on the clear's interrupt
-     * (fsm_disabled_irq). */
-    if (m->cp.initialized && sch_csch(m->sch) == 3)
-        cp_free(&m->cp);
+    /* The program may still be running on the subchannel: stop it.  Its
+     * memory stays until the channel subsystem releases it (CVE-2026-80549:
+     * ownership makes this safe whatever the clear's outcome). */
+    if (m->cp) {
+        sch_csch(m->sch);
+        put_cp(m);
+    }
 }
 
 static void fsm_io_error(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
@@ -150,24 +171,44 @@ static bool irb_is_final(const struct irb *irb)
     return !(irb->scsw.actl & (SCSW_ACTL_DEVACT | SCSW_ACTL_SCHACT));
 }
 
-/* An interrupt while disabled: disable again; a cp left by notoper goes now. */
+/* Status that ends the start function of the program in progress: final,
+ * not a suspension nor intermediate status alone, and for the start (ended
+ * normally or by halt) or clear function.  A halt that met an idle
+ * subchannel reports the halt function alone: it ends no program. */
+static bool irb_ends_start(const struct irb *irb)
+{
+    const struct scsw *s = &irb->scsw;
+
+    if (!irb_is_final(irb) || (s->actl & SCSW_ACTL_SUSPENDED))
+        return false;
+    if (s->stctl == (SCSW_STCTL_INTER | SCSW_STCTL_PEND))
+        return false;
+    return s->fctl & (SCSW_FCTL_START | SCSW_FCTL_CLEAR);
+}
+
+/* An interrupt while disabled: disable again. */
 static void fsm_disabled_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
 {
-    if (m->cp.initialized && irb_is_final(&m->irb))
-        cp_free(&m->cp);
+    put_cp(m);
     sch_enable(m->sch, false);
 }
 
-/* SSCH with the translated program; the cc becomes the errno (fsm_io_helper). */
-static int io_helper(struct vfio_ccw_mdev *m)
+/* SSCH with the translated program; the cc becomes the errno (fsm_io_helper).
+ * On cc 0 the subchannel holds a reference on cp and cp becomes current. */
+static int io_helper(struct vfio_ccw_mdev *m, struct channel_program *cp)
 {
     struct orb orb;
     int cc;
 
-    cp_get_orb(&m->cp, sch_intparm(m), m->lpm, &orb);
-    cc = sch_ssch(m->sch, &orb, cp_mem(&m->cp));
+    cp_get_orb(cp, sch_intparm(m), m->lpm, &orb);
+    cp_get(cp);   /* the subchannel's, given back by chan_mem.release */
+    cc = sch_ssch(m->sch, &orb, cp_mem(cp));
+    if (cc)
+        cp_put(cp);
     switch (cc) {
     case 0:
+        cp_get(cp);
+        m->cp = cp;
         m->state = VFIO_CCW_STATE_CP_PENDING;
         return 0;
     case 1:
@@ -184,20 +225,26 @@ static int io_helper(struct vfio_ccw_mdev *m)
     }
 }
 
+/* Translate and start a new program.  It is this request's own object: a
+ * failure frees only it, never the program the subchannel may be running. */
 static int start_request(struct vfio_ccw_mdev *m, const struct orb *orb)
 {
+    struct channel_program *cp;
     int ret;
 
     if (orb->tm)
         return -EOPNOTSUPP;   /* transport mode is fenced off */
-    ret = cp_init(&m->cp, orb, m->dma, &m->dirty);
-    if (ret)
-        return ret;
-    ret = cp_prefetch(&m->cp);
+    if (m->cp)
+        return -EBUSY;        /* cannot happen in IDLE; never replace a live program */
+    cp = cp_alloc();
+    if (!cp)
+        return -ENOMEM;
+    ret = cp_init(cp, orb, m->dma, &m->dirty);
     if (!ret)
-        ret = io_helper(m);
-    if (ret)
-        cp_free(&m->cp);
+        ret = cp_prefetch(cp);
+    if (!ret)
+        ret = io_helper(m, cp);
+    cp_put(cp);   /* the request's reference; m->cp and the subchannel keep theirs */
     return ret;
 }
 
@@ -264,9 +311,10 @@ static void fsm_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
     bool finished = false;
 
     if (irb_is_solicited(&irb)) {
-        cp_update_scsw(&m->cp, &irb.scsw);
-        if (irb_is_final(&irb) && m->state == VFIO_CCW_STATE_CP_PENDING) {
-            cp_free(&m->cp);
+        if (m->cp)
+            cp_update_scsw(m->cp, &irb.scsw);
+        if (irb_ends_start(&irb) && m->state == VFIO_CCW_STATE_CP_PENDING) {
+            put_cp(m);
             finished = true;
         }
     }
@@ -300,7 +348,7 @@ static void fsm_close(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
         return;
     }
     m->state = VFIO_CCW_STATE_STANDBY;
-    cp_free(&m->cp);
+    put_cp(m);
 }
 
 /* ---- the table, as in the kernel --------------------------------------------- */
@@ -361,19 +409,20 @@ const char *vfio_ccw_state_name(enum vfio_ccw_state s)
     return (unsigned)s < NR_VFIO_CCW_STATES ? names[s] : "?";
 }
 
-/* The subchannel's interrupt handler: TSCH for the IRB (as the kernel's
- * interrupt handler receives it), then the INTERRUPT event. */
+/* The subchannel's interrupt handler: io_mutex first, then TSCH for the
+ * IRB (as the kernel's interrupt handler receives it), then the INTERRUPT
+ * event, all in one critical section (see the rules at the top). */
 void vfio_ccw_sch_irq(void *opaque, struct subchannel *sch)
 {
     struct vfio_ccw_mdev *m = opaque;
     struct irb irb;
 
-    if (sch_tsch(sch, &irb) != 0)
-        return;
     pthread_mutex_lock(&m->io_mutex);
-    m->irb = irb;
-    vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_INTERRUPT);
-    m->irq_seq++;
-    pthread_cond_broadcast(&m->irq_cond);
+    if (sch_tsch(sch, &irb) == 0) {
+        m->irb = irb;
+        vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_INTERRUPT);
+        m->irq_seq++;
+        pthread_cond_broadcast(&m->irq_cond);
+    }
     pthread_mutex_unlock(&m->io_mutex);
 }

@@ -130,7 +130,7 @@ int vfio_ccw_dma_unmap_cb(void *opaque, uint64_t iova, uint64_t size)
     struct vfio_ccw_mdev *m = opaque;
 
     pthread_mutex_lock(&m->io_mutex);
-    if (cp_iova_pinned(&m->cp, iova, size))
+    if (m->cp && cp_iova_pinned(m->cp, iova, size))
         reset_locked(m);
     pthread_mutex_unlock(&m->io_mutex);
     return 0;

@@ -62,7 +62,7 @@ struct vfio_ccw_mdev {
     uint8_t cmd_region[CCW_CMD_REGION_SIZE];
     uint8_t crw_region[CCW_CRW_REGION_SIZE];
     struct irb irb;                /* the interrupt being handled */
-    struct channel_program cp;
+    struct channel_program *cp;    /* the program in progress (a reference), or NULL */
     uint8_t lpm;                   /* the driver's logical path mask (sch->lpm) */
     bool quiescing;                /* close waits for a clear: writers get -EAGAIN */
     pthread_cond_t irq_cond;       /* with io_mutex: an interrupt was handled */

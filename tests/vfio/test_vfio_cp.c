@@ -410,7 +410,7 @@ static void test_tic_into_middle_of_segment(void **st)
     vt_run(&t, 0, &o, &irb);
     assert_int_equal(irb.scsw.cstat, 0);
     assert_int_equal(irb.scsw.cpa, 0x3020);
-    assert_int_equal(t.m[0]->cp.initialized, false);
+    assert_null(t.m[0]->cp);
     assert_memory_equal(t.mem + 0x6000, t.mem + 0x7000, 16);
     vt_teardown(&t);
 }

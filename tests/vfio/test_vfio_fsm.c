@@ -98,8 +98,11 @@ static void give_cp(struct vt *t)
 {
     struct orb o = orb_fmt1(0x100);
     put_ccw1(t, 0x100, TD_READ, 0, 16, 0x2000);
-    assert_int_equal(cp_init(&t->m[0]->cp, &o, t->dma, &t->m[0]->dirty), 0);
-    assert_int_equal(cp_prefetch(&t->m[0]->cp), 0);
+    assert_null(t->m[0]->cp);
+    t->m[0]->cp = cp_alloc();
+    assert_non_null(t->m[0]->cp);
+    assert_int_equal(cp_init(t->m[0]->cp, &o, t->dma, &t->m[0]->dirty), 0);
+    assert_int_equal(cp_prefetch(t->m[0]->cp), 0);
 }
 
 /* ---- NOT_OPER row ---------------------------------------------------------- */
@@ -180,7 +183,7 @@ static void test_idle_io_request(void **st)
     vt_irb(t, 0, &irb);
     assert_int_equal(irb.scsw.cpa, 0x108);            /* guest address, one past the CCW */
     assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
-    assert_false(t->m[0]->cp.initialized);
+    assert_null(t->m[0]->cp);
     /* halt/clear function in the I/O region and no function at all: -EOPNOTSUPP */
     prep_io(t, SCSW_FCTL_HALT);
     fire(t, VFIO_CCW_EVENT_IO_REQ);
@@ -265,13 +268,13 @@ static void test_cp_pending_row(void **st)
     give_cp(t);
     final_irb(t, false);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* PCI: intermediate, cp stays */
-    assert_true(t->m[0]->cp.initialized);
+    assert_non_null(t->m[0]->cp);
     assert_int_equal(state(t), VFIO_CCW_STATE_CP_PENDING);
     assert_true(efd_pending(t->efd[0][0]));
     final_irb(t, true);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* final: cp freed, IDLE */
     assert_true(efd_pending(t->efd[0][0]));
-    assert_false(t->m[0]->cp.initialized);
+    assert_null(t->m[0]->cp);
     assert_int_equal(state(t), VFIO_CCW_STATE_IDLE);
     vfio_ccw_region_read(t->m[0], 0, 0, r, sizeof(r));
     irb_decode(r + 24, &irb);
@@ -292,15 +295,16 @@ static void test_cp_pending_row(void **st)
     give_cp(t);
     fire(t, VFIO_CCW_EVENT_CLOSE);                    /* close frees the cp */
     assert_int_equal(state(t), VFIO_CCW_STATE_STANDBY);
-    assert_false(t->m[0]->cp.initialized);
+    assert_null(t->m[0]->cp);
     t->m[0]->state = VFIO_CCW_STATE_CP_PENDING;
     fire(t, VFIO_CCW_EVENT_NOT_OPER);
     assert_int_equal(state(t), VFIO_CCW_STATE_NOT_OPER);
     done(t);
 }
 
-/* notoper with a program that is still running: the cp survives until the
- * clear's interrupt (CVE-2026-80549), and nothing touches freed memory. */
+/* notoper with a program that is still running: the FSM lets go of the cp at
+ * once, but the cp survives while the subchannel holds it, until the clear
+ * ended the start function (CVE-2026-80549); nothing touches freed memory. */
 static void post(void *sem)
 {
     sem_post(sem);
@@ -323,18 +327,66 @@ static void test_notoper_defers_cp_free(void **st)
     assert_int_equal(sem_timedwait(&delay, &ts), 0);
     pthread_mutex_lock(&t->m[0]->io_mutex);
     uint64_t seen = t->m[0]->irq_seq;
+    struct channel_program *cp = t->m[0]->cp;
+    assert_non_null(cp);
+    cp_get(cp);                                       /* the test's own look at it */
+    assert_int_equal(__atomic_load_n(&cp->refs, __ATOMIC_SEQ_CST), 3);  /* FSM, subchannel, test */
     vfio_ccw_fsm_event(t->m[0], VFIO_CCW_EVENT_NOT_OPER);
     assert_int_equal(t->m[0]->state, VFIO_CCW_STATE_NOT_OPER);
-    assert_true(t->m[0]->cp.initialized);             /* still reachable by the channel */
+    assert_null(t->m[0]->cp);                         /* the FSM let go ... */
     while (t->m[0]->irq_seq == seen)                  /* the clear's interrupt */
         pthread_cond_wait(&t->m[0]->irq_cond, &t->m[0]->io_mutex);
-    /* disabled_irq ran: the program is gone, the subchannel disabled */
-    assert_false(t->m[0]->cp.initialized);
+    /* ... the subchannel let go when the clear ended the start function */
+    assert_int_equal(__atomic_load_n(&cp->refs, __ATOMIC_SEQ_CST), 1);
+    assert_true(cp->initialized);
+    cp_put(cp);
     pthread_mutex_unlock(&t->m[0]->io_mutex);
     assert_false(efd_pending(t->efd[0][0]));
     assert_false(enabled(t));
     assert_int_equal(t->td[0]->execs, 0);
     sem_destroy(&delay);
+    done(t);
+}
+
+/* Which status ends the program in progress (issue 7, item 1): the stale
+ * status of a halt that met an idle subchannel (halt function alone), a
+ * suspension and intermediate status leave it in place; clear status and
+ * the final status of the start function end it. */
+static void irb_of(struct vt *t, uint8_t fctl, uint8_t actl, uint8_t stctl)
+{
+    struct irb *i = &t->m[0]->irb;
+
+    memset(i, 0, sizeof(*i));
+    i->scsw.fctl = fctl;
+    i->scsw.actl = actl;
+    i->scsw.stctl = stctl;
+}
+
+static void test_which_status_ends_the_program(void **st)
+{
+    struct vt *t = env(VFIO_CCW_STATE_CP_PENDING);
+
+    give_cp(t);
+    irb_of(t, SCSW_FCTL_HALT, 0, SCSW_STCTL_PEND);       /* halt on an idle subchannel */
+    fire(t, VFIO_CCW_EVENT_INTERRUPT);
+    assert_non_null(t->m[0]->cp);
+    assert_int_equal(state(t), VFIO_CCW_STATE_CP_PENDING);
+    assert_true(efd_pending(t->efd[0][0]));              /* still the guest's interrupt */
+    irb_of(t, SCSW_FCTL_START, SCSW_ACTL_SUSPENDED, SCSW_STCTL_INTER | SCSW_STCTL_PEND);
+    fire(t, VFIO_CCW_EVENT_INTERRUPT);                   /* suspended: goes on after RSCH */
+    assert_non_null(t->m[0]->cp);
+    assert_int_equal(state(t), VFIO_CCW_STATE_CP_PENDING);
+    irb_of(t, SCSW_FCTL_CLEAR, 0, SCSW_STCTL_PEND);      /* clear ends it */
+    fire(t, VFIO_CCW_EVENT_INTERRUPT);
+    assert_null(t->m[0]->cp);
+    assert_int_equal(state(t), VFIO_CCW_STATE_IDLE);
+
+    t->m[0]->state = VFIO_CCW_STATE_CP_PENDING;
+    give_cp(t);                                          /* halted in flight: start|halt */
+    irb_of(t, SCSW_FCTL_START | SCSW_FCTL_HALT, 0, SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND);
+    fire(t, VFIO_CCW_EVENT_INTERRUPT);
+    assert_null(t->m[0]->cp);
+    assert_int_equal(state(t), VFIO_CCW_STATE_IDLE);
     done(t);
 }
 
@@ -348,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_cp_processing_row),
         cmocka_unit_test(test_cp_pending_row),
         cmocka_unit_test(test_notoper_defers_cp_free),
+        cmocka_unit_test(test_which_status_ends_the_program),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,7 +143,7 @@ static void test_halt_and_clear_long_program(void **st)
     assert_int_equal(irb.scsw.stctl, SCSW_STCTL_PEND);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_IDLE);
     assert_int_equal(t.td[0]->resets, 1);
-    assert_false(t.m[0]->cp.initialized);
+    assert_null(t.m[0]->cp);
 
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
     vt_run(&t, 0, &o, &irb);
@@ -177,7 +177,7 @@ static void test_pci_keeps_cp(void **st)
     assert_int_equal(irb.scsw.stctl, SCSW_STCTL_INTER | SCSW_STCTL_PEND);
     assert_true(irb.scsw.cstat & SCHN_STAT_PCI);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_CP_PENDING);
-    assert_true(t.m[0]->cp.initialized);
+    assert_non_null(t.m[0]->cp);
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });   /* the program goes on, reading guest memory */
     vt_wait_io(&t, 0);
     vt_irb(&t, 0, &irb);

@@ -307,7 +307,7 @@ static void test_reset_during_io(void **st)
     sem_wait_guarded(&delay);
     assert_int_equal(vfio_ccw_reset(t.m[0]), 0);          /* close (quiesce) + open */
     assert_int_equal(t.m[0]->state, VFIO_CCW_STATE_IDLE);
-    assert_false(t.m[0]->cp.initialized);
+    assert_null(t.m[0]->cp);
     assert_int_equal(t.td[0]->resets, 1);
     assert_int_equal(t.td[0]->execs, 0);
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
@@ -339,7 +339,7 @@ static void test_unmap_pinned_resets(void **st)
     assert_int_equal(vfio_dma_unmap(t.dma, 0x200000, 4096), -EINVAL);  /* not a mapping */
     assert_int_equal(vfio_dma_unmap(t.dma, 0x200000, 65536), 0);       /* resets the device */
     assert_int_equal(t.td[0]->resets, 1);
-    assert_false(t.m[0]->cp.initialized);
+    assert_null(t.m[0]->cp);
     assert_int_equal(t.m[0]->state, VFIO_CCW_STATE_IDLE);
     free(extra);                                          /* nothing refers to it any more */
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
