@@ -270,6 +270,7 @@ static bool sch_before_cmd(void *opaque, const struct ccw1 *ccw)
     pthread_mutex_lock(&sch->lock);
     stop = stop_requested(sch);
     if (!stop && sch->fault.delay_ms) {
+        bool stuck = sch->fault.stuck;
         struct timespec until = deadline_after(sch->fault.delay_ms);
         void (*hook)(void *) = sch->fault.delay_entered;
         void *hook_opaque = sch->fault.opaque;
@@ -280,9 +281,14 @@ static bool sch_before_cmd(void *opaque, const struct ccw1 *ccw)
             hook(hook_opaque);
             pthread_mutex_lock(&sch->lock);
         }
-        while (!(stop = stop_requested(sch)) && gen == sch->fault_gen)
+        while (gen == sch->fault_gen && !sch->quit) {
+            stop = stop_requested(sch);
+            if (stop && !stuck)
+                break;
             if (pthread_cond_timedwait(&sch->cond, &sch->lock, &until) == ETIMEDOUT)
                 break;
+        }
+        stop = stop_requested(sch);
     }
     pthread_mutex_unlock(&sch->lock);
     return stop;

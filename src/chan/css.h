@@ -94,6 +94,9 @@ bool css_crw_pop(struct css *css, struct crw *crw); /* false when empty */
 /* Fault injection, for tests. */
 struct sch_fault {
     uint32_t delay_ms;     /* delay before each command (interruptible by HSCH/CSCH) */
+    bool     stuck;        /* the delay is slow storage under a transfer: HSCH/CSCH
+                            * take effect only when it is over (a new fault setting
+                            * still ends it) */
     uint32_t eqc_count;    /* the next N commands end in unit check, equipment check */
     bool     not_oper;     /* the device does not answer: SSCH/RSCH/HSCH cc 3 */
     /* Optional: called from the worker (no lock held) each time a delay

@@ -33,7 +33,7 @@ static int ctl_usage(void)
             "  mdev remove UUID\n"
             "  mdev list\n"
             "  status\n"
-            "  fault SCHID [delay_ms=N] [eqc=N] [not_oper=0|1]\n"
+            "  fault SCHID [delay_ms=N] [stuck=0|1] [eqc=N] [not_oper=0|1]\n"
             "  chp CHPID on|off\n"
             "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n",
             CCWP_DEFAULT_SOCKET);
@@ -284,8 +284,9 @@ static int verb_fault(const struct ctl_opts *o)
         long long v = eq ? strtoll(eq + 1, &end, 0) : 0;
         if (!eq || eq == o->argv[i] || (size_t)(eq - o->argv[i]) >= sizeof key || !eq[1] || *end
             || (strncmp(o->argv[i], "delay_ms=", 9) && strncmp(o->argv[i], "eqc=", 4)
-                && strncmp(o->argv[i], "not_oper=", 9))) {
-            fprintf(stderr, "ccwpass fault: '%s' is not delay_ms=N, eqc=N or not_oper=0|1\n", o->argv[i]);
+                && strncmp(o->argv[i], "not_oper=", 9) && strncmp(o->argv[i], "stuck=", 6))) {
+            fprintf(stderr, "ccwpass fault: '%s' is not delay_ms=N, stuck=0|1, eqc=N or not_oper=0|1\n",
+                    o->argv[i]);
             json_object_put(r);
             return 2;
         }

@@ -14,7 +14,7 @@ static const struct {
     { "unbind",  cmd_ctl,  "SCHID                  unbind a subchannel from its driver" },
     { "mdev",    cmd_ctl,  "create|remove|list     mediated devices (vfio_ccw-io)" },
     { "status",  cmd_ctl,  "                       the host channel subsystem as ccwpassd sees it" },
-    { "fault",   cmd_ctl,  "SCHID KNOB=VALUE...    fault injection (delay_ms, eqc, not_oper)" },
+    { "fault",   cmd_ctl,  "SCHID KNOB=VALUE...    fault injection (delay_ms, stuck, eqc, not_oper)" },
     { "chp",     cmd_ctl,  "CHPID on|off           vary a channel path" },
     { "qemu",    cmd_qemu, "[QEMU options...]      start qemu-system-s390x with the adapter" },
 };

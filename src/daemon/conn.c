@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "daemon/conn.h"
+#include "daemon/host.h"
 #include "daemon/log.h"
+#include "daemon/offload.h"
 
 #define HDR_SIZE sizeof(struct ccwp_hdr)
 
@@ -79,6 +81,72 @@ int conn_take_fd(struct conn *c, unsigned i)
     return fd;
 }
 
+/* ---- work that waits on a device: off the event loop (offload.h) ------------- */
+
+struct conn_job {
+    struct offload_job base;
+    struct conn *c;
+    struct host_sch *hs;          /* its jobs count keeps the mdev from removal */
+    struct ccwp_hdr hdr;          /* the command (unused by a release) */
+    uint8_t *body;
+    size_t len;
+    int rc;
+    struct conn_reply r;
+};
+
+static struct conn_job *job_new(struct conn *c, const void *mdev, void (*run)(struct offload_job *),
+                                void (*done)(struct offload_job *))
+{
+    struct conn_job *j = calloc(1, sizeof *j);
+
+    if (!j)
+        return NULL;
+    j->base = (struct offload_job){ .key = mdev, .run = run, .done = done };
+    j->c = c;
+    j->hs = host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(mdev), NULL);
+    if (j->hs)
+        j->hs->jobs++;
+    return j;
+}
+
+static void job_free(struct conn_job *j)
+{
+    if (j->hs)
+        j->hs->jobs--;
+    free(j->body);
+    free(j->r.data);
+    free(j);
+}
+
+/* The rest of a connection's teardown, once nothing waits on its device. */
+static void conn_finish(struct conn *c)
+{
+    struct server *s = c->srv;
+
+    close(c->w.fd);
+    close_msg_fds(c);
+    free(c->body);
+    free(c->out);
+    log_debug("client %u disconnected", c->id);
+    free(c);
+    server_client_gone(s);
+}
+
+static void release_run(struct offload_job *oj)
+{
+    vmm_release(((struct conn_job *)oj)->c);
+}
+
+static void release_done(struct offload_job *oj)
+{
+    struct conn_job *j = (struct conn_job *)oj;
+
+    if (j->hs)
+        j->hs->vmm_pid = 0;
+    conn_finish(j->c);
+    job_free(j);
+}
+
 void conn_free(struct conn *c)
 {
     struct server *s = c->srv;
@@ -87,15 +155,23 @@ void conn_free(struct conn *c)
             *pp = c->next;
             break;
         }
-    vmm_release(c);
     server_unwatch(s, &c->w);
-    close(c->w.fd);
-    close_msg_fds(c);
-    free(c->body);
-    free(c->out);
-    log_debug("client %u disconnected", c->id);
-    free(c);
-    server_client_gone(s);
+    if (c->mdev && vfio_ccw_io_in_flight(c->mdev)) {
+        /* closing the mdev quiesces its subchannel: not on the event loop.
+         * (An idle one closes at once, so a remove right after works.) */
+        struct conn_job *j = job_new(c, c->mdev, release_run, release_done);
+        if (j) {
+            offload_submit(s, &j->base);
+            return;
+        }
+    }
+    if (c->mdev) {
+        struct host_sch *hs = host_find_mdev(s->host, vfio_ccw_mdev_uuid(c->mdev), NULL);
+        if (hs)
+            hs->vmm_pid = 0;
+    }
+    vmm_release(c);
+    conn_finish(c);
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -208,6 +284,51 @@ static int check_hdr(struct conn *c)
     return c->body ? 0 : -1;
 }
 
+static void command_run(struct offload_job *oj)
+{
+    struct conn_job *j = (struct conn_job *)oj;
+
+    j->rc = vmm_dispatch(j->c, &j->hdr, j->body, j->len, &j->r);
+}
+
+/* Back on the loop: the reply goes out and the connection is read again. */
+static void command_done(struct offload_job *oj)
+{
+    struct conn_job *j = (struct conn_job *)oj;
+    struct conn *c = j->c;
+    bool ok = send_reply(c, &j->hdr, j->rc, &j->r) == 0;
+
+    job_free(j);
+    c->busy = false;
+    c->polling_out = false;
+    if (ok && server_watch(c->srv, &c->w) < 0)
+        ok = false;
+    if (ok)
+        ok = flush_out(c);
+    if (!ok)
+        conn_free(c);
+}
+
+/* A command that may wait on a device: hand it to the device's queue and
+ * read nothing more from this connection until it is answered. */
+static bool offload_msg(struct conn *c, const void *mdev)
+{
+    struct conn_job *j = job_new(c, mdev, command_run, command_done);
+
+    if (!j)
+        return false;
+    j->hdr = c->hdr;
+    j->body = c->body;
+    j->len = c->hdr.size - HDR_SIZE;
+    c->body = NULL;
+    c->have = 0;
+    close_msg_fds(c);   /* no waiting command takes fds */
+    c->busy = true;
+    server_unwatch(c->srv, &c->w);
+    offload_submit(c->srv, &j->base);
+    return true;
+}
+
 static int handle_msg(struct conn *c)
 {
     struct conn_reply r = { 0 };
@@ -221,6 +342,9 @@ static int handle_msg(struct conn *c)
         log_warn("client %u: message %u: too many file descriptors", c->id, h->msg_id);
         rc = -EINVAL;
     } else {
+        const void *mdev = vmm_wait_key(c, h, c->body, len);
+        if (mdev && offload_msg(c, mdev))
+            return 0;
         rc = vmm_dispatch(c, h, c->body, len, &r);
     }
     close_msg_fds(c);
@@ -235,7 +359,7 @@ static int handle_msg(struct conn *c)
 /* Read what is available; returns false if the connection must close. */
 static bool read_input(struct conn *c)
 {
-    for (int budget = 64; budget-- && c->outlen == 0;) {
+    for (int budget = 64; budget-- && c->outlen == 0 && !c->busy;) {
         bool in_hdr = c->have < HDR_SIZE;
         uint8_t *dst = in_hdr ? (uint8_t *)&c->hdr + c->have : c->body + (c->have - HDR_SIZE);
         size_t want = in_hdr ? HDR_SIZE - c->have : c->hdr.size - c->have;
@@ -264,6 +388,8 @@ static void conn_event(void *opaque, unsigned events)
         ok = flush_out(c);
     if (ok && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c->outlen == 0)
         ok = read_input(c);
+    if (c->busy)
+        return;   /* a command of ours runs off the loop; command_done resumes */
     if (ok && c->outlen)
         ok = flush_out(c);
     if (!ok)

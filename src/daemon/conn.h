@@ -44,6 +44,7 @@ struct conn {
     unsigned nmaps;
     struct vfio_ccw_mdev *mdev;
     int irqfd[VFIO_CCW_NUM_IRQS];
+    bool busy;                    /* a command of ours runs off the loop: not watched */
 };
 
 /* A reply under construction (header filled by the framing code). */
@@ -77,7 +78,11 @@ int  vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply
 int  vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 /* vmm_irq.c: SET_IRQS. */
 int  vmm_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
-/* vmm.c: release the connection's device state. */
+/* vmm.c: release the connection's device state (may wait on the device:
+ * runs off the event loop, touching nothing but the connection's own). */
 void vmm_release(struct conn *c);
+/* vmm.c: the mdev a command may wait on (quiesce), or NULL if it never
+ * waits; such a command runs off the event loop on that mdev's queue. */
+const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len);
 
 #endif

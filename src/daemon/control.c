@@ -139,6 +139,7 @@ static json_object *fault_json(const struct sch_fault *f)
     json_object_object_add(o, "delay_ms", json_object_new_int64(f->delay_ms));
     json_object_object_add(o, "eqc", json_object_new_int64(f->eqc_count));
     json_object_object_add(o, "not_oper", json_object_new_boolean(f->not_oper));
+    json_object_object_add(o, "stuck", json_object_new_boolean(f->stuck));
     return o;
 }
 
@@ -214,11 +215,12 @@ static int op_fault(struct ctl *c)
     if (!hs)
         return rc;
     struct sch_fault f = hs->fault;
-    uint32_t not_oper = f.not_oper;
+    uint32_t not_oper = f.not_oper, stuck = f.stuck;
     if ((rc = int_knob(c, "delay_ms", 600000, &f.delay_ms)) || (rc = int_knob(c, "eqc", 1000000, &f.eqc_count))
-        || (rc = int_knob(c, "not_oper", 1, &not_oper)))
+        || (rc = int_knob(c, "not_oper", 1, &not_oper)) || (rc = int_knob(c, "stuck", 1, &stuck)))
         return rc;
     f.not_oper = not_oper;
+    f.stuck = stuck;
     host_set_fault(hs, &f);
     json_object_object_add(c->rep, "fault", fault_json(&f));
     return 0;

@@ -45,6 +45,7 @@ struct host_sch {
     struct sch_fault fault;
     unsigned iommu_group;    /* group number of this subchannel's mdev */
     int      vmm_pid;        /* pid of the VMM that has the mdev open, 0 if none */
+    unsigned jobs;           /* device jobs of its mdev off the event loop (offload.h) */
 };
 
 struct host {

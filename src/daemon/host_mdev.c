@@ -78,6 +78,10 @@ int host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen)
         ERR("no mdev %.*s", (int)strcspn(uuid, "\n"), uuid);
         return -ENODEV;
     }
+    if (hs->jobs) {
+        ERR("mdev %s is being released or reset by its VMM; try again", u);
+        return -EBUSY;
+    }
     int rc = vfio_ccw_mdev_remove(m);
     if (rc < 0) {
         if (rc == -EBUSY)

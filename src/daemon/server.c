@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "daemon/conn.h"
+#include "daemon/offload.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/fsutil.h"
@@ -126,7 +127,7 @@ int server_init(struct server *s, struct host *h, const char *path, char *err, s
     s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     s->lw = (struct server_watch){ s->listen_fd, on_accept, s };
     s->sw = (struct server_watch){ s->sig_fd, on_signal, s };
-    if (s->sig_fd < 0 || server_watch(s, &s->lw) || server_watch(s, &s->sw)) {
+    if (s->sig_fd < 0 || server_watch(s, &s->lw) || server_watch(s, &s->sw) || offload_init(s)) {
         ERR("event loop: %s", strerror(errno));
         return -1;
     }
@@ -156,8 +157,10 @@ void server_run(struct server *s)
 
 void server_fini(struct server *s)
 {
+    offload_drain(s);          /* commands in flight end first */
     while (s->conns)
         conn_free(s->conns);
+    offload_fini(s);           /* and so do the releases just started */
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
         unlink(s->path);

@@ -1,9 +1,9 @@
 /*
  * ccwpassd's event loop: one epoll over the listening VMM socket, each
  * client connection, the FUSE view's channel and a signalfd for
- * SIGINT/SIGTERM.  Everything the daemon does happens on this thread; the
- * channel subsystem's worker threads signal completions straight to the
- * VMM's eventfds.
+ * SIGINT/SIGTERM.  Everything the daemon does happens on this thread except
+ * work that waits on a device (offload.h); the channel subsystem's worker
+ * threads signal completions straight to the VMM's eventfds.
  */
 #ifndef CCWPASS_DAEMON_SERVER_H
 #define CCWPASS_DAEMON_SERVER_H
@@ -30,6 +30,7 @@ struct server {
     struct conn *conns;           /* linked list of clients */
     unsigned next_id;
     bool accept_paused;           /* out of fds: resume when a client leaves */
+    struct offload *off;          /* device jobs off the loop (offload.h) */
     bool stop;
 };
 

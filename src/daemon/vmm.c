@@ -200,6 +200,30 @@ int vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, siz
     }
 }
 
+const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len)
+{
+    char uuid[sizeof(((struct ccwp_attach *)0)->uuid)];
+    struct vfio_ccw_mdev *m;
+    struct host_sch *hs;
+    size_t n;
+
+    switch (h->command) {
+    case CCWP_CMD_ATTACH:
+        /* the mdev's previous VMM may still be closing it: open after that */
+        n = len < sizeof uuid ? len : sizeof uuid;
+        memcpy(uuid, p, n);
+        if (c->mdev || !memchr(uuid, 0, n))
+            return NULL;
+        hs = host_find_mdev(c->srv->host, uuid, &m);
+        return hs && hs->jobs ? m : NULL;
+    case CCWP_CMD_DEVICE_RESET:
+    case CCWP_CMD_DMA_UNMAP:   /* resets a device with pages pinned in the range */
+        return c->mdev;
+    default:
+        return NULL;
+    }
+}
+
 void vmm_release(struct conn *c)
 {
     if (c->mdev) {
@@ -207,9 +231,6 @@ void vmm_release(struct conn *c)
             if (c->irqfd[i] >= 0)
                 vfio_ccw_set_irq(c->mdev, i, -1);
         vfio_ccw_close(c->mdev);   /* quiesces I/O still running for this client */
-        struct host_sch *hs = host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(c->mdev), NULL);
-        if (hs)
-            hs->vmm_pid = 0;
         log_info("client %u closed mdev %s", c->id, vfio_ccw_mdev_uuid(c->mdev));
         c->mdev = NULL;
     }

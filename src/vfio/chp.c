@@ -96,9 +96,10 @@ void vfio_ccw_chp_event(void *opaque, struct subchannel *sch, uint8_t chpid, boo
     else
         m->lpm &= (uint8_t)~mask;
     pthread_mutex_unlock(&m->io_mutex);
-    pthread_mutex_lock(&m->open_lock);
-    open = m->open;
-    pthread_mutex_unlock(&m->open_lock);
+    /* not under open_lock: a close may hold it while it quiesces (seconds
+     * on a slow device), and path events come from the daemon's event loop;
+     * a CRW queued while the mdev closes is flushed by the close */
+    open = vfio_ccw_mdev_is_open(m);
     if (open)
         vfio_ccw_queue_crw(m, CRW_RSC_CPATH, online ? CRW_ERC_INIT : CRW_ERC_PERRN, chpid);
 }

@@ -61,7 +61,7 @@ int vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma)
         pthread_mutex_unlock(&m->io_mutex);
     }
     if (!ret)
-        m->open = true;
+        __atomic_store_n(&m->open, true, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&m->open_lock);
     return ret;
 }
@@ -93,8 +93,18 @@ void vfio_ccw_close(struct vfio_ccw_mdev *m)
     pthread_mutex_unlock(&m->io_mutex);
     vfio_ccw_crw_flush(m);
     release_irqs(m);
-    m->open = false;
+    __atomic_store_n(&m->open, false, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&m->open_lock);
+}
+
+bool vfio_ccw_io_in_flight(struct vfio_ccw_mdev *m)
+{
+    bool busy;
+
+    pthread_mutex_lock(&m->io_mutex);
+    busy = m->cp != NULL;
+    pthread_mutex_unlock(&m->io_mutex);
+    return busy;
 }
 
 /* CLOSE then OPEN, with io_mutex held. */

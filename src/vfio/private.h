@@ -52,7 +52,7 @@ struct vfio_ccw_mdev {
     char uuid[37];
 
     pthread_mutex_t open_lock;
-    bool open;
+    bool open;                     /* written under open_lock; read atomically */
     bool removed;                  /* being removed: open fails */
     struct vfio_dma *dma;
 

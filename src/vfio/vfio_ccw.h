@@ -94,6 +94,9 @@ struct vfio_ccw_region_info {
  * running (clear), disables the subchannel and releases the eventfds. */
 int  vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma);
 void vfio_ccw_close(struct vfio_ccw_mdev *m);
+/* A channel program of this mdev is in flight: closing or resetting it now
+ * means waiting for the subchannel to be cleared. */
+bool vfio_ccw_io_in_flight(struct vfio_ccw_mdev *m);
 uint32_t vfio_ccw_num_regions(const struct vfio_ccw_mdev *m);   /* 1 + 3 while open */
 int  vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct vfio_ccw_region_info *ri);
 /* Region access by region index and offset inside the region.  Return bytes
