@@ -169,6 +169,10 @@ static void test_empty_device_section(void **state)
     assert_int_equal(c.ndev, 1);
     assert_int_equal(c.dev[0].devno, 0x7e53);
     assert_int_equal(c.dev[0].schid.schno, 0x7e53);
+    /* written on Windows: a byte-order mark, CRLF line ends, a comment after the header */
+    assert_int_equal(load(&c, "\xEF\xBB\xBF[device 0.0.7e54] ; spare\r\n", err, sizeof err), 0);
+    assert_int_equal(c.ndev, 1);
+    assert_int_equal(c.dev[0].devno, 0x7e54);
 }
 
 static void test_config_is_directory(void **state)
