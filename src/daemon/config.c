@@ -1,9 +1,14 @@
 /* ccwpassd configuration: INI file (libinih) and defaults. */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "daemon/config.h"
 #include "dev/eckd.h"
 #include "daemon/proto.h"
@@ -108,13 +113,45 @@ void cfg_device_defaults(struct cfg_device *d, uint16_t devno, struct schid schi
 
 /* ---- the INI file ----------------------------------------------------------- */
 
+/*
+ * libinih reports keys only, with the name of their section: a section
+ * without keys never reaches the handler, and two adjacent sections of the
+ * same name look like one.  So the lines reach libinih through our reader
+ * (cfg_read_line), which sees every section header as libinih will parse
+ * it and opens the section there; the handler only fills in keys.
+ */
+#define INI_UTF8_BOM      "\xEF\xBB\xBF"
+#define INI_COMMENT_CHARS ";#"     /* libinih's start-of-line comments */
+#define INI_LINE_RESERVE  3        /* libinih's line buffer holds \r, \n and \0 too */
+#define SECTION_MAX       128
+#define KEY_MAX           32
+
 struct ini_ctx {
     struct daemon_config *c;
-    char section[64];
-    void *cur;           /* struct cfg_chpid / cfg_device being filled */
+    FILE *f;
+    unsigned lineno;                /* of the line libinih is parsing */
+    unsigned dev0, chp0;            /* the first entries this file adds */
+    unsigned dev_line[CFG_MAX_DEVICES], chp_line[CFG_MAX_CHPIDS];
+    char section[SECTION_MAX];      /* the open section, as written */
+    void *cur;                      /* struct cfg_chpid / cfg_device being filled */
     bool is_dev;
-    char err[256];
+    char key[KEY_MAX];              /* the last key of the open section, "" if none */
+    char err[256];                  /* the first error ... */
+    unsigned err_line;              /* ... and its line */
+    int read_errno;                 /* why fgets failed, 0 at the end of the file */
 };
+
+/* Record the first error (later ones would be about a config already wrong). */
+__attribute__((format(printf, 2, 3))) static void ini_fail(struct ini_ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->err[0])
+        return;
+    va_start(ap, fmt);
+    vsnprintf(x->err, sizeof x->err, fmt, ap);
+    va_end(ap);
+    x->err_line = x->lineno;
+}
 
 static bool truthy(const char *v, bool *ok)
 {
@@ -199,68 +236,193 @@ static int chp_key(struct cfg_chpid *p, const char *k, const char *v)
     return -1;
 }
 
-static int open_section(struct ini_ctx *x, const char *section)
+static int open_chpid(struct ini_ctx *x, const char *id)
 {
     struct daemon_config *c = x->c;
-    char kind[16], id[32];
-    snprintf(x->section, sizeof x->section, "%s", section);
-    if (sscanf(section, "%15s %31s", kind, id) != 2)
+    uint8_t cssid, chpid;
+    if (parse_chpid(id, &cssid, &chpid)) {
+        ini_fail(x, "[%s]: '%s' is not a channel-path id like 0.50", x->section, id);
         return -1;
-    if (!strcmp(kind, "chpid") && c->nchp < CFG_MAX_CHPIDS) {
-        struct cfg_chpid *p = &c->chp[c->nchp];
-        if (parse_chpid(id, &p->cssid, &p->chpid))
-            return -1;
-        p->type = CHP_TYPE_FC;
-        c->nchp++;
-        x->cur = p;
-        x->is_dev = false;
-        return 0;
     }
-    if (!strcmp(kind, "device") && c->ndev < CFG_MAX_DEVICES) {
-        uint8_t cssid, ssid;
-        uint16_t devno;
-        if (parse_busid(id, &cssid, &ssid, &devno))
+    for (unsigned i = x->chp0; i < c->nchp; i++) {
+        if (c->chp[i].cssid == cssid && c->chp[i].chpid == chpid) {
+            ini_fail(x, "duplicate section [%s] (first at line %u)", x->section, x->chp_line[i]);
             return -1;
-        struct cfg_device *d = &c->dev[c->ndev++];
-        /* the subchannel defaults to the device number until subchannel= says otherwise */
-        cfg_device_defaults(d, devno, (struct schid){ cssid, ssid, devno });
-        x->cur = d;
-        x->is_dev = true;
-        return 0;
+        }
     }
+    if (c->nchp == CFG_MAX_CHPIDS) {
+        ini_fail(x, "[%s]: too many channel paths (at most %d)", x->section, CFG_MAX_CHPIDS);
+        return -1;
+    }
+    x->chp_line[c->nchp] = x->lineno;
+    struct cfg_chpid *p = &c->chp[c->nchp++];
+    *p = (struct cfg_chpid){ cssid, chpid, CHP_TYPE_FC };
+    x->cur = p;
+    x->is_dev = false;
+    return 0;
+}
+
+static int open_device(struct ini_ctx *x, const char *id)
+{
+    struct daemon_config *c = x->c;
+    uint8_t cssid, ssid;
+    uint16_t devno;
+    if (parse_busid(id, &cssid, &ssid, &devno)) {
+        ini_fail(x, "[%s]: '%s' is not a device number like 0.0.7e52", x->section, id);
+        return -1;
+    }
+    for (unsigned i = x->dev0; i < c->ndev; i++) {
+        const struct cfg_device *e = &c->dev[i];
+        if (e->cssid == cssid && e->ssid == ssid && e->devno == devno) {
+            ini_fail(x, "duplicate section [%s] (first at line %u)", x->section, x->dev_line[i]);
+            return -1;
+        }
+    }
+    if (c->ndev == CFG_MAX_DEVICES) {
+        ini_fail(x, "[%s]: too many devices (at most %d)", x->section, CFG_MAX_DEVICES);
+        return -1;
+    }
+    x->dev_line[c->ndev] = x->lineno;
+    struct cfg_device *d = &c->dev[c->ndev++];
+    /* the subchannel defaults to the device number until subchannel= says otherwise */
+    cfg_device_defaults(d, devno, (struct schid){ cssid, ssid, devno });
+    x->cur = d;
+    x->is_dev = true;
+    return 0;
+}
+
+/* A header line "[kind id]" (hdr points at '['), optionally followed by a
+ * comment; 0, or -1 with the error recorded. */
+static int open_section(struct ini_ctx *x, const char *hdr)
+{
+    const char *end = strchr(hdr, ']');
+    if (!end) {
+        ini_fail(x, "section header without ']'");
+        return -1;
+    }
+    snprintf(x->section, sizeof x->section, "%.*s", (int)(end - hdr - 1), hdr + 1);
+    x->cur = NULL;
+    x->key[0] = 0;
+    const char *rest = end + 1;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (*rest && !strchr(INI_COMMENT_CHARS, *rest)) {
+        ini_fail(x, "text after the section header [%s]", x->section);
+        return -1;
+    }
+    char words[SECTION_MAX], *save;
+    snprintf(words, sizeof words, "%s", x->section);
+    const char *kind = strtok_r(words, " \t", &save);
+    const char *id = kind ? strtok_r(NULL, " \t", &save) : NULL;
+    bool two_words = id && !strtok_r(NULL, " \t", &save);
+    if (two_words && !strcmp(kind, "chpid"))
+        return open_chpid(x, id);
+    if (two_words && !strcmp(kind, "device"))
+        return open_device(x, id);
+    ini_fail(x, "unknown section [%s] (expected [chpid C.XX] or [device C.S.DDDD])", x->section);
     return -1;
+}
+
+/*
+ * libinih's reader: one line as fgets gives it, looked at before libinih
+ * parses it.  Ends the parse (NULL) at the first error.  Mirrors libinih's
+ * classification: comment or blank, continuation of the last key's value
+ * (an indented line after a key), section header, key.
+ */
+static char *cfg_read_line(char *str, int num, void *stream)
+{
+    struct ini_ctx *x = stream;
+    if (x->err[0])
+        return NULL;
+    if (!fgets(str, num, x->f)) {
+        x->read_errno = ferror(x->f) ? errno : 0;
+        return NULL;
+    }
+    x->lineno++;
+    if (!strchr(str, '\n') && !feof(x->f)) {
+        ini_fail(x, "line longer than %d characters", num - INI_LINE_RESERVE);
+        return NULL;
+    }
+    const char *start = str;
+    if (x->lineno == 1 && !strncmp(start, INI_UTF8_BOM, strlen(INI_UTF8_BOM)))
+        start += strlen(INI_UTF8_BOM);
+    while (isspace((unsigned char)*start))
+        start++;
+    if (!*start || strchr(INI_COMMENT_CHARS, *start))
+        return str;
+    if (start > str && x->key[0]) {
+        /* libinih would append it to the key's value: "  model = 3390-3"
+         * after "image = x" silently becomes part of the image path */
+        ini_fail(x, "indented line would continue the value of '%s' (remove the indentation)", x->key);
+        return NULL;
+    }
+    if (*start == '[' && open_section(x, start))
+        return NULL;
+    return str;
 }
 
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
     struct ini_ctx *x = user;
-    if (strcmp(section, x->section) || !x->cur) {
-        if (open_section(x, section)) {
-            snprintf(x->err, sizeof x->err, "bad section [%s] (expected [chpid C.XX] or [device C.S.DDDD])",
-                     section);
-            return 0;
-        }
+    (void)section;     /* cfg_read_line opened it */
+    if (!x->cur) {
+        ini_fail(x, "'%s' outside a [chpid] or [device] section", name);
+        return 0;
     }
-    if (!name)
-        return 1;   /* a section without keys */
+    snprintf(x->key, sizeof x->key, "%s", name);
     int rc = x->is_dev ? dev_key(x->cur, name, value) : chp_key(x->cur, name, value);
     if (rc) {
-        snprintf(x->err, sizeof x->err, "[%s] bad value for %s: '%s'", section, name, value);
+        ini_fail(x, "[%s] bad value for %s: '%s'", x->section, name, value);
         return 0;
     }
     return 1;
 }
 
+/* The config file, opened without blocking on a FIFO; only a regular file is
+ * read (a FIFO, /dev/zero or a directory would hang or read as empty). */
+static FILE *open_config(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st)) {
+        snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory, not a config file", path);
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (a config file cannot be a FIFO, socket or device)", path);
+    } else {
+        int fl = fcntl(fd, F_GETFL);
+        FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) ? NULL : fdopen(fd, "r");
+        if (f)
+            return f;
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    }
+    close(fd);
+    return NULL;
+}
+
 int cfg_load_file(struct daemon_config *c, const char *path, char *err, size_t errlen)
 {
-    struct ini_ctx x = { .c = c };
-    int rc = ini_parse(path, on_ini, &x);
-    if (rc == -1) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    struct ini_ctx x = { .c = c, .dev0 = c->ndev, .chp0 = c->nchp };
+    x.f = open_config(path, err, errlen);
+    if (!x.f)
+        return -1;
+    int rc = ini_parse_stream(cfg_read_line, &x, on_ini, &x);
+    fclose(x.f);
+    if (x.err[0] && (rc <= 0 || (unsigned)rc >= x.err_line)) {
+        snprintf(err, errlen, "%s:%u: %s", path, x.err_line, x.err);
         return -1;
     }
-    if (rc) {
-        snprintf(err, errlen, "%s:%d: %s", path, rc, x.err[0] ? x.err : "syntax error");
+    if (rc > 0) {
+        snprintf(err, errlen, "%s:%d: syntax error (expected name = value or a [section] header)", path, rc);
+        return -1;
+    }
+    if (rc < 0 || x.read_errno) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(rc < 0 ? ENOMEM : x.read_errno));
         return -1;
     }
     return 0;

@@ -194,17 +194,20 @@ int main(int argc, char **argv)
     static struct host host;
     static struct server srv;
     char err[512] = "";
+    signal(SIGPIPE, SIG_IGN);
+    /* with SIGINT/SIGTERM still at their default: reading the config and
+     * waiting for a detached daemon stay killable */
+    if (load_config(argc, argv, &cfg))
+        return 2;
+    int detach_fd = cfg.foreground ? -1 : detach();
     /* before any thread exists (the css starts a worker per subchannel):
-     * SIGINT/SIGTERM are taken by the event loop's signalfd only */
+     * from here SIGINT/SIGTERM are taken by the event loop's signalfd only
+     * (one arriving during the rest of startup waits for it) */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    if (load_config(argc, argv, &cfg))
-        return 2;
-    int detach_fd = cfg.foreground ? -1 : detach();
     log_verbose = cfg.verbose;
     if (host_init(&host, &cfg, err, sizeof err)) {
         log_warn("%s", err);

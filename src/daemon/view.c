@@ -16,12 +16,19 @@
 #include "daemon/log.h"
 #include "daemon/server.h"
 #include "daemon/view.h"
+#include "daemon/view_perm.h"
 #include "daemon/view_tree.h"
 #include "daemon/fsutil.h"
 
 #define ATTR_SIZE 4096   /* what sysfs reports for every attribute */
+#define MODE_DIR  0755
+#define MODE_LINK 0777
+#define MODE_SHOW 0444   /* sysfs: readable by all ... */
+#define MODE_STORE 0200  /* ... writable by root only */
 
 struct view {
+    struct host *host;
+    struct view_cred owner;   /* shown on every file: the daemon's ids (root) */
     struct fuse *fuse;
     struct fuse_session *se;
     struct server *srv;
@@ -30,9 +37,34 @@ struct view {
     char dir[4096];
 };
 
-static struct host *the_host(void)
+static struct view *the_view(void)
 {
     return fuse_get_context()->private_data;
+}
+
+static struct host *the_host(void)
+{
+    return the_view()->host;
+}
+
+/* Permission bits of a node, as getattr shows them. */
+static mode_t node_mode(const struct vnode *n)
+{
+    if (n->kind == VN_DIR)
+        return MODE_DIR;
+    if (n->kind == VN_LINK)
+        return MODE_LINK;
+    return (n->attr->show ? MODE_SHOW : 0) | (n->attr->store ? MODE_STORE : 0);
+}
+
+/* Whether the process making the current request may access n (want:
+ * VIEW_MAY_*).  The kernel checks the same with default_permissions; this
+ * keeps the rule even on a mount without it. */
+static bool caller_may(const struct vnode *n, int want)
+{
+    const struct fuse_context *ctx = fuse_get_context();
+    struct view_cred caller = { ctx->uid, ctx->gid };
+    return view_may(node_mode(n), the_view()->owner, caller, want);
 }
 
 static void *v_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -53,15 +85,19 @@ static int v_getattr(const char *path, struct stat *st, struct fuse_file_info *f
     struct vnode *n = root ? vtree_lookup(root, path) : NULL;
     int rc = n ? 0 : -ENOENT;
     memset(st, 0, sizeof *st);
+    if (n) {
+        st->st_uid = the_view()->owner.uid;
+        st->st_gid = the_view()->owner.gid;
+    }
     if (n && n->kind == VN_DIR) {
-        st->st_mode = S_IFDIR | 0755;
+        st->st_mode = S_IFDIR | node_mode(n);
         st->st_nlink = 2;
     } else if (n && n->kind == VN_LINK) {
-        st->st_mode = S_IFLNK | 0777;
+        st->st_mode = S_IFLNK | node_mode(n);
         st->st_nlink = 1;
         st->st_size = n->target ? (off_t)strlen(n->target) : 0;
     } else if (n) {
-        st->st_mode = S_IFREG | (n->attr->show ? 0444 : 0) | (n->attr->store ? 0200 : 0);
+        st->st_mode = S_IFREG | node_mode(n);
         st->st_nlink = 1;
         st->st_size = ATTR_SIZE;
     }
@@ -97,17 +133,30 @@ static int v_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t of
     return rc;
 }
 
-/* kernfs: opening for read needs a show, for write a store (even for root). */
+/* access(2) on a mount without default_permissions. */
+static int v_access(const char *path, int mask)
+{
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = !n ? -ENOENT : mask == F_OK || caller_may(n, mask) ? 0 : -EACCES;
+    vtree_free(root);
+    return rc;
+}
+
+/* sysfs: reading needs a read bit, writing a write bit, and only root has
+ * the write bits (kernfs refuses root too when the mode has none: a file
+ * without show or store). */
 static int v_open(const char *path, struct fuse_file_info *fi)
 {
     struct vnode *root = vtree_build(the_host());
     struct vnode *n = root ? vtree_lookup(root, path) : NULL;
     int acc = fi->flags & O_ACCMODE, rc = 0;
+    int want = (acc != O_WRONLY ? VIEW_MAY_READ : 0) | (acc != O_RDONLY ? VIEW_MAY_WRITE : 0);
     if (!n)
         rc = -ENOENT;
     else if (n->kind != VN_FILE)
         rc = -EISDIR;
-    else if ((acc != O_WRONLY && !n->attr->show) || (acc != O_RDONLY && !n->attr->store))
+    else if (!caller_may(n, want))
         rc = -EACCES;
     fi->direct_io = 1;
     fi->nonseekable = 0;
@@ -156,11 +205,19 @@ static int v_write(const char *path, const char *buf, size_t size, off_t off, st
     return rc;
 }
 
-/* `echo x > attr` opens with O_TRUNC; attributes have nothing to truncate. */
+/* `echo x > attr` opens with O_TRUNC; attributes have nothing to truncate.
+ * Through an open file (fi) the open was checked; truncate(2) by path needs
+ * write permission like any write. */
 static int v_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
-    (void)path, (void)size, (void)fi;
-    return 0;
+    (void)size;
+    if (fi)
+        return 0;
+    struct vnode *root = vtree_build(the_host());
+    struct vnode *n = root ? vtree_lookup(root, path) : NULL;
+    int rc = !n ? -ENOENT : n->kind != VN_FILE ? -EISDIR : caller_may(n, VIEW_MAY_WRITE) ? 0 : -EACCES;
+    vtree_free(root);
+    return rc;
 }
 
 static const struct fuse_operations view_ops = {
@@ -168,6 +225,7 @@ static const struct fuse_operations view_ops = {
     .getattr = v_getattr,
     .readlink = v_readlink,
     .readdir = v_readdir,
+    .access = v_access,
     .open = v_open,
     .read = v_read,
     .write = v_write,
@@ -199,11 +257,11 @@ static void detach_stale(const char *dir)
 }
 
 /* Mount with `opts`; 0 or -1 (everything undone). */
-static int mount_with(struct view *v, struct host *h, const char *opts)
+static int mount_with(struct view *v, const char *opts)
 {
     char *argv[] = { "ccwpassd", "-o", (char *)opts, NULL };
     struct fuse_args args = FUSE_ARGS_INIT(3, argv);
-    v->fuse = fuse_new(&args, &view_ops, sizeof view_ops, h);
+    v->fuse = fuse_new(&args, &view_ops, sizeof view_ops, v);
     fuse_opt_free_args(&args);
     if (v->fuse && fuse_mount(v->fuse, v->dir) == 0)
         return 0;
@@ -219,6 +277,8 @@ struct view *view_start(struct host *h, struct server *s, const char *dir, char 
     if (!v)
         return NULL;
     v->srv = s;
+    v->host = h;
+    v->owner = (struct view_cred){ geteuid(), getegid() };
     snprintf(v->dir, sizeof v->dir, "%s", dir);
     detach_stale(dir);
     if (mkdir_p(dir)) {
@@ -227,9 +287,12 @@ struct view *view_start(struct host *h, struct server *s, const char *dir, char 
         return NULL;
     }
     /* other users (QEMU run unprivileged) should see it; without root that
-     * needs user_allow_other in /etc/fuse.conf, so fall back to private */
-    if (mount_with(v, h, "allow_other,fsname=ccwpass,subtype=ccwpass")
-        && mount_with(v, h, "fsname=ccwpass,subtype=ccwpass")) {
+     * needs user_allow_other in /etc/fuse.conf, so fall back to private.
+     * default_permissions: the kernel checks every access against the
+     * modes and owner getattr shows, with the caller's full credentials;
+     * the handlers check the same rule again (view_perm.h). */
+    if (mount_with(v, "allow_other,default_permissions,fsname=ccwpass,subtype=ccwpass")
+        && mount_with(v, "default_permissions,fsname=ccwpass,subtype=ccwpass")) {
         snprintf(err, errlen, "view %s: cannot mount (FUSE unavailable? use --no-fuse)", dir);
         free(v);
         return NULL;

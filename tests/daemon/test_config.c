@@ -102,7 +102,7 @@ static void test_ini(void **state)
     assert_int_equal(load(&c, "[device 0.0.7e52]\nmodel=3390-7\n", err, sizeof err), -1);
     assert_non_null(strstr(err, ":2: [device 0.0.7e52] bad value for model: '3390-7'"));
     assert_int_equal(load(&c, "[disk 1]\nx=1\n", err, sizeof err), -1);
-    assert_non_null(strstr(err, "bad section [disk 1]"));
+    assert_non_null(strstr(err, ":1: unknown section [disk 1]"));
     assert_int_equal(load(&c, "[device 0.0.7e52]\nfrobnicate=1\n", err, sizeof err), -1);
     assert_non_null(strstr(err, "bad value for frobnicate"));
     assert_int_equal(load(&c, "[device 0.0.0001]\nsubchannel=0.0.0005\n[device 0.0.0002]\nsubchannel=0.0.0005\n",
@@ -116,12 +116,162 @@ static void test_ini(void **state)
     assert_non_null(strstr(err, "/nonexistent/ccwpass.conf: cannot open"));
 }
 
+/* load() and expect failure with `want` in the message. */
+static void expect_error(const char *text, const char *want)
+{
+    static struct daemon_config c;
+    char err[512] = "";
+    assert_int_equal(load(&c, text, err, sizeof err), -1);
+    if (!strstr(err, want))
+        fail_msg("error '%s' does not contain '%s'", err, want);
+}
+
+/* A section without keys is still a section: a mistyped one is an error,
+ * not the default device. */
+static void test_empty_unknown_section(void **state)
+{
+    (void)state;
+    expect_error("[disk 0.0.7e52]\n",
+                 ":1: unknown section [disk 0.0.7e52] (expected [chpid C.XX] or [device C.S.DDDD])");
+}
+
+static void test_empty_section_bad_devno_digits(void **state)
+{
+    (void)state;
+    expect_error("; two DASDs\n[device 0.0.zzzz]\n", ":2: [device 0.0.zzzz]: '0.0.zzzz' is not a device number");
+}
+
+static void test_empty_section_devno_too_long(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.12345]\n", ":1: [device 0.0.12345]: '0.0.12345' is not a device number");
+}
+
+static void test_empty_section_bad_chpid(void **state)
+{
+    (void)state;
+    expect_error("[chpid 0.500]\n", ":1: [chpid 0.500]: '0.500' is not a channel-path id");
+}
+
+static void test_section_trailing_words(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.7e52 0.0.7e53]\nreadonly=yes\n", ":1: unknown section [device 0.0.7e52 0.0.7e53]");
+}
+
+/* An empty device section configures that device with its defaults. */
+static void test_empty_device_section(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512] = "";
+    assert_int_equal(load(&c, "[device 0.0.7e53]\n", err, sizeof err), 0);
+    assert_int_equal(c.ndev, 1);
+    assert_int_equal(c.dev[0].devno, 0x7e53);
+    assert_int_equal(c.dev[0].schid.schno, 0x7e53);
+    /* written on Windows: a byte-order mark, CRLF line ends, a comment after the header */
+    assert_int_equal(load(&c, "\xEF\xBB\xBF[device 0.0.7e54] ; spare\r\n", err, sizeof err), 0);
+    assert_int_equal(c.ndev, 1);
+    assert_int_equal(c.dev[0].devno, 0x7e54);
+}
+
+static void test_config_is_directory(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512] = "", dir[] = "/tmp/ccwpcfgdir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    cfg_init(&c);
+    assert_int_equal(cfg_load_file(&c, dir, err, sizeof err), -1);
+    rmdir(dir);
+    assert_non_null(strstr(err, ": is a directory"));
+    assert_int_equal(c.ndev, 0);
+}
+
+static void test_duplicate_device_section(void **state)
+{
+    (void)state;
+    /* adjacent: libinih alone would merge the two */
+    expect_error("[device 0.0.7e52]\ncyls=10\n[device 0.0.7e52]\nreadonly=yes\n",
+                 ":3: duplicate section [device 0.0.7e52] (first at line 1)");
+    expect_error("[device 0.0.7e52]\n[device 0.0.7e53]\n[device 0.0.7E52]\n",
+                 ":3: duplicate section [device 0.0.7E52] (first at line 1)");
+}
+
+static void test_duplicate_chpid_section(void **state)
+{
+    (void)state;
+    expect_error("[chpid 0.50]\ntype=1a\n[chpid 50]\ntype=1b\n", ":3: duplicate section [chpid 50] (first at line 1)");
+}
+
+/* n sections "[device 0.0.NNNN]" / "[chpid 0.NN]", each with one key */
+static void sections(char *buf, size_t cap, const char *kind, unsigned n)
+{
+    size_t len = 0;
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, cap - len, !strcmp(kind, "device") ? "[device 0.0.%04x]\nreadonly = no\n" : "[chpid 0.%02x]\ntype = 1a\n",
+                                i + 1);
+}
+
+static void test_device_limit(void **state)
+{
+    (void)state;
+    char text[4096];
+    sections(text, sizeof text, "device", CFG_MAX_DEVICES + 1);
+    expect_error(text, ":65: [device 0.0.0021]: too many devices (at most 32)");
+}
+
+static void test_chpid_limit(void **state)
+{
+    (void)state;
+    char text[4096];
+    sections(text, sizeof text, "chpid", CFG_MAX_CHPIDS + 1);
+    expect_error(text, ":65: [chpid 0.21]: too many channel paths (at most 32)");
+}
+
+/* libinih reads an indented line after a key as more of that key's value:
+ * "  model = 3390-3" would silently become part of the image path. */
+static void test_indented_continuation(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.7e52]\nimage = /x.cckd\n  model = 3390-3\n",
+                 ":3: indented line would continue the value of 'image'");
+}
+
+static void test_key_outside_section(void **state)
+{
+    (void)state;
+    expect_error("image = /x.cckd\n[device 0.0.7e52]\n", ":1: 'image' outside a [chpid] or [device] section");
+}
+
+/* The message is the first error's, on its line. */
+static void test_first_error_reported(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.7e52]\nmodel=3390-7\nfrobnicate=1\n", ":2: [device 0.0.7e52] bad value for model: '3390-7'");
+    expect_error("[device 0.0.7e52]\nno equals sign\nfrobnicate=1\n", ":2: syntax error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_busids),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_ini),
+        cmocka_unit_test(test_empty_unknown_section),
+        cmocka_unit_test(test_empty_section_bad_devno_digits),
+        cmocka_unit_test(test_empty_section_devno_too_long),
+        cmocka_unit_test(test_empty_section_bad_chpid),
+        cmocka_unit_test(test_section_trailing_words),
+        cmocka_unit_test(test_empty_device_section),
+        cmocka_unit_test(test_config_is_directory),
+        cmocka_unit_test(test_duplicate_device_section),
+        cmocka_unit_test(test_duplicate_chpid_section),
+        cmocka_unit_test(test_device_limit),
+        cmocka_unit_test(test_chpid_limit),
+        cmocka_unit_test(test_indented_continuation),
+        cmocka_unit_test(test_key_outside_section),
+        cmocka_unit_test(test_first_error_reported),
     };
     return cmocka_run_group_tests_name("daemon-config", tests, NULL, NULL);
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# ccwpassd refuses a config file that is not a regular file (a FIFO that
+# never gets a writer, /dev/zero that never ends, a directory) at once, with
+# a message naming it and exit status 2, instead of hanging with SIGTERM
+# blocked or starting the default configuration.  `timeout` only guards
+# against a hang; each check asserts the refusal's own status.  Prints TAP.
+# usage: startup_test.sh CCWPASSD
+D=$1
+GUARD_S=30          # far above the milliseconds a refusal takes
+KILL_AFTER_S=5      # for a daemon that ignores timeout's SIGTERM
+EXIT_CONFIG=2
+n=0 fails=0
+ok()  { n=$((n+1)); echo "ok $n - $1"; }
+nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+has() { grep -qF -- "$2" "$1" || { echo "# '$2' not in:"; sed 's/^/#   /' "$1"; return 1; }; }
+
+T=$(mktemp -d /tmp/ccwps-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+# start CONFIG: run the daemon in the foreground on CONFIG; its exit status
+start() {
+    timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --no-fuse --socket "$T/sock" \
+        --state-dir "$T/state" --config "$1" 2>"$T/err" </dev/null
+}
+
+mkfifo "$T/fifo"
+start "$T/fifo"; rc=$?
+check "a FIFO config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names the FIFO" has "$T/err" "ccwpassd: $T/fifo: not a regular file"
+
+start /dev/zero; rc=$?
+check "/dev/zero as config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names /dev/zero" has "$T/err" "ccwpassd: /dev/zero: not a regular file"
+
+mkdir "$T/confdir"
+start "$T/confdir"; rc=$?
+check "a directory as config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message says it is a directory" has "$T/err" "ccwpassd: $T/confdir: is a directory"
+check "no default device was created" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+
+printf '[disk 0.0.7e52]\n' >"$T/disk.conf"
+start "$T/disk.conf"; rc=$?
+check "an unknown empty section is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names the file and line" has "$T/err" "ccwpassd: $T/disk.conf:1: unknown section [disk 0.0.7e52]"
+check "still no default device" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+echo "1..$n"
+exit $((fails > 0))
