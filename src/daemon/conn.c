@@ -42,6 +42,8 @@ struct conn *conn_new(struct server *s, int fd)
     c->srv = s;
     c->id = ++s->next_id;
     c->dma = vfio_dma_new();
+    if (c->dma)
+        vfio_dma_set_release(c->dma, vmm_release_host);
     for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
         c->irqfd[i] = -1;
     struct ucred cred;

@@ -16,11 +16,6 @@
 #include "daemon/server.h"
 #include "vfio/vfio_ccw.h"
 
-struct conn_map {
-    uint64_t iova, size;
-    void *host;
-};
-
 struct conn {
     struct conn *next;
     struct server *srv;
@@ -39,9 +34,7 @@ struct conn {
     size_t outlen, outoff;
     bool polling_out;             /* EPOLLOUT armed (reading paused) */
     /* device state */
-    struct vfio_dma *dma;
-    struct conn_map *maps;
-    unsigned nmaps;
+    struct vfio_dma *dma;         /* guest memory; owns the client's mmaps */
     struct vfio_ccw_mdev *mdev;
     int irqfd[VFIO_CCW_NUM_IRQS];
 };
@@ -72,7 +65,9 @@ int  conn_take_fd(struct conn *c, unsigned i);
 /* vmm.c: handle one complete command; 0 or negative errno. */
 int  vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len,
                   struct conn_reply *r);
-/* vmm_mem.c: DMA_MAP / DMA_UNMAP. */
+/* vmm_mem.c: DMA_MAP / DMA_UNMAP, and the release callback the connection's
+ * vfio_dma hands mapped guest memory back through (munmap). */
+void vmm_release_host(void *host, uint64_t size);
 int  vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 int  vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 /* vmm_irq.c: SET_IRQS. */

@@ -21,6 +21,7 @@
 #define CCWP_DEFAULT_SOCKET "/run/ccwpass/ccwpassd.sock"
 #define CCWP_MAX_MSG   (1u << 20)   /* largest message, header included */
 #define CCWP_MAX_FDS   8
+#define CCWP_MAX_DMA_MAPS 256        /* DMA maps per connection; one more gets ENOSPC */
 
 struct ccwp_hdr {
     uint16_t msg_id;    /* echoed in the reply */

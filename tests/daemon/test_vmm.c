@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -452,6 +453,83 @@ static void test_dma_map_without_fd(void **state)
     assert_still_serving(f);
 }
 
+/* DMA_MAP of a memory fd that can shrink under the mapping. */
+static int map_memfd(struct vmm *v, int fd, uint64_t size)
+{
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ | CCWP_DMA_WRITE, .size = size };
+    return vmm_call(v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL);
+}
+
+/* Issue 7 item 4: a hostile VMM maps a memfd created without
+ * MFD_ALLOW_SEALING, shrinks it, then starts I/O into it.  The map is
+ * refused up front; the daemon never touches memory that can vanish. */
+static void test_unsealed_memfd_refused(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct orb o;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    v.memfd = memfd_create("hostile", MFD_CLOEXEC);
+    assert_true(v.memfd >= 0);
+    assert_int_equal(ftruncate(v.memfd, RAM_SIZE), 0);
+    v.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v.memfd, 0);
+    assert_true(v.ram != MAP_FAILED);
+    v.ram_size = RAM_SIZE;
+    int rc = map_memfd(&v, v.memfd, RAM_SIZE);
+    if (rc == 0) {
+        /* the old daemon took it: shrink it and start I/O into the lost pages */
+        assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+        assert_int_equal(vmm_setup_irqs(&v), 0);
+        sense_id_program(&v);
+        assert_int_equal(ftruncate(v.memfd, 4096), 0);
+        vmm_orb(&o, 0x1000, 0);
+        if (vmm_ssch(&v, &o) < 0) {   /* the connection died with the daemon */
+            int st;
+            assert_int_equal(waitpid(f->d.pid, &st, 0), f->d.pid);
+            f->d.pid = 0;
+            fail_msg("ccwpassd died: %s", WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "exited");
+        }
+    }
+    assert_int_equal(rc, EPERM);
+    assert_true(dp_log_contains(&f->d, "not sealed against shrinking"));
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+/* Issue 7 item 6: one connection cannot make maps without bound (each is
+ * an mmap in the daemon); the one past the limit gets ENOSPC, and another
+ * VMM is not affected. */
+static void test_dma_map_limit(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v, w;
+    struct irb irb;
+    uint64_t size = (uint64_t)(CCWP_MAX_DMA_MAPS + 1) * 4096;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    int fd = vmm_sealed_memfd("many", size);
+    assert_true(fd >= 0);
+    for (unsigned i = 0; i <= CCWP_MAX_DMA_MAPS; i++) {
+        struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .offset = i * 4096ull,
+                                  .iova = i * 4096ull, .size = 4096 };
+        int rc = vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL);
+        assert_int_equal(rc, i < CCWP_MAX_DMA_MAPS ? 0 : ENOSPC);
+    }
+    assert_true(dp_log_contains(&f->d, "DMA maps, the limit per client"));
+    /* unmapping one makes room again */
+    struct ccwp_dma_unmap u = { .argsz = sizeof u, .iova = 0, .size = 4096 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_UNMAP, &u, sizeof u, NULL, 0, NULL, 0, NULL), 0);
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .iova = 0, .size = 4096 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL), 0);
+    /* another VMM maps and runs I/O as usual */
+    open_vmm(f, &w, TEST_UUID1);
+    sense_id_program(&w);
+    assert_int_equal(vmm_run(&w, 0x1000, &irb), 0);
+    assert_sense_id_3990_3390(&w);
+    vmm_close(&w);
+    close(fd);
+    vmm_close(&v);
+}
+
 static void test_dirty_reports_written_ranges(void **state)
 {
     struct fx *f = *state;
@@ -597,6 +675,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_region_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsealed_memfd_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dma_map_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
         cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, teardown),
