@@ -59,6 +59,7 @@ struct conn *conn_new(struct server *s, int fd)
     }
     c->next = s->conns;
     s->conns = c;
+    s->nconns++;
     log_debug("client %u (pid %d) connected", c->id, c->pid);
     return c;
 }
@@ -81,7 +82,8 @@ int conn_take_fd(struct conn *c, unsigned i)
     return fd;
 }
 
-void conn_free(struct conn *c)
+/* Everything but the memory: out of the list, device state released, socket closed. */
+static void conn_shutdown(struct conn *c)
 {
     struct server *s = c->srv;
     for (struct conn **pp = &s->conns; *pp; pp = &(*pp)->next)
@@ -89,15 +91,50 @@ void conn_free(struct conn *c)
             *pp = c->next;
             break;
         }
+    s->nconns--;
     vmm_release(c);
     server_unwatch(s, &c->w);
     close(c->w.fd);
+    c->w.fd = -1;
     close_msg_fds(c);
+    log_debug("client %u disconnected", c->id);
+}
+
+static void conn_destroy(struct conn *c)
+{
     free(c->body);
     free(c->out);
-    log_debug("client %u disconnected", c->id);
     free(c);
+}
+
+void conn_free(struct conn *c)
+{
+    struct server *s = c->srv;
+    conn_shutdown(c);
+    conn_destroy(c);
     server_client_gone(s);
+}
+
+void conn_close(struct conn *c)
+{
+    conn_shutdown(c);
+    c->closed = true;
+    c->next = c->srv->closed;
+    c->srv->closed = c;
+}
+
+void conn_reap(struct server *s)
+{
+    while (s->closed) {
+        struct conn *c = s->closed;
+        s->closed = c->next;
+        conn_destroy(c);
+    }
+}
+
+bool conn_is_idle(const struct conn *c)
+{
+    return !c->mdev && (!c->dma || vfio_dma_count(c->dma) == 0) && c->outlen == 0;
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -262,6 +299,8 @@ static void conn_event(void *opaque, unsigned events)
 {
     struct conn *c = opaque;
     bool ok = true;
+    if (c->closed)
+        return;   /* closed to make room earlier in this event batch */
     if (events & EPOLLOUT)
         ok = flush_out(c);
     if (ok && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c->outlen == 0)

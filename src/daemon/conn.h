@@ -19,6 +19,7 @@
 struct conn {
     struct conn *next;
     struct server *srv;
+    bool closed;                  /* conn_close'd: waiting for conn_reap */
     struct server_watch w;
     unsigned id;
     int pid;                      /* the peer's pid (SO_PEERCRED), 0 if unknown */
@@ -59,6 +60,13 @@ static inline int conn_get_req(void *dst, size_t size, const uint8_t *p, size_t 
 struct conn *conn_new(struct server *s, int fd);
 /* Tear down: close the mdev, release eventfds, unmap memory, close the socket. */
 void conn_free(struct conn *c);
+/* Tear down like conn_free, but keep the memory (ignoring events) until
+ * conn_reap: for closing a client from another client's event handler. */
+void conn_close(struct conn *c);
+/* Free what conn_close kept (after an event batch). */
+void conn_reap(struct server *s);
+/* Holds nothing: no mdev attached, no guest memory mapped, no reply queued. */
+bool conn_is_idle(const struct conn *c);
 /* Take the i-th fd of the current message (the framing code closes the rest). */
 int  conn_take_fd(struct conn *c, unsigned i);
 

@@ -470,6 +470,14 @@ void vfio_dma_unpin(struct vfio_dma *dma, uint64_t iova)
         destroy(dma);
 }
 
+unsigned vfio_dma_count(struct vfio_dma *dma)
+{
+    pthread_mutex_lock(&dma->lock);
+    unsigned n = dma->owned ? dma->n : 0;
+    pthread_mutex_unlock(&dma->lock);
+    return n;
+}
+
 unsigned vfio_dma_faults(struct vfio_dma *dma)
 {
     return atomic_load(&dma->faults);

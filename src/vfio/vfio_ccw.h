@@ -62,6 +62,8 @@ struct vfio_dma *vfio_dma_new(void);
  * with the object, until its last vfio_dma_unpin.  Returns how many mappings
  * were kept.  The owner must not use dma afterwards. */
 unsigned vfio_dma_free(struct vfio_dma *dma);
+/* How many mappings the owner has (pinned ones kept after free not counted). */
+unsigned vfio_dma_count(struct vfio_dma *dma);
 /* Who gets host memory back (NULL: nobody, the caller manages it itself). */
 void vfio_dma_set_release(struct vfio_dma *dma, vfio_dma_release_fn fn);
 /* Map [iova, iova+size) to host memory `host`.  -EEXIST on overlap, -EINVAL
