@@ -307,7 +307,8 @@ static int add_backend(struct rewriter *r)
     char obj[128];
     if (r->out->user_backend) {
         fprintf(r->diag, "ccwpass qemu: using your -machine memory-backend; it must be a shared "
-                "file or memfd backend (share=on) for ccwpassd to reach guest memory\n");
+                "memfd backend (memory-backend-memfd,share=on, seal=on as by default) for ccwpassd "
+                "to reach guest memory\n");
         return 0;
     }
     snprintf(obj, sizeof obj, "memory-backend-memfd,id=%s,size=%" PRIu64 ",share=on",
