@@ -194,11 +194,13 @@ static json_object *transact(const struct ctl_opts *o, json_object *req)
     char *body = rc ? NULL : calloc(1, rh.size - sizeof rh + 1);
     if (body)
         rc = full_io(fd, body, rh.size - sizeof rh, false, deadline);
+    if (!rc && body)
+        rep = json_tokener_parse(body);
     if (rc == -ETIMEDOUT)
         say_timeout(o);
     else if (rc)
         fprintf(stderr, "ccwpass: ccwpassd closed the connection (too many clients, or it stopped)\n");
-    else if (body && !(rep = json_tokener_parse(body)))
+    else if (!rep)
         fprintf(stderr, "ccwpass: unreadable reply from ccwpassd (error %u: %s)\n", rh.error, strerror((int)rh.error));
     free(body);
     close(fd);

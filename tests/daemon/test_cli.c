@@ -163,8 +163,11 @@ static void test_status_during_connection_flood(void **state)
     assert_int_equal(vmm_connect(&v, d.sock), 0);
     assert_int_equal(vmm_map_ram(&v, 1u << 20), 0);   /* a VMM with guest memory */
     int n = 0;
-    while (n < FLOOD && (fds[n] = connect_guarded(d.sock)) >= 0)
-        n++;
+    for (; n < FLOOD; n++) {
+        fds[n] = connect_guarded(d.sock);
+        if (fds[n] < 0)
+            break;
+    }
     const char *argv[] = { "--socket", d.sock, "status", NULL };
     run_cli(argv, &r);
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
