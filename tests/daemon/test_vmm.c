@@ -4,7 +4,8 @@
  * that must land in the image), HSCH/CSCH of a slow program, two VMMs on
  * two mdevs, and the protocol's error paths (unknown UUID, double ATTACH,
  * malformed/truncated/out-of-order messages, a VMM that dies mid-I/O, a
- * DMA_MAP without a memory fd) after which the daemon must keep serving.
+ * DMA_MAP without a memory fd, guest memory that could shrink, too many DMA
+ * maps, running out of fds) after which the daemon must keep serving.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -496,6 +497,38 @@ static void test_unsealed_memfd_refused(void **state)
     assert_still_serving(f);
 }
 
+/* The sealing rules: a file that still allows sealing is sealed by the
+ * daemon (the client can no longer shrink it); a file sealed without
+ * F_SEAL_SHRINK is refused; so is a file shorter than the map. */
+static void test_memfd_sealing_rules(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    int sealable = memfd_create("sealable", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    assert_true(sealable >= 0);
+    assert_int_equal(ftruncate(sealable, RAM_SIZE), 0);
+    assert_int_equal(map_memfd(&v, sealable, RAM_SIZE), 0);
+    assert_int_equal(ftruncate(sealable, 4096), -1);
+    assert_int_equal(errno, EPERM);
+    int locked = memfd_create("locked", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    assert_true(locked >= 0);
+    assert_int_equal(ftruncate(locked, RAM_SIZE), 0);
+    assert_int_equal(fcntl(locked, F_ADD_SEALS, F_SEAL_SEAL), 0);
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .iova = 2 * RAM_SIZE, .size = RAM_SIZE };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &locked, 1, NULL, 0, NULL), EPERM);
+    int small = vmm_sealed_memfd("small", 4096);
+    assert_true(small >= 0);
+    m.size = 8192;
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &small, 1, NULL, 0, NULL), EINVAL);
+    assert_true(dp_log_contains(&f->d, "runs past the end of its 4096-byte memory file"));
+    close(sealable);
+    close(locked);
+    close(small);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
 /* Issue 7 item 6: one connection cannot make maps without bound (each is
  * an mmap in the daemon); the one past the limit gets ENOSPC, and another
  * VMM is not affected. */
@@ -677,6 +710,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsealed_memfd_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memfd_sealing_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_map_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
