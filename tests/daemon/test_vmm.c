@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "daemon/server.h"
 #include "harness.h"
 #include "img/ckdtrack.h"
 #include "img/image.h"
@@ -633,6 +634,36 @@ static void test_pipelined_requests(void **state)
     assert_still_serving(f);
 }
 
+/* Issue 7 item 6: SERVER_MAX_CLIENTS clients that all hold guest memory;
+ * one more is refused at once (never left hanging), and once a client
+ * leaves a newcomer is served again. */
+static void test_client_limit(void **state)
+{
+    struct fx *f = *state;
+    static struct vmm busy[SERVER_MAX_CLIENTS];
+    struct vmm extra;
+    uint16_t maj, min;
+    for (unsigned i = 0; i < SERVER_MAX_CLIENTS; i++) {
+        assert_int_equal(vmm_connect(&busy[i], f->d.sock), 0);
+        assert_int_equal(vmm_map_ram(&busy[i], 65536), 0);
+    }
+    assert_int_equal(vmm_connect(&extra, f->d.sock), 0);
+    assert_int_equal(vmm_version(&extra, &maj, &min), -1);   /* closed by the daemon */
+    vmm_close(&extra);
+    assert_true(dp_log_contains(&f->d, "refusing a client"));
+    assert_int_equal(vmm_version(&busy[0], &maj, &min), 0);   /* the busy ones are served */
+    vmm_close(&busy[0]);
+    /* its EOF is ready before this request: the daemon handles both in one
+     * batch, so by the reply the client is gone */
+    assert_int_equal(vmm_version(&busy[1], &maj, &min), 0);
+    assert_int_equal(vmm_connect(&extra, f->d.sock), 0);
+    assert_int_equal(vmm_version(&extra, &maj, &min), 0);
+    vmm_close(&extra);
+    for (unsigned i = 1; i < SERVER_MAX_CLIENTS; i++)
+        vmm_close(&busy[i]);
+    assert_still_serving(f);
+}
+
 /* Out of file descriptors: the daemon neither spins on the listening socket
  * nor locks everyone out; it closes the oldest idle client to make room, and
  * a VMM that holds guest memory is not the one closed. */
@@ -715,6 +746,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
         cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_fds, setup_few_fds, teardown),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
