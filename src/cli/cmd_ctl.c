@@ -20,7 +20,6 @@
 #include "cli/cli.h"
 #include "daemon/proto.h"
 
-#define CTL_DEFAULT_TIMEOUT_S 10     /* a daemon that has not answered by then will not */
 #define CTL_MAX_TIMEOUT_S     86400
 #define MS_PER_S              1000
 #define NS_PER_MS             1000000
@@ -47,7 +46,7 @@ static int ctl_usage(void)
             "  chp CHPID on|off\n"
             "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n"
             "A daemon that has not answered within --timeout seconds (default %d) is given up on.\n",
-            CCWP_DEFAULT_SOCKET, CTL_DEFAULT_TIMEOUT_S);
+            CCWP_DEFAULT_SOCKET, CLI_DEFAULT_TIMEOUT_S);
     return 2;
 }
 
@@ -72,7 +71,7 @@ static int parse_opts(int argc, char **argv, struct ctl_opts *o)
     o->socket = getenv("CCWPASS_SOCKET");
     if (!o->socket || !*o->socket)
         o->socket = CCWP_DEFAULT_SOCKET;
-    o->timeout_s = CTL_DEFAULT_TIMEOUT_S;
+    o->timeout_s = CLI_DEFAULT_TIMEOUT_S;
     const char *env = getenv("CCWPASS_TIMEOUT");
     if (env && *env && parse_timeout(env, &o->timeout_s))
         return -1;

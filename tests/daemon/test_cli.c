@@ -125,6 +125,45 @@ static void test_timeout_on_silent_socket(void **state)
     dp_cleanup(&d);
 }
 
+/* `ccwpass qemu` first checks that ccwpassd takes connections; a daemon whose
+ * listen backlog is full must not leave the launcher waiting in connect. */
+static void test_launcher_on_full_backlog(void **state)
+{
+    (void)state;
+    enum { MAX_PENDING = 64 };
+    int pending[MAX_PENDING], n = 0;
+    struct dproc d;
+    struct run r;
+    assert_int_equal(dp_init(&d), 0);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    assert_true(strlen(d.sock) < sizeof a.sun_path);
+    memcpy(a.sun_path, d.sock, strlen(d.sock) + 1);
+    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(l >= 0);
+    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(l, 0), 0);
+    /* fill the backlog: connect without waiting until the kernel says it is full */
+    for (; n < MAX_PENDING; n++) {
+        pending[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        assert_true(pending[n] >= 0);
+        if (connect(pending[n], (struct sockaddr *)&a, sizeof a)) {
+            assert_int_equal(errno, EAGAIN);
+            break;
+        }
+    }
+    assert_true(n < MAX_PENDING);
+    const char *argv[] = { "--socket", d.sock, "--timeout", "1", "qemu", "-device", "vfio-ccw,sysfsdev=/x", NULL };
+    run_cli(argv, &r);
+    assert_true(WIFEXITED(r.status));
+    assert_int_equal(WEXITSTATUS(r.status), 1);
+    if (!strstr(r.err, "does not take connections"))
+        fail_msg("stderr: %s", r.err);
+    for (int i = 0; i <= n; i++)
+        close(pending[i]);
+    close(l);
+    dp_cleanup(&d);
+}
+
 /* A blocking connect, bounded by the guard: -1 if the daemon takes no more. */
 static int connect_guarded(const char *path)
 {
@@ -186,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timeout_on_silent_socket),
+        cmocka_unit_test(test_launcher_on_full_backlog),
         cmocka_unit_test(test_status_during_connection_flood),
     };
     return cmocka_run_group_tests_name("daemon-cli", tests, NULL, NULL);
