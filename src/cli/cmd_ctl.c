@@ -6,18 +6,27 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "daemon/proto.h"
 
+#define CTL_MAX_TIMEOUT_S     86400
+#define MS_PER_S              1000
+#define NS_PER_MS             1000000
+
 struct ctl_opts {
     const char *socket;
+    unsigned timeout_s;
     bool json;
     int argc;
     char **argv;     /* verb and its positional arguments */
@@ -26,7 +35,7 @@ struct ctl_opts {
 static int ctl_usage(void)
 {
     fprintf(stderr,
-            "usage: ccwpass [--socket PATH] [--json] VERB ...\n"
+            "usage: ccwpass [--socket PATH] [--timeout SECONDS] [--json] VERB ...\n"
             "  bind SCHID vfio_ccw|io_subchannel\n"
             "  unbind SCHID\n"
             "  mdev create SCHID [UUID]      prints the UUID\n"
@@ -35,18 +44,37 @@ static int ctl_usage(void)
             "  status\n"
             "  fault SCHID [delay_ms=N] [stuck=0|1] [eqc=N] [not_oper=0|1]\n"
             "  chp CHPID on|off\n"
-            "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n",
-            CCWP_DEFAULT_SOCKET);
+            "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n"
+            "A daemon that has not answered within --timeout seconds (default %d) is given up on.\n",
+            CCWP_DEFAULT_SOCKET, CLI_DEFAULT_TIMEOUT_S);
     return 2;
 }
 
-/* Pull --socket/--json out of argv wherever they are. */
+/* A whole number of seconds, 1 .. CTL_MAX_TIMEOUT_S. */
+static int parse_timeout(const char *v, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < 1 || n > CTL_MAX_TIMEOUT_S) {
+        fprintf(stderr, "ccwpass: --timeout '%s' is not a number of seconds (1 to %d)\n", v, CTL_MAX_TIMEOUT_S);
+        return -1;
+    }
+    *out = (unsigned)n;
+    return 0;
+}
+
+/* Pull --socket/--timeout/--json out of argv wherever they are. */
 static int parse_opts(int argc, char **argv, struct ctl_opts *o)
 {
     static char *pos[64];
     o->socket = getenv("CCWPASS_SOCKET");
     if (!o->socket || !*o->socket)
         o->socket = CCWP_DEFAULT_SOCKET;
+    o->timeout_s = CLI_DEFAULT_TIMEOUT_S;
+    const char *env = getenv("CCWPASS_TIMEOUT");
+    if (env && *env && parse_timeout(env, &o->timeout_s))
+        return -1;
     o->argc = 0;
     o->argv = pos;
     for (int i = 0; i < argc; i++) {
@@ -54,7 +82,13 @@ static int parse_opts(int argc, char **argv, struct ctl_opts *o)
             o->socket = argv[++i];
         else if (!strncmp(argv[i], "--socket=", 9))
             o->socket = argv[i] + 9;
-        else if (!strcmp(argv[i], "--json"))
+        else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+            if (parse_timeout(argv[++i], &o->timeout_s))
+                return -1;
+        } else if (!strncmp(argv[i], "--timeout=", 10)) {
+            if (parse_timeout(argv[i] + 10, &o->timeout_s))
+                return -1;
+        } else if (!strcmp(argv[i], "--json"))
             o->json = true;
         else if (o->argc < 63)
             pos[o->argc++] = argv[i];
@@ -64,13 +98,38 @@ static int parse_opts(int argc, char **argv, struct ctl_opts *o)
     return 0;
 }
 
-/* ---- one request over the socket ------------------------------------------------- */
+/* ---- one request over the socket, within a deadline --------------------------------- */
 
-static int full_io(int fd, void *buf, size_t len, bool wr)
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * MS_PER_S + t.tv_nsec / NS_PER_MS;
+}
+
+/* Milliseconds left until the deadline, at least 0. */
+static int left_ms(long long deadline)
+{
+    long long left = deadline - now_ms();
+    return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* Send or receive exactly len bytes before the deadline: 0, -1 if the peer
+ * closed or failed, -ETIMEDOUT if the deadline passed. */
+static int full_io(int fd, void *buf, size_t len, bool wr, long long deadline)
 {
     for (size_t done = 0; done < len;) {
-        ssize_t n = wr ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL) : recv(fd, (char *)buf + done, len - done, 0);
-        if (n < 0 && errno == EINTR)
+        struct pollfd p = { .fd = fd, .events = wr ? POLLOUT : POLLIN };
+        int ready = poll(&p, 1, left_ms(deadline));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready == 0)
+            return -ETIMEDOUT;
+        if (ready < 0)
+            return -1;
+        ssize_t n = wr ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT)
+                       : recv(fd, (char *)buf + done, len - done, MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
             continue;
         if (n <= 0)
             return -1;
@@ -79,45 +138,68 @@ static int full_io(int fd, void *buf, size_t len, bool wr)
     return 0;
 }
 
-static int dial(const char *path)
+static void say_timeout(const struct ctl_opts *o)
+{
+    fprintf(stderr, "ccwpass: no answer from ccwpassd at %s within %u s (busy or hung? --timeout SECONDS)\n",
+            o->socket, o->timeout_s);
+}
+
+/* Connect; a full listen backlog waits at most until the deadline (the
+ * send timeout bounds connect on AF_UNIX). */
+static int dial(const struct ctl_opts *o, long long deadline)
 {
     struct sockaddr_un a = { .sun_family = AF_UNIX };
+    const char *path = o->socket;
     if (strlen(path) >= sizeof a.sun_path) {
         fprintf(stderr, "ccwpass: socket path too long: %s\n", path);
         return -1;
     }
     snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+    int ms = left_ms(deadline);
+    struct timeval tv = { .tv_sec = ms / MS_PER_S, .tv_usec = (ms % MS_PER_S) * MS_PER_S };
+    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0
+        && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
         return fd;
-    fprintf(stderr, "ccwpass: cannot reach ccwpassd at %s: %s (is it running? --socket / $CCWPASS_SOCKET)\n",
-            path, strerror(errno));
+    if (errno == EAGAIN || errno == EINPROGRESS)
+        say_timeout(o);
+    else
+        fprintf(stderr, "ccwpass: cannot reach ccwpassd at %s: %s (is it running? --socket / $CCWPASS_SOCKET)\n",
+                path, strerror(errno));
     if (fd >= 0)
         close(fd);
     return -1;
 }
 
 /* Send the request; returns the parsed reply or NULL (message printed). */
-static json_object *transact(const char *sock, json_object *req)
+static json_object *transact(const struct ctl_opts *o, json_object *req)
 {
     const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
     size_t len = strlen(text) + 1;
     struct ccwp_hdr h = { .msg_id = 1, .command = CCWP_CMD_CONTROL, .size = (uint32_t)(sizeof h + len) };
-    int fd = dial(sock);
+    long long deadline = now_ms() + (long long)o->timeout_s * MS_PER_S;
+    int fd = dial(o, deadline);
     if (fd < 0)
         return NULL;
     json_object *rep = NULL;
     struct ccwp_hdr rh;
-    if (full_io(fd, &h, sizeof h, true) || full_io(fd, (void *)text, len, true) || full_io(fd, &rh, sizeof rh, false)
-        || rh.size < sizeof rh || rh.size > CCWP_MAX_MSG) {
-        fprintf(stderr, "ccwpass: ccwpassd closed the connection\n");
-        close(fd);
-        return NULL;
-    }
-    char *body = calloc(1, rh.size - sizeof rh + 1);
-    if (body && full_io(fd, body, rh.size - sizeof rh, false) == 0)
+    int rc = full_io(fd, &h, sizeof h, true, deadline);
+    if (!rc)
+        rc = full_io(fd, (void *)text, len, true, deadline);
+    if (!rc)
+        rc = full_io(fd, &rh, sizeof rh, false, deadline);
+    if (!rc && (rh.size < sizeof rh || rh.size > CCWP_MAX_MSG))
+        rc = -1;
+    char *body = rc ? NULL : calloc(1, rh.size - sizeof rh + 1);
+    if (body)
+        rc = full_io(fd, body, rh.size - sizeof rh, false, deadline);
+    if (!rc && body)
         rep = json_tokener_parse(body);
-    if (!rep)
+    if (rc == -ETIMEDOUT)
+        say_timeout(o);
+    else if (rc)
+        fprintf(stderr, "ccwpass: ccwpassd closed the connection (too many clients, or it stopped)\n");
+    else if (!rep)
         fprintf(stderr, "ccwpass: unreadable reply from ccwpassd (error %u: %s)\n", rh.error, strerror((int)rh.error));
     free(body);
     close(fd);
@@ -139,7 +221,7 @@ static bool jbool(json_object *o, const char *k)
 /* Run a request; print errors as "ccwpass: VERB ARG: strerror (detail)". */
 static int run(const struct ctl_opts *o, json_object *req, json_object **out)
 {
-    json_object *rep = transact(o->socket, req);
+    json_object *rep = transact(o, req);
     json_object_put(req);
     if (!rep)
         return 1;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "cli/cli.h"
@@ -307,7 +308,8 @@ static int add_backend(struct rewriter *r)
     char obj[128];
     if (r->out->user_backend) {
         fprintf(r->diag, "ccwpass qemu: using your -machine memory-backend; it must be a shared "
-                "file or memfd backend (share=on) for ccwpassd to reach guest memory\n");
+                "memfd backend (memory-backend-memfd,share=on, seal=on as by default) for ccwpassd "
+                "to reach guest memory\n");
         return 0;
     }
     snprintf(obj, sizeof obj, "memory-backend-memfd,id=%s,size=%" PRIu64 ",share=on",
@@ -434,17 +436,32 @@ static int set_env(const char *adapter, const char *sock, const char *view, cons
     return rc;
 }
 
-/* Is ccwpassd answering on its socket?  0, or the connect() errno. */
+/* Seconds to wait for a connection: $CCWPASS_TIMEOUT (set by a global
+ * --timeout), else the CLI's default. */
+static long reach_timeout_s(void)
+{
+    const char *v = getenv("CCWPASS_TIMEOUT");
+    char *end;
+    long n = v && *v ? strtol(v, &end, 10) : 0;
+    return n > 0 && *end == 0 ? n : CLI_DEFAULT_TIMEOUT_S;
+}
+
+/* Is ccwpassd answering on its socket?  0, or the connect() errno (EAGAIN:
+ * its listen backlog stayed full for the whole timeout). */
 static int daemon_reachable(const char *path)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int e = 0, fd;
+    struct timeval tv = { .tv_sec = reach_timeout_s() };
+    int e = 0;
     if (strlen(path) >= sizeof sa.sun_path)
         return ENAMETOOLONG;
     strcpy(sa.sun_path, path);
-    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
         return errno;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa))
+    /* on AF_UNIX the send timeout bounds a connect waiting for backlog room */
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv)
+        || connect(fd, (struct sockaddr *)&sa, sizeof sa))
         e = errno;
     close(fd);
     return e;
@@ -526,6 +543,12 @@ int cmd_qemu(int argc, char **argv)
     if (qa.nvfio && !o.view)
         fprintf(stderr, "ccwpass qemu: warning: no --view/CCWPASS_VIEW: QEMU will read the host's real /sys\n");
     int e = qa.nvfio && !o.dry_run ? daemon_reachable(o.sock) : 0;
+    if (e == EAGAIN) {
+        fprintf(stderr, "ccwpass qemu: ccwpassd at %s does not take connections within %ld s "
+                "(busy or hung? --timeout SECONDS)\n", o.sock, reach_timeout_s());
+        qemu_args_free(&qa);
+        return 1;
+    }
     if (e) {            /* QEMU could not realize the device: say why before starting it */
         fprintf(stderr, "ccwpass qemu: ccwpassd is not running: cannot connect to %s: %s "
                 "(start ccwpassd, or point --socket/CCWPASS_SOCKET at it)\n", o.sock, strerror(e));

@@ -1,4 +1,5 @@
 /* ccwpass: the user's command.  Dispatches to one file per subcommand. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +22,38 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ccwpass [--socket PATH] VERB [ARGS...]\n\n");
+    fprintf(f, "usage: ccwpass [--socket PATH] [--timeout SECONDS] VERB [ARGS...]\n\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
 }
 
-/* `ccwpass --socket PATH VERB …`: the socket option may also stand before the
- * verb; it reaches every verb through $CCWPASS_SOCKET. */
+/* `ccwpass --socket PATH --timeout SECONDS VERB …`: these options may also
+ * stand before the verb; they reach every verb through $CCWPASS_SOCKET and
+ * $CCWPASS_TIMEOUT. */
 static int take_global_options(int *argc, char ***argv)
 {
-    while (*argc > 1 && !strncmp((*argv)[1], "--socket", 8)) {
-        const char *arg = (*argv)[1];
-        if (arg[8] == '=') {
-            setenv("CCWPASS_SOCKET", arg + 9, 1);
-            *argc -= 1; *argv += 1;
-        } else if (arg[8] == '\0' && *argc > 2) {
-            setenv("CCWPASS_SOCKET", (*argv)[2], 1);
-            *argc -= 2; *argv += 2;
-        } else {
-            fprintf(stderr, "ccwpass: --socket needs a path\n");
-            return -1;
+    static const struct {
+        const char *opt, *env;
+    } globals[] = { { "--socket", "CCWPASS_SOCKET" }, { "--timeout", "CCWPASS_TIMEOUT" } };
+    for (bool again = true; again && *argc > 1;) {
+        again = false;
+        for (size_t g = 0; g < sizeof globals / sizeof globals[0]; g++) {
+            const char *arg = (*argv)[1];
+            size_t n = strlen(globals[g].opt);
+            if (strncmp(arg, globals[g].opt, n))
+                continue;
+            if (arg[n] == '=') {
+                setenv(globals[g].env, arg + n + 1, 1);
+                *argc -= 1; *argv += 1;
+            } else if (arg[n] == '\0' && *argc > 2) {
+                setenv(globals[g].env, (*argv)[2], 1);
+                *argc -= 2; *argv += 2;
+            } else {
+                fprintf(stderr, "ccwpass: %s needs a value\n", globals[g].opt);
+                return -1;
+            }
+            again = true;
+            break;
         }
     }
     return 0;

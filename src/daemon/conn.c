@@ -44,6 +44,8 @@ struct conn *conn_new(struct server *s, int fd)
     c->srv = s;
     c->id = ++s->next_id;
     c->dma = vfio_dma_new();
+    if (c->dma)
+        vfio_dma_set_release(c->dma, vmm_release_host);
     for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
         c->irqfd[i] = -1;
     struct ucred cred;
@@ -59,6 +61,7 @@ struct conn *conn_new(struct server *s, int fd)
     }
     c->next = s->conns;
     s->conns = c;
+    s->nconns++;
     log_debug("client %u (pid %d) connected", c->id, c->pid);
     return c;
 }
@@ -118,18 +121,54 @@ static void job_free(struct conn_job *j)
     free(j);
 }
 
-/* The rest of a connection's teardown, once nothing waits on its device. */
-static void conn_finish(struct conn *c)
+/* Out of the server's list and its epoll. */
+static void conn_unlink(struct conn *c)
 {
     struct server *s = c->srv;
+    for (struct conn **pp = &s->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    s->nconns--;
+    server_unwatch(s, &c->w);
+}
 
+/* The mdev is no longer this VMM's (on the loop). */
+static void forget_vmm(struct conn *c)
+{
+    struct host_sch *hs;
+
+    if (!c->mdev)
+        return;
+    hs = host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(c->mdev), NULL);
+    if (hs)
+        hs->vmm_pid = 0;
+}
+
+/* Socket and fds closed, once the device state is released. */
+static void conn_close_fds(struct conn *c)
+{
     close(c->w.fd);
+    c->w.fd = -1;
     close_msg_fds(c);
+    log_debug("client %u disconnected", c->id);
+}
+
+/* Everything but the memory: out of the list, device state released, socket closed. */
+static void conn_shutdown(struct conn *c)
+{
+    conn_unlink(c);
+    forget_vmm(c);
+    vmm_release(c);
+    conn_close_fds(c);
+}
+
+static void conn_destroy(struct conn *c)
+{
     free(c->body);
     free(c->out);
-    log_debug("client %u disconnected", c->id);
     free(c);
-    server_client_gone(s);
 }
 
 static void release_run(struct offload_job *oj)
@@ -140,38 +179,54 @@ static void release_run(struct offload_job *oj)
 static void release_done(struct offload_job *oj)
 {
     struct conn_job *j = (struct conn_job *)oj;
+    struct server *s = j->c->srv;
 
-    if (j->hs)
-        j->hs->vmm_pid = 0;
-    conn_finish(j->c);
+    conn_close_fds(j->c);
+    conn_destroy(j->c);
     job_free(j);
+    server_client_gone(s);
 }
 
 void conn_free(struct conn *c)
 {
     struct server *s = c->srv;
-    for (struct conn **pp = &s->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) {
-            *pp = c->next;
-            break;
-        }
-    server_unwatch(s, &c->w);
+
     if (c->mdev && vfio_ccw_io_in_flight(c->mdev)) {
         /* closing the mdev quiesces its subchannel: not on the event loop.
          * (An idle one closes at once, so a remove right after works.) */
         struct conn_job *j = job_new(c, c->mdev, release_run, release_done);
         if (j) {
+            conn_unlink(c);
+            forget_vmm(c);
             offload_submit(s, &j->base);
             return;
         }
     }
-    if (c->mdev) {
-        struct host_sch *hs = host_find_mdev(s->host, vfio_ccw_mdev_uuid(c->mdev), NULL);
-        if (hs)
-            hs->vmm_pid = 0;
+    conn_shutdown(c);
+    conn_destroy(c);
+    server_client_gone(s);
+}
+
+void conn_close(struct conn *c)
+{
+    conn_shutdown(c);
+    c->closed = true;
+    c->next = c->srv->closed;
+    c->srv->closed = c;
+}
+
+void conn_reap(struct server *s)
+{
+    while (s->closed) {
+        struct conn *c = s->closed;
+        s->closed = c->next;
+        conn_destroy(c);
     }
-    vmm_release(c);
-    conn_finish(c);
+}
+
+bool conn_is_idle(const struct conn *c)
+{
+    return !c->busy && !c->mdev && (!c->dma || vfio_dma_count(c->dma) == 0) && c->outlen == 0;
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -384,6 +439,8 @@ static void conn_event(void *opaque, unsigned events)
 {
     struct conn *c = opaque;
     bool ok = true;
+    if (c->closed)
+        return;   /* closed to make room earlier in this event batch */
     if (events & EPOLLOUT)
         ok = flush_out(c);
     if (ok && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && c->outlen == 0)

@@ -16,14 +16,10 @@
 #include "daemon/server.h"
 #include "vfio/vfio_ccw.h"
 
-struct conn_map {
-    uint64_t iova, size;
-    void *host;
-};
-
 struct conn {
     struct conn *next;
     struct server *srv;
+    bool closed;                  /* conn_close'd: waiting for conn_reap */
     struct server_watch w;
     unsigned id;
     int pid;                      /* the peer's pid (SO_PEERCRED), 0 if unknown */
@@ -39,9 +35,7 @@ struct conn {
     size_t outlen, outoff;
     bool polling_out;             /* EPOLLOUT armed (reading paused) */
     /* device state */
-    struct vfio_dma *dma;
-    struct conn_map *maps;
-    unsigned nmaps;
+    struct vfio_dma *dma;         /* guest memory; owns the client's mmaps */
     struct vfio_ccw_mdev *mdev;
     int irqfd[VFIO_CCW_NUM_IRQS];
     bool busy;                    /* a command of ours runs off the loop: not watched */
@@ -67,13 +61,22 @@ static inline int conn_get_req(void *dst, size_t size, const uint8_t *p, size_t 
 struct conn *conn_new(struct server *s, int fd);
 /* Tear down: close the mdev, release eventfds, unmap memory, close the socket. */
 void conn_free(struct conn *c);
+/* Tear down like conn_free, but keep the memory (ignoring events) until
+ * conn_reap: for closing a client from another client's event handler. */
+void conn_close(struct conn *c);
+/* Free what conn_close kept (after an event batch). */
+void conn_reap(struct server *s);
+/* Holds nothing: no mdev attached, no guest memory mapped, no reply queued. */
+bool conn_is_idle(const struct conn *c);
 /* Take the i-th fd of the current message (the framing code closes the rest). */
 int  conn_take_fd(struct conn *c, unsigned i);
 
 /* vmm.c: handle one complete command; 0 or negative errno. */
 int  vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len,
                   struct conn_reply *r);
-/* vmm_mem.c: DMA_MAP / DMA_UNMAP. */
+/* vmm_mem.c: DMA_MAP / DMA_UNMAP, and the release callback the connection's
+ * vfio_dma hands mapped guest memory back through (munmap). */
+void vmm_release_host(void *host, uint64_t size);
 int  vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 int  vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r);
 /* vmm_irq.c: SET_IRQS. */

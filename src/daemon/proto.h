@@ -21,6 +21,7 @@
 #define CCWP_DEFAULT_SOCKET "/run/ccwpass/ccwpassd.sock"
 #define CCWP_MAX_MSG   (1u << 20)   /* largest message, header included */
 #define CCWP_MAX_FDS   8
+#define CCWP_MAX_DMA_MAPS 256        /* DMA maps per connection; one more gets ENOSPC */
 
 struct ccwp_hdr {
     uint16_t msg_id;    /* echoed in the reply */
@@ -133,10 +134,14 @@ struct ccwp_range {
  * DMA_MAP: exactly one fd, which the daemon mmaps MAP_SHARED at
  * [offset, offset+size) — zero copy; it keeps the mapping, not the fd.
  * No fd: EINVAL.  flags must include CCWP_DMA_READ; size > 0, offset and
- * size multiples of 4096; the fd must be a regular (memfd / shared-memory)
- * file at least offset+size long, which the daemon seals against shrinking
- * when the file allows sealing.  Overlap with an existing map: EEXIST.
- * DMA_UNMAP must match a map exactly (EINVAL otherwise).
+ * size multiples of 4096; the fd must be a regular file (EINVAL) sealed
+ * against shrinking — F_SEAL_SHRINK in F_GET_SEALS; the daemon adds it when
+ * the file still allows sealing, else EPERM (a memfd created without
+ * MFD_ALLOW_SEALING) — and at least offset+size long (EINVAL).  QEMU's
+ * memory-backend-memfd is sealed so by default.  Overlap with an existing
+ * map: EEXIST.  More than CCWP_MAX_DMA_MAPS maps on one connection: ENOSPC.
+ * DMA_UNMAP must match a map exactly (EINVAL otherwise); EBUSY if a device
+ * still pins it after being reset.
  *
  * GET_REGION_INFO: request struct ccwp_region_info with argsz and index;
  * reply the same struct, followed by the capability chain when the

@@ -29,11 +29,41 @@ void server_unwatch(struct server *s, struct server_watch *w)
     epoll_ctl(s->epfd, EPOLL_CTL_DEL, w->fd, NULL);
 }
 
+/* Log the 1st, 2nd, 4th, 8th ... occurrence: a flood cannot flood the log. */
+static bool worth_logging(unsigned long n)
+{
+    return (n & (n - 1)) == 0;
+}
+
+/* Close the oldest idle client to make room; false if every client is busy. */
+static bool evict_idle(struct server *s)
+{
+    struct conn *oldest = NULL;
+    for (struct conn *c = s->conns; c; c = c->next)
+        if (conn_is_idle(c))
+            oldest = c;
+    if (!oldest)
+        return false;
+    if (worth_logging(++s->evicted))
+        log_warn("closing idle client %u (pid %d) to make room: %u clients (limit %u); %lu closed so far",
+                 oldest->id, oldest->pid, s->nconns, SERVER_MAX_CLIENTS, s->evicted);
+    conn_close(oldest);
+    return true;
+}
+
+static int accept_one(struct server *s)
+{
+    return accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
 static void on_accept(void *opaque, unsigned events)
 {
     struct server *s = opaque;
     (void)events;
-    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    bool full = s->nconns >= SERVER_MAX_CLIENTS && !evict_idle(s);
+    int fd = accept_one(s);
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE) && evict_idle(s))
+        fd = accept_one(s);
     if (fd < 0) {
         if (errno == EMFILE || errno == ENFILE) {
             /* level-triggered: the pending connection would wake us forever */
@@ -43,6 +73,12 @@ static void on_accept(void *opaque, unsigned events)
         } else if (errno != EAGAIN && errno != EINTR) {
             log_warn("accept: %s", strerror(errno));
         }
+        return;
+    }
+    if (full) {
+        if (worth_logging(++s->refused))
+            log_warn("refusing a client: %u busy clients, the limit; %lu refused so far", s->nconns, s->refused);
+        close(fd);
         return;
     }
     if (!conn_new(s, fd)) {
@@ -146,12 +182,14 @@ void server_run(struct server *s)
             break;
         }
         /* a handler frees at most its own connection, whose fd appears
-         * once per batch */
+         * once per batch; a client closed on behalf of another (to make
+         * room) stays allocated, ignoring its events, until the batch ends */
         for (int i = 0; i < n && !s->stop; i++) {
             struct server_watch *w = ev[i].data.ptr;
             if (w)
                 w->fn(w->opaque, ev[i].events);
         }
+        conn_reap(s);
     }
 }
 
@@ -161,6 +199,7 @@ void server_fini(struct server *s)
     while (s->conns)
         conn_free(s->conns);
     offload_fini(s);           /* and so do the releases just started */
+    conn_reap(s);
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
         unlink(s->path);

@@ -22,13 +22,26 @@ struct server_watch {
     void *opaque;
 };
 
+/*
+ * Clients at once (VMM and CLI connections).  A VMM holds one per mdev; the
+ * bound keeps the daemon's fds and guest mappings (CCWP_MAX_DMA_MAPS each)
+ * finite.  At the bound, or when accept runs out of fds, the oldest idle
+ * client (no mdev attached, no guest memory mapped, no reply pending) is
+ * closed to make room, so a flood of idle connections never locks out the
+ * administrator's CLI; if none is idle the new connection is refused.
+ */
+#define SERVER_MAX_CLIENTS 64
+
 struct server {
     struct host *host;
     int epfd, listen_fd, sig_fd;
     char path[108];
     struct server_watch lw, sw;   /* listening socket, signals */
-    struct conn *conns;           /* linked list of clients */
+    struct conn *conns;           /* linked list of clients, newest first */
+    struct conn *closed;          /* closed this event batch; freed after it */
+    unsigned nconns;
     unsigned next_id;
+    unsigned long evicted, refused;   /* for rate-limited log lines */
     bool accept_paused;           /* out of fds: resume when a client leaves */
     struct offload *off;          /* device jobs off the loop (offload.h) */
     bool stop;

@@ -239,21 +239,10 @@ void vmm_release(struct conn *c)
             close(c->irqfd[i]);
             c->irqfd[i] = -1;
         }
-    /* unmap through the DMA layer first: on success nothing refers to the
-     * memory any more; a mapping it cannot drop is leaked, never freed under
-     * a device that might still use it */
-    for (unsigned i = 0; i < c->nmaps; i++) {
-        int rc = c->dma ? vfio_dma_unmap(c->dma, c->maps[i].iova, c->maps[i].size) : 0;
-        if (rc)
-            log_warn("client %u: cannot drop iova %#llx: %s; keeping its memory mapped", c->id,
-                     (unsigned long long)c->maps[i].iova, strerror(-rc));
-        else
-            munmap(c->maps[i].host, c->maps[i].size);
-    }
-    if (c->dma)
-        vfio_dma_free(c->dma);
+    /* the DMA layer releases (munmaps) every mapping nothing pins; one that a
+     * device still pins is kept, with the map, until its last unpin */
+    unsigned kept = c->dma ? vfio_dma_free(c->dma) : 0;
+    if (kept)
+        log_warn("client %u: %u guest mapping(s) still pinned by a device; kept until it lets go", c->id, kept);
     c->dma = NULL;
-    free(c->maps);
-    c->maps = NULL;
-    c->nmaps = 0;
 }

@@ -17,36 +17,43 @@
 
 #define PAGE 4096u
 
-static int add_map(struct conn *c, uint64_t iova, uint64_t size, void *host)
+_Static_assert(CCWP_MAX_DMA_MAPS == VFIO_DMA_MAX_MAPS, "the protocol documents the vfio layer's limit");
+
+void vmm_release_host(void *host, uint64_t size)
 {
-    struct conn_map *m = realloc(c->maps, (c->nmaps + 1) * sizeof *m);
-    if (!m)
-        return -ENOMEM;
-    c->maps = m;
-    c->maps[c->nmaps++] = (struct conn_map){ iova, size, host };
-    return 0;
+    munmap(host, size);
 }
 
 /*
  * The memory must stay behind the mapping: a file shorter than the map, or
  * one the client can shrink later, would turn a device access into SIGBUS in
- * the daemon.  Regular files (memfd, /dev/shm, hugetlbfs) only, large enough,
- * and sealed against shrinking where the client allowed sealing.
+ * the daemon.  Only a memory file sealed against shrinking is taken (QEMU's
+ * memory-backend-memfd seals F_SEAL_GROW|F_SEAL_SHRINK|F_SEAL_SEAL unless
+ * seal=off); the daemon adds the shrink seal itself when the file still
+ * allows sealing.  Seals cannot be removed, so the size checked afterwards
+ * stays.  Returns 0 or the errno for the reply.
  */
 static int check_memfd(struct conn *c, int fd, const struct ccwp_dma_map *m)
 {
     struct stat st;
     if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
-        return -1;
-    }
-    if (m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
-        log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
-                 (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
-        return -1;
+        return -EINVAL;
     }
     if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) && errno != EPERM && errno != EINVAL)
         log_debug("client %u: cannot seal the memory file: %s", c->id, strerror(errno));
+    int seals = fcntl(fd, F_GET_SEALS);
+    if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
+        log_warn("client %u: DMA_MAP refused: the memory file is not sealed against shrinking "
+                 "(create it with MFD_ALLOW_SEALING and add F_SEAL_SHRINK; QEMU: memory-backend-memfd, seal=on)",
+                 c->id);
+        return -EPERM;
+    }
+    if (fstat(fd, &st) || m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
+        log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
+                 (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
+        return -EINVAL;
+    }
     return 0;
 }
 
@@ -68,9 +75,10 @@ int vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply 
     }
     bool wr = m.flags & CCWP_DMA_WRITE;
     int fd = conn_take_fd(c, 0);
-    if (check_memfd(c, fd, &m)) {
+    int rc = check_memfd(c, fd, &m);
+    if (rc) {
         close(fd);
-        return -EINVAL;
+        return rc;
     }
     void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
     int err = errno;
@@ -79,11 +87,11 @@ int vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply 
         log_warn("client %u: cannot map the memory fd: %s", c->id, strerror(err));
         return -err;
     }
-    int rc = vfio_dma_map(c->dma, m.iova, m.size, host, wr);
-    if (rc == 0 && (rc = add_map(c, m.iova, m.size, host)))
-        vfio_dma_unmap(c->dma, m.iova, m.size);
+    rc = vfio_dma_map(c->dma, m.iova, m.size, host, wr);
     if (rc) {
         munmap(host, m.size);
+        if (rc == -ENOSPC)
+            log_warn("client %u: DMA_MAP refused: %u DMA maps, the limit per client", c->id, CCWP_MAX_DMA_MAPS);
         return rc;
     }
     log_debug("client %u: mapped iova %#llx size %#llx", c->id, (unsigned long long)m.iova,
@@ -97,17 +105,5 @@ int vmm_dma_unmap(struct conn *c, const uint8_t *p, size_t len, struct conn_repl
     (void)r;
     if (conn_get_req(&u, sizeof u, p, len))
         return -EINVAL;
-    for (unsigned i = 0; i < c->nmaps; i++) {
-        struct conn_map *m = &c->maps[i];
-        if (m->iova != u.iova || m->size != u.size)
-            continue;
-        int rc = vfio_dma_unmap(c->dma, u.iova, u.size);
-        if (rc)
-            return rc;
-        munmap(m->host, m->size);
-        c->maps[i] = c->maps[--c->nmaps];
-        return 0;
-    }
-    return -EINVAL;
+    return vfio_dma_unmap(c->dma, u.iova, u.size);   /* releases (munmaps) on success */
 }
-

@@ -44,15 +44,37 @@
 
 /* ---- the guest-memory map (what VFIO_IOMMU_MAP_DMA established) ---------- */
 struct vfio_dma;
+/* Maps one DMA map may hold (one per VMM connection).  QEMU maps a handful
+ * (one per RAM section); the kernel's type1 default is 65535, but each map
+ * here is an mmap in the daemon, and the daemon's mappings are bounded by
+ * vm.max_map_count (65530 by default) for all clients together. */
+#define VFIO_DMA_MAX_MAPS 256
+/* Called when the map lets go of host memory it was given by vfio_dma_map
+ * (after a successful unmap, at vfio_dma_free, or at the last unpin of a
+ * mapping kept for its pins): the owner of the memory may munmap it now. */
+typedef void (*vfio_dma_release_fn)(void *host, uint64_t size);
+
+/* A new, empty map.  Also installs the process-wide SIGBUS guard (see
+ * vfio_dma_faults in dma.h) if it is not in place. */
 struct vfio_dma *vfio_dma_new(void);
-void vfio_dma_free(struct vfio_dma *dma);
+/* The owner lets go: unpinned mappings are released at once; a mapping still
+ * pinned by a channel program (a device that could not be quiesced) is kept,
+ * with the object, until its last vfio_dma_unpin.  Returns how many mappings
+ * were kept.  The owner must not use dma afterwards. */
+unsigned vfio_dma_free(struct vfio_dma *dma);
+/* How many mappings the owner has (pinned ones kept after free not counted). */
+unsigned vfio_dma_count(struct vfio_dma *dma);
+/* Who gets host memory back (NULL: nobody, the caller manages it itself). */
+void vfio_dma_set_release(struct vfio_dma *dma, vfio_dma_release_fn fn);
 /* Map [iova, iova+size) to host memory `host`.  -EEXIST on overlap, -EINVAL
- * unless iova and size are multiples of 4 KiB (the IOMMU page) and size > 0. */
+ * unless iova and size are multiples of 4 KiB (the IOMMU page) and size > 0,
+ * -ENOSPC if VFIO_DMA_MAX_MAPS maps exist.  On success the map owns `host`
+ * until it releases it (vfio_dma_release_fn); on failure the caller does. */
 int  vfio_dma_map(struct vfio_dma *dma, uint64_t iova, uint64_t size, void *host, bool writable);
 /* Remove a mapping (must match a map exactly, else -EINVAL).  Devices with
  * pages pinned in the range are reset first, as the kernel's dma_unmap does;
- * on return nothing refers to the host memory any more (-EBUSY if a pin could
- * not be dropped, and the mapping stays). */
+ * on return nothing refers to the host memory any more and it has been
+ * released (-EBUSY if a pin could not be dropped, and the mapping stays). */
 int  vfio_dma_unmap(struct vfio_dma *dma, uint64_t iova, uint64_t size);
 
 /* ---- driver binding and the mdev type ------------------------------------ */

@@ -4,7 +4,8 @@
  * that must land in the image), HSCH/CSCH of a slow program, two VMMs on
  * two mdevs, and the protocol's error paths (unknown UUID, double ATTACH,
  * malformed/truncated/out-of-order messages, a VMM that dies mid-I/O, a
- * DMA_MAP without a memory fd) after which the daemon must keep serving.
+ * DMA_MAP without a memory fd, guest memory that could shrink, too many DMA
+ * maps, running out of fds) after which the daemon must keep serving.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "daemon/server.h"
 #include "harness.h"
 #include "img/ckdtrack.h"
 #include "img/image.h"
@@ -452,6 +455,115 @@ static void test_dma_map_without_fd(void **state)
     assert_still_serving(f);
 }
 
+/* DMA_MAP of a memory fd that can shrink under the mapping. */
+static int map_memfd(struct vmm *v, int fd, uint64_t size)
+{
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ | CCWP_DMA_WRITE, .size = size };
+    return vmm_call(v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL);
+}
+
+/* Issue 7 item 4: a hostile VMM maps a memfd created without
+ * MFD_ALLOW_SEALING, shrinks it, then starts I/O into it.  The map is
+ * refused up front; the daemon never touches memory that can vanish. */
+static void test_unsealed_memfd_refused(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct orb o;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    v.memfd = memfd_create("hostile", MFD_CLOEXEC);
+    assert_true(v.memfd >= 0);
+    assert_int_equal(ftruncate(v.memfd, RAM_SIZE), 0);
+    v.ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v.memfd, 0);
+    assert_true(v.ram != MAP_FAILED);
+    v.ram_size = RAM_SIZE;
+    int rc = map_memfd(&v, v.memfd, RAM_SIZE);
+    if (rc == 0) {
+        /* the old daemon took it: shrink it and start I/O into the lost pages */
+        assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+        assert_int_equal(vmm_setup_irqs(&v), 0);
+        sense_id_program(&v);
+        assert_int_equal(ftruncate(v.memfd, 4096), 0);
+        vmm_orb(&o, 0x1000, 0);
+        if (vmm_ssch(&v, &o) < 0) {   /* the connection died with the daemon */
+            int st;
+            assert_int_equal(waitpid(f->d.pid, &st, 0), f->d.pid);
+            f->d.pid = 0;
+            fail_msg("ccwpassd died: %s", WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "exited");
+        }
+    }
+    assert_int_equal(rc, EPERM);
+    assert_true(dp_log_contains(&f->d, "not sealed against shrinking"));
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+/* The sealing rules: a file that still allows sealing is sealed by the
+ * daemon (the client can no longer shrink it); a file sealed without
+ * F_SEAL_SHRINK is refused; so is a file shorter than the map. */
+static void test_memfd_sealing_rules(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    int sealable = memfd_create("sealable", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    assert_true(sealable >= 0);
+    assert_int_equal(ftruncate(sealable, RAM_SIZE), 0);
+    assert_int_equal(map_memfd(&v, sealable, RAM_SIZE), 0);
+    assert_int_equal(ftruncate(sealable, 4096), -1);
+    assert_int_equal(errno, EPERM);
+    int locked = memfd_create("locked", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    assert_true(locked >= 0);
+    assert_int_equal(ftruncate(locked, RAM_SIZE), 0);
+    assert_int_equal(fcntl(locked, F_ADD_SEALS, F_SEAL_SEAL), 0);
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .iova = 2 * RAM_SIZE, .size = RAM_SIZE };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &locked, 1, NULL, 0, NULL), EPERM);
+    int small = vmm_sealed_memfd("small", 4096);
+    assert_true(small >= 0);
+    m.size = 8192;
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &small, 1, NULL, 0, NULL), EINVAL);
+    assert_true(dp_log_contains(&f->d, "runs past the end of its 4096-byte memory file"));
+    close(sealable);
+    close(locked);
+    close(small);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+/* Issue 7 item 6: one connection cannot make maps without bound (each is
+ * an mmap in the daemon); the one past the limit gets ENOSPC, and another
+ * VMM is not affected. */
+static void test_dma_map_limit(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v, w;
+    struct irb irb;
+    uint64_t size = (uint64_t)(CCWP_MAX_DMA_MAPS + 1) * 4096;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    int fd = vmm_sealed_memfd("many", size);
+    assert_true(fd >= 0);
+    for (unsigned i = 0; i <= CCWP_MAX_DMA_MAPS; i++) {
+        struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .offset = i * 4096ull,
+                                  .iova = i * 4096ull, .size = 4096 };
+        int rc = vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL);
+        assert_int_equal(rc, i < CCWP_MAX_DMA_MAPS ? 0 : ENOSPC);
+    }
+    assert_true(dp_log_contains(&f->d, "DMA maps, the limit per client"));
+    /* unmapping one makes room again */
+    struct ccwp_dma_unmap u = { .argsz = sizeof u, .iova = 0, .size = 4096 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_UNMAP, &u, sizeof u, NULL, 0, NULL, 0, NULL), 0);
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ, .iova = 0, .size = 4096 };
+    assert_int_equal(vmm_call(&v, CCWP_CMD_DMA_MAP, &m, sizeof m, &fd, 1, NULL, 0, NULL), 0);
+    /* another VMM maps and runs I/O as usual */
+    open_vmm(f, &w, TEST_UUID1);
+    sense_id_program(&w);
+    assert_int_equal(vmm_run(&w, 0x1000, &irb), 0);
+    assert_sense_id_3990_3390(&w);
+    vmm_close(&w);
+    close(fd);
+    vmm_close(&v);
+}
+
 static void test_dirty_reports_written_ranges(void **state)
 {
     struct fx *f = *state;
@@ -522,8 +634,39 @@ static void test_pipelined_requests(void **state)
     assert_still_serving(f);
 }
 
-/* Out of file descriptors: the daemon stops accepting instead of spinning
- * on the listening socket, and accepts again once clients leave. */
+/* Issue 7 item 6: SERVER_MAX_CLIENTS clients that all hold guest memory;
+ * one more is refused at once (never left hanging), and once a client
+ * leaves a newcomer is served again. */
+static void test_client_limit(void **state)
+{
+    struct fx *f = *state;
+    static struct vmm busy[SERVER_MAX_CLIENTS];
+    struct vmm extra;
+    uint16_t maj, min;
+    for (unsigned i = 0; i < SERVER_MAX_CLIENTS; i++) {
+        assert_int_equal(vmm_connect(&busy[i], f->d.sock), 0);
+        assert_int_equal(vmm_map_ram(&busy[i], 65536), 0);
+    }
+    assert_int_equal(vmm_connect(&extra, f->d.sock), 0);
+    assert_int_equal(vmm_version(&extra, &maj, &min), -1);   /* closed by the daemon */
+    vmm_close(&extra);
+    assert_true(dp_log_contains(&f->d, "refusing a client"));
+    assert_int_equal(vmm_version(&busy[0], &maj, &min), 0);   /* the busy ones are served */
+    vmm_close(&busy[0]);
+    /* its EOF is ready before this request: the daemon handles both in one
+     * batch, so by the reply the client is gone */
+    assert_int_equal(vmm_version(&busy[1], &maj, &min), 0);
+    assert_int_equal(vmm_connect(&extra, f->d.sock), 0);
+    assert_int_equal(vmm_version(&extra, &maj, &min), 0);
+    vmm_close(&extra);
+    for (unsigned i = 1; i < SERVER_MAX_CLIENTS; i++)
+        vmm_close(&busy[i]);
+    assert_still_serving(f);
+}
+
+/* Out of file descriptors: the daemon neither spins on the listening socket
+ * nor locks everyone out; it closes the oldest idle client to make room, and
+ * a VMM that holds guest memory is not the one closed. */
 static int setup_few_fds(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
@@ -560,10 +703,10 @@ static void test_out_of_fds(void **state)
     uint16_t maj, min;
     struct vmm first, w;
     assert_int_equal(vmm_connect(&first, f->d.sock), 0);
-    assert_int_equal(vmm_version(&first, &maj, &min), 0);
-    /* connect until the daemon says it paused; when the backlog is full, a
+    assert_int_equal(vmm_map_ram(&first, RAM_SIZE), 0);
+    /* connect until the daemon has to make room; when the backlog is full, a
      * round trip on the first connection lets the daemon catch up */
-    for (unsigned tries = 0; !dp_log_contains(&f->d, "not accepting until a client disconnects"); tries++) {
+    for (unsigned tries = 0; !dp_log_contains(&f->d, "closing idle client"); tries++) {
         assert_true(tries < 10000 && n < MAX);
         int fd = connect_nonblock(f->d.sock);
         if (fd >= 0)
@@ -571,14 +714,14 @@ static void test_out_of_fds(void **state)
         else
             assert_int_equal(vmm_version(&first, &maj, &min), 0);
     }
-    assert_int_equal(vmm_version(&first, &maj, &min), 0);   /* accepted ones are still served */
-    for (int i = 0; i < n; i++)
-        close(fds[i]);
-    vmm_close(&first);
-    assert_int_equal(vmm_connect(&w, f->d.sock), 0);
+    assert_int_equal(vmm_version(&first, &maj, &min), 0);   /* the VMM is still served */
+    assert_int_equal(vmm_connect(&w, f->d.sock), 0);        /* and so is a newcomer */
     assert_int_equal(vmm_version(&w, &maj, &min), 0);
     assert_int_equal(maj, CCWP_PROTO_MAJOR);
     vmm_close(&w);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    vmm_close(&first);
     /* no spinning: at most one pause per client that left and let it resume */
     assert_true(dp_log_count(&f->d, "not accepting until a client disconnects") <= (unsigned)n + 2);
 }
@@ -597,9 +740,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_region_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsealed_memfd_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memfd_sealing_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dma_map_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
         cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_fds, setup_few_fds, teardown),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* The test VMM client for ccwpassd's protocol (see vmmclient.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,10 +148,22 @@ int vmm_attach(struct vmm *v, const char *uuid)
     return vmm_call(v, CCWP_CMD_ATTACH, &a, sizeof a, NULL, 0, NULL, 0, NULL);
 }
 
+int vmm_sealed_memfd(const char *name, uint64_t size)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return -1;
+    if (ftruncate(fd, (off_t)size) || fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int vmm_map_ram(struct vmm *v, uint64_t size)
 {
-    v->memfd = memfd_create("vmm-ram", MFD_CLOEXEC);
-    if (v->memfd < 0 || ftruncate(v->memfd, (off_t)size))
+    v->memfd = vmm_sealed_memfd("vmm-ram", size);
+    if (v->memfd < 0)
         return -1;
     v->ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->memfd, 0);
     if (v->ram == MAP_FAILED) {

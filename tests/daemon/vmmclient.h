@@ -42,7 +42,10 @@ int  vmm_recv_reply(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, si
 
 int  vmm_version(struct vmm *v, uint16_t *major, uint16_t *minor);
 int  vmm_attach(struct vmm *v, const char *uuid);
-/* memfd of `size` bytes mapped here and DMA_MAPped at iova 0, read-write. */
+/* A memfd of `size` bytes sealed against shrinking and growing, as QEMU's
+ * memory-backend-memfd makes guest RAM (the daemon refuses anything else). */
+int  vmm_sealed_memfd(const char *name, uint64_t size);
+/* A sealed memfd of `size` bytes mapped here and DMA_MAPped at iova 0, read-write. */
 int  vmm_map_ram(struct vmm *v, uint64_t size);
 /* eventfds for the IO, CRW and REQ interrupts (SET_IRQS DATA_EVENTFD). */
 int  vmm_setup_irqs(struct vmm *v);

@@ -103,9 +103,10 @@ static int group_setup(void **state)
     snprintf(view, sizeof view, "%s/view", tmpdir);
     setenv("CCWPASS_VIEW", view, 1);
     setenv("CCWPASS_SOCKET", fake.path, 1);
-    /* QEMU's memory-backend-memfd,share=on */
-    ram_fd = memfd_create("ccwpass-ram", MFD_CLOEXEC);
-    if (ram_fd < 0 || ftruncate(ram_fd, RAM_SIZE))
+    /* QEMU's memory-backend-memfd,share=on (seal=on by default) */
+    ram_fd = memfd_create("ccwpass-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (ram_fd < 0 || ftruncate(ram_fd, RAM_SIZE)
+        || fcntl(ram_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL))
         return -1;
     ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, ram_fd, 0);
     return ram == MAP_FAILED ? -1 : 0;
