@@ -20,6 +20,7 @@
 #define CHAN_MEM_OK          0
 #define CHAN_MEM_ADDRESSING  (-1) /* address not available: program check */
 #define CHAN_MEM_PROTECTION  (-2) /* storage key / read-only:  protection check */
+#define CHAN_MEM_DATA_CHECK  (-3) /* the storage failed under the transfer: channel-data check */
 
 struct chan_mem {
     void *opaque;

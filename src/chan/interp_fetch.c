@@ -9,7 +9,14 @@
 
 uint8_t interp_mem_cstat(int rc)
 {
-    return rc == CHAN_MEM_PROTECTION ? SCHN_STAT_PROT_CHECK : SCHN_STAT_PROG_CHECK;
+    switch (rc) {
+    case CHAN_MEM_PROTECTION:
+        return SCHN_STAT_PROT_CHECK;
+    case CHAN_MEM_DATA_CHECK:
+        return SCHN_STAT_CHN_DATA_CHK;
+    default:
+        return SCHN_STAT_PROG_CHECK;
+    }
 }
 
 void interp_fail(struct chan_prog *p, uint64_t ccw_addr, uint8_t cstat, uint16_t count)

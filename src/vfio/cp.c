@@ -275,6 +275,7 @@ int cp_init(struct channel_program *cp, const struct orb *orb, struct vfio_dma *
     cp->refs = refs;
     cp->orb = *orb;
     cp->dma = dma;
+    cp->dma_faults = vfio_dma_faults(dma);
     cp->dirty = dirty;
     cp->idal_2k = !orb->c64 || orb->i2k;
     cp->mem = (struct chan_mem){ .opaque = cp, .read = cp_mem_read, .write = cp_mem_write,
@@ -565,6 +566,16 @@ static int read_chain(struct channel_program *cp, uint64_t addr, uint8_t *buf, u
     return CHAN_MEM_OK;
 }
 
+/* Did the guest memory behind this copy fail (a bus error, absorbed by the
+ * DMA map's SIGBUS handler, dma.c)?  Then the transfer ends in channel-data
+ * check for this program only.  One atomic load when nothing ever failed. */
+static bool guest_memory_failed(struct channel_program *cp, const struct cp_pin *p, uint32_t off, uint32_t len)
+{
+    if (vfio_dma_faults(cp->dma) == cp->dma_faults)
+        return false;
+    return vfio_dma_poisoned(cp->dma, p->iova + (off - p->lo), len);
+}
+
 static int access_data(struct channel_program *cp, uint64_t addr, uint8_t *buf, uint32_t len, bool store)
 {
     uint64_t slot = (addr - CP_DATA_BASE) / VFIO_DMA_PAGE;
@@ -578,11 +589,13 @@ static int access_data(struct channel_program *cp, uint64_t addr, uint8_t *buf, 
         return CHAN_MEM_ADDRESSING;
     if (!store) {
         memcpy(buf, p->host + (off - p->lo), len);
-        return CHAN_MEM_OK;
+        return guest_memory_failed(cp, p, off, len) ? CHAN_MEM_DATA_CHECK : CHAN_MEM_OK;
     }
     if (!p->writable)
         return CHAN_MEM_PROTECTION;
     memcpy(p->host + (off - p->lo), buf, len);
+    if (guest_memory_failed(cp, p, off, len))
+        return CHAN_MEM_DATA_CHECK;
     if (cp->dirty)
         vfio_ccw_dirty_add(cp->dirty, p->iova + (off - p->lo), len);
     return CHAN_MEM_OK;

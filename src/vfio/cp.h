@@ -42,6 +42,7 @@ struct channel_program {
     bool bad_cpa;                   /* ORB CPA not doubleword aligned */
     bool idal_2k;                   /* guest used 2K IDAWs (format-1, or format-2 with i2k) */
     struct vfio_dma *dma;
+    unsigned dma_faults;            /* vfio_dma_faults when translated */
     struct vfio_ccw_dirty *dirty;
     struct ccwchain *chain[CCWCHAIN_COUNT_MAX];
     unsigned nchain;

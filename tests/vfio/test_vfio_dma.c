@@ -119,6 +119,9 @@ static void test_sigbus_on_device_store(void **st)
     put_ccw1(&t, 0x100, TD_READ, CCW_FLAG_SLI, 64, 0x203000);
     assert_int_equal(ftruncate(fd, 0), 0);
     vt_run(&t, 0, &o, &irb);                       /* the process is still here */
+    /* and that one program ends in channel-data check at its READ */
+    assert_int_equal(irb.scsw.cstat & SCHN_STAT_CHN_DATA_CHK, SCHN_STAT_CHN_DATA_CHK);
+    assert_int_equal(irb.scsw.cpa, 0x108);
     assert_int_equal(vfio_dma_faults(t.dma), before + 1);
     assert_true(vfio_dma_poisoned(t.dma, 0x203000, 64));
     assert_int_equal(vt_start(&t, 0, &o), -EINVAL); /* as if unmapped */
