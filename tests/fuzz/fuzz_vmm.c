@@ -8,8 +8,9 @@
  *
  * The stream is cut into messages by their headers' size fields, each sent
  * with one sendmsg; a message whose header's (otherwise unused) `error`
- * field has bit 0 set carries a 1 MiB sealed memfd (for DMA_MAP), bit 1 an
- * eventfd (for SET_IRQS).  After the last byte the client shuts down its
+ * field has bit 0 set carries a 1 MiB sealed memfd (for DMA_MAP) holding
+ * that message's own bytes from offset 0 (so an input can put channel
+ * programs into guest memory), bit 1 an eventfd (for SET_IRQS).  After the last byte the client shuts down its
  * side; the connection must then close.
  * Invariants: no crash, leak or hang; the connection ends once the client
  * has gone; no file descriptor stays open afterwards.
@@ -66,21 +67,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static int make_memfd(void)
+/* Guest RAM: the bytes of the message that carries it, from offset 0, so
+ * an input can place channel programs and their data in guest memory. */
+static int make_memfd(const uint8_t *p, size_t len)
 {
     int fd = memfd_create("fuzz-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
     if (fd < 0)
         return -1;
-    if (ftruncate(fd, RAM_SIZE) != 0 || fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0) {
+    if (ftruncate(fd, RAM_SIZE) != 0 || pwrite(fd, p, len < RAM_SIZE ? len : RAM_SIZE, 0) < 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) != 0) {
         close(fd);
         return -1;
     }
     return fd;
 }
 
-/* Send one message (or what is left of the input) with its fds; false once
- * the daemon has hung up or the socket is full. */
+/* Send one message (or what is left of it) with its fds: sendmsg's result. */
 static ssize_t send_chunk(int sock, const uint8_t *p, size_t len, uint32_t fdbits)
 {
     int fds[2], nfds = 0;
@@ -92,7 +95,7 @@ static ssize_t send_chunk(int sock, const uint8_t *p, size_t len, uint32_t fdbit
     struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t n;
 
-    if ((fdbits & FD_MEMFD) && (fds[nfds] = make_memfd()) >= 0)
+    if ((fdbits & FD_MEMFD) && (fds[nfds] = make_memfd(p, len)) >= 0)
         nfds++;
     if ((fdbits & FD_EVENTFD) && (fds[nfds] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) >= 0)
         nfds++;
