@@ -1,6 +1,6 @@
 /*
  * Replay of what Linux 6.1 (cio + dasd_eckd + dasdfmt/fdasd) does with a
- * 3390 on an unformatted volume (eckd-dasd.md §3.2-3.9, §4): bring-online
+ * 3390 on an unformatted volume (docs/eckd.md "What Linux 6.1 sends"): bring-online
  * sequence, analysis ("not formatted"), a full CDL dasdfmt at 4 KiB, label
  * writes, analysis again, block I/O across tracks, the ERP retry program,
  * the format check -- then the image layout checked with the image layer.
