@@ -320,7 +320,7 @@ static void vmm_seeds(void)
     n += msg(s + n, 4, CCWP_CMD_DEVICE_GET_INFO, 0, NULL, 0);
     n += msg(s + n, 5, CCWP_CMD_GET_REGION_INFO, 0, &ri, sizeof(ri));
     n += msg(s + n, 6, CCWP_CMD_SET_IRQS, 2, &irq, sizeof(irq));
-    n += msg(s + n, 7, CCWP_CMD_REGION_WRITE, 0, &w, sizeof(w));
+    n += msg(s + n, 7, CCWP_CMD_REGION_WRITE, 0, &w, sizeof(w.a) + sizeof(w.io));   /* no tail padding */
     n += msg(s + n, 8, CCWP_CMD_REGION_READ, 0, &rd, sizeof(rd));
     n += msg(s + n, 9, CCWP_CMD_DIRTY, 0, NULL, 0);
     n += msg(s + n, 10, CCWP_CMD_DEVICE_RESET, 0, NULL, 0);
