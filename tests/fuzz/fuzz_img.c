@@ -26,6 +26,7 @@
 #define HDR_TRKSIZE 12
 #define PAD_MAX     (8u << 20)
 #define MAX_CYLS    4
+#define MAX_HEADS   15       /* a 3390 cylinder */
 #define WRITE_HEAD  7
 
 static char path[300];
@@ -90,7 +91,7 @@ static void exercise(bool readonly)
     }
     g = img_geometry(im);
     for (uint32_t c = 0; c < g->cyls && c < MAX_CYLS; c++)
-        for (uint32_t h = 0; h < g->heads && h < 15; h++) {
+        for (uint32_t h = 0; h < g->heads && h < MAX_HEADS; h++) {
             size_t len;
             if (img_read_track(im, c, h, buf, sizeof(buf), &len) < 0)
                 need_name("read error", img_error(im));
