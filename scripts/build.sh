@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Configure (once) and build the normal tree (build/) and, with --asan, the
-# sanitizer tree (build-asan/).
+# sanitizer tree (build-asan/); with --fuzz also the libFuzzer targets in
+# build-fuzz/ (clang, ASan+UBSan, every library coverage-instrumented).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null
-if [ "${1:-}" = --asan ]; then
-    [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-    meson compile -C build-asan >/dev/null
-fi
+for arg in "$@"; do
+    case $arg in
+    --asan)
+        [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+        meson compile -C build-asan >/dev/null ;;
+    --fuzz)
+        [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
+            -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+        meson compile -C build-fuzz >/dev/null ;;
+    esac
+done

@@ -301,7 +301,7 @@ static struct subchannel *proxy_sch(struct ccw_dev *d)
     return ((struct sch_devproxy *)d)->sch;
 }
 
-/* Sense of an equipment check in 24-byte compatible format (eckd-dasd §5):
+/* Sense of an equipment check in 24-byte compatible format (docs/eckd.md):
  * byte 0 equipment check, byte 7 format 1 message 0, byte 27 0x80. */
 static void build_eqc_sense(struct subchannel *sch)
 {

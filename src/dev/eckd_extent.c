@@ -1,6 +1,6 @@
 /*
  * Define Extent (0x63), Locate Record (0x47), Locate Record Extended (0x4B)
- * and Prefix (0xE7): the parameter blocks of eckd-dasd.md §3.6, checked the
+ * and Prefix (0xE7): the parameter blocks of docs/eckd.md "Parameter blocks", checked the
  * way a 3990 checks them (command reject format 0 message 3 for a short
  * count, message 4 for an invalid parameter, message 2 for a bad sequence;
  * file protected for a seek outside the extent), then the Locate Record

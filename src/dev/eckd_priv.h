@@ -19,7 +19,7 @@
 #include "img/ckdtrack.h"
 #include "img/image.h"
 
-/* ---- sense (eckd-dasd.md §5, 24-byte compatible format in 32 bytes) ---- */
+/* ---- sense (docs/eckd.md "Sense choices": 24-byte compatible in 32) ---- */
 #define ECKD_SENSE_SIZE 32
 #define SNS0_CMD_REJECT   0x80
 #define SNS0_INTERV_REQ   0x40

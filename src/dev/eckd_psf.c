@@ -4,7 +4,7 @@
  * PSF order 0x18 (Prepare for Read Subsystem Data) prepares a reply that the
  * next RSSD transfers: suborder 0x41 feature codes (all zero: Linux then
  * uses only Define Extent / Locate Record and single-record CCWs) and 0x0E
- * unit address configuration (this device is a base device).  Other
+ * unit address configuration (this device is a base device, base UA 0).  Other
  * suborders are rejected with format 0 message 4, which Linux reads as "not
  * supported".  Order 0x1D (Set Subsystem Characteristics) is accepted.
  */
@@ -15,6 +15,10 @@
 #define PSF_SSC   0x1D
 #define PRSSD_RUAC     0x0E
 #define PRSSD_FEATURES 0x41
+#define RUAC_LEN       512   /* 256 unit addresses x 2 bytes */
+#define RUAC_ENTRY     2
+#define UA_BASE_DEVICE 0x01  /* 0 not configured, 2 PAV alias, 3 HyperPAV alias */
+#define RUAC_NO_BASE   0x00
 
 static uint32_t psf_min_count(uint8_t order)
 {
@@ -35,10 +39,14 @@ static int prssd(struct eckd *e, const uint8_t *p, struct ccw_result *r)
         e->p.ssd_len = 256;
         return 0;
     case PRSSD_RUAC:
-        memset(e->ssd, 0, 512);
-        e->ssd[2 * e->cfg.unit_addr] = 0x01;         /* base device */
-        e->ssd[2 * e->cfg.unit_addr + 1] = e->cfg.unit_addr;
-        e->p.ssd_len = 512;
+        /* One 2-byte entry (type, base UA) per unit address.  The base UA
+         * names the base of a PAV alias; a base device reports 0, which is
+         * what Linux derives for it from RCD (docs/eckd.md, "Unit address
+         * configuration"), so its UID does not change on reload. */
+        memset(e->ssd, 0, RUAC_LEN);
+        e->ssd[RUAC_ENTRY * e->cfg.unit_addr] = UA_BASE_DEVICE;
+        e->ssd[RUAC_ENTRY * e->cfg.unit_addr + 1] = RUAC_NO_BASE;
+        e->p.ssd_len = RUAC_LEN;
         return 0;
     default:
         return eckd_reject(e, r, MSG_INVALID_PARM);

@@ -6,11 +6,6 @@
 
 #define FUZZ_MAX_RESUMES 4
 
-struct fuzz_dev {
-    struct ccw_dev dev;
-    struct fuzz_outcome *out;
-};
-
 /* Length and status derived from the command so that runs are repeatable:
  * some commands transfer everything, some less, some more; a few end in
  * unit check / exception or status modifier. */
@@ -42,6 +37,13 @@ static void fz_exec(struct ccw_dev *d, const struct ccw_cmd *cmd, struct ccw_res
 
 static const struct ccw_dev_ops fz_ops = { .name = "fuzz", .exec = fz_exec };
 
+void fuzz_dev_init(struct fuzz_dev *d, struct fuzz_outcome *out)
+{
+    memset(d, 0, sizeof(*d));
+    d->dev.ops = &fz_ops;
+    d->out = out;
+}
+
 static void fz_pci(void *opaque, const struct chan_status *st) { (void)opaque; (void)st; }
 
 static void orb_from_input(const uint8_t *data, size_t size, struct orb *orb)
@@ -59,17 +61,15 @@ static void orb_from_input(const uint8_t *data, size_t size, struct orb *orb)
     orb->cpa = 8;
 }
 
-int fuzz_interp_run(const uint8_t *data, size_t size, struct fuzz_outcome *out)
+int fuzz_chan_run(const uint8_t *data, size_t size, struct ccw_dev *dev, struct fuzz_outcome *out)
 {
     uint8_t *mem = calloc(1, FUZZ_MEM_SIZE);
     struct chan_flatmem fm;
     struct chan_mem cm;
-    struct fuzz_dev dev = { .dev.ops = &fz_ops, .out = out };
     struct chan_hooks hooks = { .pci = size > 1 && (data[1] & 1) ? fz_pci : NULL };
     struct chan_prog p;
     struct orb orb;
 
-    memset(out, 0, sizeof(*out));
     if (!mem)
         return -1;
     memcpy(mem, data, size < FUZZ_MEM_SIZE ? size : FUZZ_MEM_SIZE);
@@ -79,7 +79,7 @@ int fuzz_interp_run(const uint8_t *data, size_t size, struct fuzz_outcome *out)
         fm.prot_hi = 0x9000;
     }
     orb_from_input(data, size, &orb);
-    if (chan_prog_init(&p, &orb, &cm, &dev.dev, &hooks) != 0) {
+    if (chan_prog_init(&p, &orb, &cm, dev, &hooks) != 0) {
         free(mem);
         return -1;
     }
@@ -96,4 +96,13 @@ int fuzz_interp_run(const uint8_t *data, size_t size, struct fuzz_outcome *out)
     chan_prog_free(&p);
     free(mem);
     return 0;
+}
+
+int fuzz_interp_run(const uint8_t *data, size_t size, struct fuzz_outcome *out)
+{
+    struct fuzz_dev dev;
+
+    memset(out, 0, sizeof(*out));
+    fuzz_dev_init(&dev, out);
+    return fuzz_chan_run(data, size, &dev.dev, out);
 }

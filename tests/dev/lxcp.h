@@ -1,6 +1,6 @@
 /*
- * Channel programs as Linux 6.1's dasd_eckd driver builds them (eckd-dasd.md
- * §3.2-3.9): Define Extent and Locate Record parameter blocks, and whole
+ * Channel programs as Linux 6.1's dasd_eckd driver builds them (docs/eckd.md
+ * "What Linux 6.1 sends"): Define Extent and Locate Record parameter blocks, and whole
  * programs for analysis, format, format check and block I/O, laid out in a
  * dfx fixture.  Only the command-mode "single" path is modelled, which is
  * what Linux uses with all-zero feature codes.

@@ -206,7 +206,7 @@ static void test_psf(void **state)
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);
     assert_int_equal(dfx_data(f, i)[2 * 7], 0x01);
-    assert_int_equal(dfx_data(f, i)[2 * 7 + 1], 0x07);
+    assert_int_equal(dfx_data(f, i)[2 * 7 + 1], 0x00);   /* a base device has base UA 0 */
     /* unsupported suborder: command reject, format 0 message 4 */
     psf_rssd(f, 0x52, 64);
     assert_int_equal(f->st.dstat, CE_DE_UC);

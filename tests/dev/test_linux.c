@@ -1,6 +1,6 @@
 /*
  * Replay of what Linux 6.1 (cio + dasd_eckd + dasdfmt/fdasd) does with a
- * 3390 on an unformatted volume (eckd-dasd.md §3.2-3.9, §4): bring-online
+ * 3390 on an unformatted volume (docs/eckd.md "What Linux 6.1 sends"): bring-online
  * sequence, analysis ("not formatted"), a full CDL dasdfmt at 4 KiB, label
  * writes, analysis again, block I/O across tracks, the ERP retry program,
  * the format check -- then the image layout checked with the image layer.
@@ -108,7 +108,76 @@ static void ruac(struct dfx *f)
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);
     assert_int_equal(dfx_data(f, i)[4], 0x01);     /* UA 2: base device ... */
-    assert_int_equal(dfx_data(f, i)[5], 0x02);     /* ... with base UA 2 */
+    assert_int_equal(dfx_data(f, i)[5], 0x00);     /* ... base UA 0, as its UID from RCD says */
+}
+
+/*
+ * The part of Linux's dasd UID (struct dasd_uid) that alias management
+ * compares: the unit-address type and the base unit address.  From the
+ * configuration data, dasd_eckd.c create_uid() takes the type from the SNEQ
+ * and the base only for a PAV alias (0 otherwise); dasd_alias.c
+ * _add_device_to_lcu() then overwrites both with the RUAC entry of the
+ * device's own unit address.
+ */
+#define LX_UA_BASE_DEVICE    0x01
+#define LX_UA_BASE_PAV_ALIAS 0x02
+#define LX_CONF_ELEMENT      32
+#define LX_CONF_ELEMENTS     8
+
+struct lx_uid {
+    uint8_t type, base, real_ua;
+};
+
+static struct lx_uid uid_from_rcd(struct dfx *f)
+{
+    struct lx_uid u = { .type = LX_UA_BASE_DEVICE };
+    unsigned i = single(f, 0xFA, 0, 256, NULL);
+    const uint8_t *c = dfx_data(f, i);
+
+    assert_int_equal(f->st.dstat, CE_DE);
+    for (unsigned k = 0; k < LX_CONF_ELEMENTS; k++) {
+        const uint8_t *el = c + k * LX_CONF_ELEMENT;
+        if ((el[0] >> 6) == 3 && el[1] == 0x01)                 /* device NED */
+            u.real_ua = el[31];
+        if ((el[0] >> 6) == 1 && be16_get(el + 2) == 1) {      /* SNEQ format 1 */
+            u.type = el[8];
+            if (u.type == LX_UA_BASE_PAV_ALIAS)
+                u.base = el[9];
+        }
+    }
+    return u;
+}
+
+static struct lx_uid uid_after_ruac(struct dfx *f, struct lx_uid u)
+{
+    unsigned i = psf_rssd(f, 0x0E, 512, 0);
+    const uint8_t *uac = dfx_data(f, i);
+
+    assert_int_equal(f->st.dstat, CE_DE);
+    u.type = uac[2 * u.real_ua];
+    u.base = uac[2 * u.real_ua + 1];
+    return u;
+}
+
+/* dasd_eckd_reload_device() (run by BIODASDENABLE at the end of dasdfmt)
+ * remembers the base from the RUAC, rebuilds the UID from fresh
+ * configuration data and logs "An Alias device was reassigned to a new base
+ * device" when the bases differ.  A base device must give the same answer
+ * both ways. */
+static void test_linux_uid_stable_across_reload(void **state)
+{
+    struct dfx *f = mk_raw(CYLS);
+
+    bring_online(f);
+    struct lx_uid conf = uid_from_rcd(f);
+    struct lx_uid lcu = uid_after_ruac(f, conf);
+    assert_int_equal(conf.real_ua, 0x02);
+    assert_int_equal(lcu.type, LX_UA_BASE_DEVICE);
+    assert_int_equal(lx_dasdfmt(f, 4096, true), 0);
+    struct lx_uid reloaded = uid_from_rcd(f);
+    assert_int_equal(reloaded.type, lcu.type);
+    assert_int_equal(reloaded.base, lcu.base);        /* old_base == new base: nothing logged */
+    dfx_free(f);
 }
 
 static void analysis_unformatted(struct dfx *f)
@@ -325,6 +394,7 @@ static void test_linux_ldl_2048(void **state) { ldl(2048); }
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_linux_uid_stable_across_reload),
         cmocka_unit_test(test_linux_cdl_lifecycle),
         cmocka_unit_test(test_linux_cdl_lifecycle_cckd),
         cmocka_unit_test(test_linux_ldl_512),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TCG coherence (qemu-adapter.md §6): code the guest reads from the
+# TCG coherence (docs/qemu.md "TCG coherence"): code the guest reads from the
 # passed-through DASD into a page that already holds translated code must run
 # as read.  The device writes guest RAM from ccwpassd, behind TCG's back; the
 # adapter invalidates the translations of the ranges the daemon reports after

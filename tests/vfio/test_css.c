@@ -194,7 +194,7 @@ static void test_equipment_check_fault(void **state)
     irq_sem_wait(&e->irq);
     assert_int_equal(sch_tsch(sch, &irb), 0);
     assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END | DEV_STAT_UNIT_CHECK);
-    /* basic sense fetches the equipment-check sense (eckd-dasd.md §5) */
+    /* basic sense fetches the equipment-check sense (docs/eckd.md "Sense choices") */
     ccw(e, 0x200, TD_SENSE, 0, 32, 0x3000);
     o.cpa = 0x200;
     assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);

@@ -1,6 +1,6 @@
 /*
  * Channel-program translation, the security boundary: every bug and CVE of
- * vfio-ccw-host.md §2 as a regression test, and adversarial programs.  The
+ * docs/vfio.md "Regression tests" as a regression test, and adversarial programs.  The
  * cp library is driven directly where its internals are the point (what is
  * read from guest memory, how often, what gets pinned) and through the mdev
  * where the user-visible result is (IRB, data in guest memory).

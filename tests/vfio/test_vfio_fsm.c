@@ -1,5 +1,5 @@
 /*
- * Every cell of the vfio_ccw FSM jump table (vfio-ccw-host.md §1.4), fired
+ * Every cell of the vfio_ccw FSM jump table (docs/vfio.md "FSM"), fired
  * directly on an opened mdev whose state is set beforehand, with the effect
  * a user sees: the ret_code in the I/O or async region, the resulting state,
  * whether the subchannel is enabled, the IRB and the IO eventfd.
