@@ -53,6 +53,7 @@ struct subchannel {
     unsigned fault_gen;        /* bumped by sch_set_fault: ends a delay in progress */
     uint8_t fsense[32];        /* sense of an injected equipment check */
     bool fsense_pending;
+    uint8_t unsol_dstat;       /* unsolicited device status waiting to be presented */
     sch_irq_fn irq_fn;
     void *irq_opaque;
     sch_chp_fn chp_fn;
@@ -213,6 +214,7 @@ static void do_clear(struct subchannel *sch)
 {
     drop_prog(sch);
     sch->fsense_pending = false;
+    sch->unsol_dstat = 0;
     pthread_mutex_unlock(&sch->lock);
     if (sch->dev->ops->reset)
         sch->dev->ops->reset(sch->dev);
@@ -485,6 +487,23 @@ static void do_halt_idle(struct subchannel *sch)
     end_halt_idle(sch);
 }
 
+/* Unsolicited device status, once the subchannel can take it. */
+static bool unsolicited_ready(const struct subchannel *sch)
+{
+    return sch->unsol_dstat && sch->pmcw.ena && !sch->scsw.fctl && !status_pending(sch);
+}
+
+static void present_unsolicited(struct subchannel *sch)
+{
+    memset(&sch->scsw, 0, sizeof(sch->scsw));
+    memset(&sch->esw, 0, sizeof(sch->esw));
+    memset(sch->ecw, 0, sizeof(sch->ecw));
+    sch->scsw.dstat = sch->unsol_dstat;
+    sch->scsw.stctl = SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+    sch->unsol_dstat = 0;
+    present(sch);
+}
+
 static bool do_work(struct subchannel *sch)
 {
     uint8_t a = sch->scsw.actl;
@@ -500,7 +519,9 @@ static bool do_work(struct subchannel *sch)
     else if ((a & SCSW_ACTL_RESUME_PEND) && (a & SCSW_ACTL_SUSPENDED)) {
         sch->scsw.actl = (uint8_t)((a & ~(SCSW_ACTL_RESUME_PEND | SCSW_ACTL_SUSPENDED)) | ACTL_ACTIVE);
         run_prog(sch, true);
-    } else
+    } else if (unsolicited_ready(sch))
+        present_unsolicited(sch);
+    else
         return false;
     return true;
 }
@@ -668,6 +689,8 @@ int sch_tsch(struct subchannel *sch, struct irb *irb)
         memset(&sch->scsw, 0, sizeof(sch->scsw));
         memset(&sch->esw, 0, sizeof(sch->esw));
         memset(sch->ecw, 0, sizeof(sch->ecw));
+        if (sch->unsol_dstat)
+            pthread_cond_broadcast(&sch->cond);   /* the device's own status may come now */
     }
     pthread_mutex_unlock(&sch->lock);
     return cc;
@@ -708,9 +731,19 @@ int sch_msch(struct subchannel *sch, const struct schib *schib)
         sch->pmcw.lpm = p->lpm;
         sch->pmcw.mbi = p->mbi;
         sch->pmcw.csense = p->csense;
+        if (sch->unsol_dstat)
+            pthread_cond_broadcast(&sch->cond);   /* enabled: waiting device status may come */
     }
     pthread_mutex_unlock(&sch->lock);
     return cc;
+}
+
+void sch_unsolicited(struct subchannel *sch, uint8_t dstat)
+{
+    pthread_mutex_lock(&sch->lock);
+    sch->unsol_dstat |= dstat;
+    pthread_cond_broadcast(&sch->cond);
+    pthread_mutex_unlock(&sch->lock);
 }
 
 /* ---- configuration --------------------------------------------------------- */

@@ -72,6 +72,20 @@ int sch_tsch(struct subchannel *sch, struct irb *irb);
 int sch_stsch(struct subchannel *sch, struct schib *schib);
 int sch_msch(struct subchannel *sch, const struct schib *schib);
 
+/**
+ * sch_unsolicited() - the device presents status on its own
+ * @sch: the subchannel
+ * @dstat: device status, e.g. attention + device end + unit exception (0x85),
+ *         which a 3490 presents when a cartridge was loaded
+ *
+ * Becomes status pending with alert status alone and no function (what the
+ * program sees as an unsolicited interrupt) as soon as the subchannel is
+ * enabled, idle and has no status pending; until then it waits, and several
+ * such calls merge into one status (their device-status bits or'ed).  A
+ * clear (selective reset of the device) discards it.
+ */
+void sch_unsolicited(struct subchannel *sch, uint8_t dstat);
+
 /* Called (from the subchannel's worker thread) when status becomes pending.
  * Setting a handler waits until no call of the previous one is in progress. */
 typedef void (*sch_irq_fn)(void *opaque, struct subchannel *sch);

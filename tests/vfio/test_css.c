@@ -592,6 +592,55 @@ static void test_slow_sch_does_not_stall_other(void **state)
     env_free(e);
 }
 
+/* ---- unsolicited device status ---------------------------------------------- */
+
+/* A device's own status (a 3490 after a cartridge was loaded: attention,
+ * device end, unit exception) waits while the subchannel is disabled or busy
+ * and comes as alert status alone, no function, once it is idle. */
+static void test_unsolicited_status(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct orb o = orb_fmt1(0x100);
+    struct irb irb;
+    const uint8_t ready = DEV_STAT_ATTENTION | DEV_STAT_DEV_END | DEV_STAT_UNIT_EXCEP;
+
+    sch_unsolicited(sch, ready);                             /* disabled: it waits */
+    assert_int_equal(sch_tsch(sch, &irb), 1);
+    enable(sch, false);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, ready);
+    assert_int_equal(irb.scsw.stctl, SCSW_STCTL_ALERT | SCSW_STCTL_PEND);
+    assert_int_equal(irb.scsw.fctl, 0);
+    assert_int_equal(irb.scsw.cc, 0);
+
+    /* during a program it waits for the program's status to be taken */
+    ccw(e, 0x100, TD_NOP, 0, 0, 0);
+    slow(e, 0);
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    wait_delay(e);
+    sch_unsolicited(sch, ready);
+    sch_set_fault(sch, &(struct sch_fault){ 0 });          /* the program goes on */
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.fctl, SCSW_FCTL_START);      /* first the program's end */
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, ready);               /* then the device's own */
+    assert_int_equal(irb.scsw.fctl, 0);
+
+    /* a clear (selective reset) discards it */
+    sch_unsolicited(sch, ready);
+    assert_int_equal(sch_csch(sch), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.fctl, SCSW_FCTL_CLEAR);
+    assert_int_equal(sch_tsch(sch, &irb), 1);              /* nothing after the clear */
+    env_free(e);
+}
+
 static void test_add_subchannel_checks(void **state)
 {
     struct css_env *e = env_new(1);
@@ -631,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_crw_overflow),
         cmocka_unit_test(test_slow_sch_does_not_stall_other),
         cmocka_unit_test(test_add_subchannel_checks),
+        cmocka_unit_test(test_unsolicited_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
