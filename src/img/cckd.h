@@ -92,6 +92,10 @@ int cckd_space_rebuild(struct img *im, char *err, size_t errlen);
  * (size > len, "imbedded" free space); an L2 table always gets exactly len. */
 int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact);
 int cckd_space_release(struct cckd *c, uint64_t off, uint64_t size);
+/* Give back space cckd_space_get() handed out for a write that failed:
+ * nothing in the file references it, so it is free at once (not pending),
+ * and space taken from the end of the file shortens the file again. */
+void cckd_space_unget(struct cckd *c, uint64_t off, uint64_t size);
 void cckd_space_flushed(struct cckd *c);
 int cckd_space_write(struct img *im);   /* on close: FREE_BLK list at EOF */
 /* The free list stored in the file (new FREE_BLK format or old chain). */
