@@ -371,24 +371,37 @@ static void fill_header(struct img *im)
     cckd_put32(c, c->hdr + CH_FREE_IMB, (uint32_t)c->imbed);
 }
 
+/* Free list, header totals, sync, then the header without OPENED, sync.
+ * On failure the file keeps OPENED (the header that clears it is written
+ * last), so the next read-write open rebuilds the free space. */
+static int close_rw(struct img *im)
+{
+    struct cckd *c = im->cckd;
+    int fd = im->file[0].fd;
+    int rc = cckd_space_write(im);       /* sets CH_FREE */
+    if (rc < 0)
+        return img_set_error(im, -rc, "image %s: cannot write the free-space list: %s", im->path, strerror(-rc));
+    fill_header(im);
+    if (fdatasync(fd) < 0)
+        return img_set_error(im, errno, "image %s: cannot sync before clearing the OPENED bit: %s", im->path,
+                             strerror(errno));
+    c->hdr[CH_OPTS] &= (uint8_t)~CCKD_OPT_OPENED;
+    rc = img_pwrite_full(fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
+    if (rc < 0) {
+        c->hdr[CH_OPTS] |= CCKD_OPT_OPENED;
+        return img_set_error(im, -rc, "image %s: cannot write the header: %s", im->path, strerror(-rc));
+    }
+    if (fdatasync(fd) < 0)
+        return img_set_error(im, errno, "image %s: cannot sync the header: %s", im->path, strerror(errno));
+    return 0;
+}
+
 int cckd_close(struct img *im)
 {
     struct cckd *c = im->cckd;
     int rc = 0;
-    if (!im->ro && c->l1 && (c->hdr[CH_OPTS] & CCKD_OPT_OPENED)) {
-        rc = cckd_space_write(im);       /* sets CH_FREE */
-        fill_header(im);
-        /* data and tables first, then the header that says "closed" */
-        if (rc == 0 && fdatasync(im->file[0].fd) < 0)
-            rc = -errno;
-        c->hdr[CH_OPTS] &= (uint8_t)~CCKD_OPT_OPENED;
-        if (rc == 0)
-            rc = img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
-        if (rc == 0 && fdatasync(im->file[0].fd) < 0)
-            rc = -errno;
-        if (rc < 0)
-            img_set_error(im, -rc, "image %s: closing failed: %s", im->path, strerror(-rc));
-    }
+    if (!im->ro && c->l1 && (c->hdr[CH_OPTS] & CCKD_OPT_OPENED))
+        rc = close_rw(im);
     for (uint32_t i = 0; c->l2 && i < c->num_l1; i++)
         free(c->l2[i]);
     free(c->l2);
