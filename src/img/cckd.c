@@ -153,8 +153,9 @@ static int read_tables(struct img *im, struct cckd *c, char *err, size_t errlen)
 static int mark_opened(struct img *im, struct cckd *c, char *err, size_t errlen)
 {
     c->hdr[CH_OPTS] |= CCKD_OPT_OPENED | CCKD_OPT_ORDWR;
-    if (img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS) < 0)
-        return img_fail(err, errlen, errno, "image %s: cannot write header: %s", im->file[0].path, strerror(errno));
+    int rc = img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
+    if (rc < 0)
+        return img_fail(err, errlen, -rc, "image %s: cannot write header: %s", im->file[0].path, strerror(-rc));
     return 0;
 }
 
@@ -176,8 +177,13 @@ int cckd_open(struct img *im, char *err, size_t errlen)
     im->file[0].ncyls = im->geo.cyls;
     if (rc == 0 && !im->ro)
         rc = cckd_space_rebuild(im, err, errlen);
+    /* nothing in the file changes before the header says OPENED: a failed
+     * open leaves it as it was */
     if (rc == 0 && !im->ro)
         rc = mark_opened(im, c, err, errlen);
+    c->opened_rw = rc == 0 && !im->ro;
+    if (c->opened_rw)
+        cckd_space_trim(im);
     return rc;
 }
 
@@ -400,7 +406,9 @@ int cckd_close(struct img *im)
 {
     struct cckd *c = im->cckd;
     int rc = 0;
-    if (!im->ro && c->l1 && (c->hdr[CH_OPTS] & CCKD_OPT_OPENED))
+    /* only an open that completed writes back: a half-open image (damaged
+     * tables, say) has no free-space picture to write */
+    if (c->opened_rw)
         rc = close_rw(im);
     for (uint32_t i = 0; c->l2 && i < c->num_l1; i++)
         free(c->l2[i]);

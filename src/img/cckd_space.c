@@ -129,9 +129,14 @@ int cckd_space_rebuild(struct img *im, char *err, size_t errlen)
     if (rc < 0)
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", im->path);
     c->size = size;
-    if (c->file_size > size && ftruncate(im->file[0].fd, (off_t)size) == 0)
-        c->file_size = size;     /* drop the FREE_BLK list written past the end */
     return 0;
+}
+
+void cckd_space_trim(struct img *im)
+{
+    struct cckd *c = im->cckd;
+    if (c->file_size > c->size && ftruncate(im->file[0].fd, (off_t)c->size) == 0)
+        c->file_size = c->size;  /* drop the FREE_BLK list written past the end */
 }
 
 int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact)

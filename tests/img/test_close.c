@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "img/ckdtrack.h"
 #include "img/image.h"
@@ -158,11 +159,72 @@ static void clean_close_returns_zero(void **s)
     assert_int_equal(img_close(NULL), 0);
 }
 
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    uint8_t *b = malloc((size_t)st.st_size + 1);
+    assert_non_null(b);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, b, (size_t)st.st_size, 0), st.st_size);
+    close(fd);
+    *len = (size_t)st.st_size;
+    return b;
+}
+
+/* A read-write open that fails (here: an image left open by a process that
+ * died, with a damaged L2 entry) must leave the file exactly as it was: the
+ * close of the half-open image writes no free-space list, truncates
+ * nothing and does not clear the OPENED bit. */
+static void failed_open_writes_nothing(void **s)
+{
+    (void)s;
+    const char *path = tu_path("dead.cckd");
+    struct img_create_opts o = { .devtype = 0x3390, .cyls = 30, .format = IMG_CCKD, .compress = IMG_COMP_NONE };
+    assert_int_equal(img_create(path, &o, err, sizeof err), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct img *im = img_open(path, false, err, sizeof err);
+        for (uint32_t t = 20; t < 400 && im; t++)
+            if (img_write_track(im, t / HEADS, t % HEADS, buf, small_track(buf, t)) < 0)
+                _exit(2);
+        _exit(im ? 0 : 1);      /* dies without closing */
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(opts_byte(path) & OPT_OPENED, OPT_OPENED);
+    /* track 300's entry (L2 table 1, entry 44) points far past the end */
+    struct img *im = img_open(path, true, err, sizeof err);
+    assert_non_null(im);
+    img_close(im);
+    uint8_t ent[4] = { 0, 0, 0, 0x40 };
+    size_t before_len, after_len;
+    uint8_t *before = slurp(path, &before_len);
+    uint32_t l1_1 = (uint32_t)before[1028] | (uint32_t)before[1029] << 8 | (uint32_t)before[1030] << 16 |
+                    (uint32_t)before[1031] << 24;
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, ent, 4, l1_1 + 44 * 8), 4);
+    close(fd);
+    free(before);
+    before = slurp(path, &before_len);
+    assert_null(img_open(path, false, err, sizeof err));
+    assert_non_null(strstr(err, "past the end"));
+    uint8_t *after = slurp(path, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    free(before);
+    free(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(close_on_full_fs_fails_and_reopen_recovers),
         cmocka_unit_test(clean_close_returns_zero),
+        cmocka_unit_test(failed_open_writes_nothing),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();
