@@ -1,6 +1,8 @@
 /* Storage that gives out under a CCKD image: a file-size limit
- * (RLIMIT_FSIZE, with SIGXFSZ ignored so write returns EFBIG) and a full
- * file system (a small tmpfs in a mount namespace of this process).  A write
+ * (RLIMIT_FSIZE, with SIGXFSZ ignored so write returns EFBIG), a full
+ * file system (a small tmpfs in a mount namespace of this process), and
+ * writes made to fail one region of the file at a time (this executable
+ * is linked with --wrap=pwrite64).  A write
  * whose metadata cannot be written fails, later writes in the same 256-track
  * group fail too or land where they belong (never in the header), the volume
  * reopens, every acknowledged track reads back byte for byte, and both our
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <cmocka.h>
+#include "img/cckd.h"
 #include "img/ckdtrack.h"
 #include "img/image.h"
 #include "testutil.h"
@@ -349,6 +352,173 @@ static void write_until_full(void **s)
     unmount_small_fs(dir);
 }
 
+/* ---- one region of the file refuses writes --------------------------------- */
+
+ssize_t __real_pwrite64(int fd, const void *b, size_t n, off_t off);
+ssize_t __wrap_pwrite64(int fd, const void *b, size_t n, off_t off);
+
+static struct {
+    bool armed;
+    off_t lo, hi;               /* a write touching [lo, hi) fails with EIO */
+    unsigned hits;
+} fault;
+
+ssize_t __wrap_pwrite64(int fd, const void *b, size_t n, off_t off)
+{
+    if (fault.armed && off < fault.hi && off + (off_t)n > fault.lo) {
+        fault.hits++;
+        errno = EIO;
+        return -1;
+    }
+    return __real_pwrite64(fd, b, n, off);
+}
+
+static void fail_writes(off_t lo, off_t hi)
+{
+    fault.armed = true;
+    fault.lo = lo;
+    fault.hi = hi;
+    fault.hits = 0;
+}
+
+static void allow_writes(void)
+{
+    assert_true(fault.hits > 0);        /* the fault did hit */
+    fault.armed = false;
+}
+
+/* 100 cylinders: 6 L1 entries at 1024, L2 table 0 right after them */
+#define L1_POS   1024
+#define L1_END   (L1_POS + 6 * 4)
+#define L2_0_POS L1_END
+
+static struct img *new_volume(const char *path)
+{
+    fault.armed = false;        /* whatever a failed test left */
+    forget_all();
+    create_cckd(path, 100, IMG_COMP_NONE);
+    struct img *im = img_open(path, false, err, sizeof err);
+    assert_non_null(im);
+    return im;
+}
+
+static void expect_error(struct img *im, int rc, const char *what)
+{
+    assert_int_equal(rc, -EIO);
+    if (!strstr(img_error(im), what) || !strstr(img_error(im), "Input/output error"))
+        fail_msg("message '%s' lacks '%s'", img_error(im), what);
+}
+
+/* The new L2 table is written but the L1 entry pointing at it is not: the
+ * group must stay "no table", so its next write creates one for real. */
+static void l1_entry_write_fails(void **s)
+{
+    (void)s;
+    const char *path = tu_path("l1.cckd");
+    struct img *im = new_volume(path);
+    size_t n = sized_track(buf, 20, 3000, 1);
+    assert_int_equal(write_tracked(im, 20, buf, n), 0);
+    fail_writes(L1_POS, L1_END);
+    n = sized_track(buf, 300, 3000, 2);
+    expect_error(im, write_tracked(im, 300, buf, n), "L2 table for tracks 256-511");
+    allow_writes();
+    n = sized_track(buf, 301, 2000, 3);
+    assert_int_equal(write_tracked(im, 301, buf, n), 0);
+    n = sized_track(buf, 300, 1000, 4);
+    assert_int_equal(write_tracked(im, 300, buf, n), 0);
+    img_close(im);
+    verify_volume(path);
+}
+
+/* The L2 entry of a track cannot be written: the track keeps its old
+ * image, and the space its new image took is free again at once. */
+static void l2_entry_write_fails(void **s)
+{
+    (void)s;
+    const char *path = tu_path("l2.cckd");
+    struct img *im = new_volume(path);
+    uint64_t end = file_size(path);         /* a new volume has no free space inside */
+    fail_writes(L2_0_POS, L2_0_POS + L2TAB_BYTES);
+    size_t n = sized_track(buf, 20, 3000, 1);
+    expect_error(im, write_tracked(im, 20, buf, n), "cannot write L2 entry of track 20");
+    allow_writes();
+    n = sized_track(buf, 21, 3000, 2);
+    assert_int_equal(write_tracked(im, 21, buf, n), 0);
+    assert_int_equal(im->cckd->l2[0][21].pos, end);
+    img_close(im);
+    verify_volume(path);
+}
+
+/* The header that clears OPENED cannot be written at close: the close
+ * says so, the file keeps OPENED, and the next open recovers it. */
+static void header_write_fails_at_close(void **s)
+{
+    (void)s;
+    const char *path = tu_path("hdrclose.cckd");
+    struct img *im = new_volume(path);
+    for (uint32_t t = 20; t < 30; t++) {
+        size_t n = sized_track(buf, t, 1000 + 100 * t, t);
+        assert_int_equal(write_tracked(im, t, buf, n), 0);
+    }
+    size_t n = sized_track(buf, 22, 500, 99);       /* a rewrite: a free block for the list */
+    assert_int_equal(write_tracked(im, 22, buf, n), 0);
+    fail_writes(CKD_DEVHDR_SIZE, L1_POS);
+    err[0] = 0;
+    assert_int_equal(img_close_err(im, err, sizeof err), -EIO);
+    allow_writes();
+    if (!strstr(err, path) || !strstr(err, "cannot write the header"))
+        fail_msg("close message '%s'", err);
+    im = img_open(path, true, err, sizeof err);
+    assert_non_null(im);
+    struct img_space sp;
+    assert_int_equal(img_space(im, &sp), 0);
+    assert_false(sp.closed_cleanly);
+    img_close(im);
+    verify_volume(path);
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    *len = file_size(path);
+    uint8_t *b = malloc(*len + 1);
+    assert_non_null(b);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, b, *len, 0), (ssize_t)*len);
+    close(fd);
+    return b;
+}
+
+/* The header that sets OPENED cannot be written at a read-write open: the
+ * open fails and the file is exactly as it was (its stored free list is
+ * still there for the header that points at it). */
+static void header_write_fails_at_open(void **s)
+{
+    (void)s;
+    const char *path = tu_path("hdropen.cckd");
+    struct img *im = new_volume(path);
+    for (uint32_t t = 20; t < 30; t++) {
+        size_t n = sized_track(buf, t, 1000 + 100 * t, t);
+        assert_int_equal(write_tracked(im, t, buf, n), 0);
+    }
+    size_t n = sized_track(buf, 22, 500, 99);
+    assert_int_equal(write_tracked(im, 22, buf, n), 0);
+    img_close(im);
+    size_t before_len, after_len;
+    uint8_t *before = slurp(path, &before_len);
+    fail_writes(CKD_DEVHDR_SIZE, L1_POS);
+    assert_null(img_open(path, false, err, sizeof err));
+    allow_writes();
+    if (!strstr(err, path) || !strstr(err, "cannot write header"))
+        fail_msg("open message '%s'", err);
+    uint8_t *after = slurp(path, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    free(before);
+    free(after);
+    verify_volume(path);
+}
+
 /* ---- check: table pointers into the header --------------------------------- */
 
 static void patch_u32(const char *path, off_t off, uint32_t v)
@@ -412,6 +582,10 @@ int main(void)
         cmocka_unit_test(l2_table_fails_on_full_fs),
         cmocka_unit_test(write_until_full),
         cmocka_unit_test(check_finds_pointers_into_header),
+        cmocka_unit_test(l1_entry_write_fails),
+        cmocka_unit_test(l2_entry_write_fails),
+        cmocka_unit_test(header_write_fails_at_close),
+        cmocka_unit_test(header_write_fails_at_open),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();
