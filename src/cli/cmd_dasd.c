@@ -113,6 +113,18 @@ static uint64_t image_bytes(const char *path)
     return sum;
 }
 
+/* Close im; a volume that could not be closed cleanly is reported and
+ * makes the exit status 1. */
+static int close_image(const char *verb, struct img *im, int status)
+{
+    char err[ERRLEN];
+    if (img_close_err(im, err, sizeof err) < 0) {
+        fprintf(stderr, "ccwpass dasd %s: %s\n", verb, err);
+        return 1;
+    }
+    return status;
+}
+
 /* ---- create --------------------------------------------------------------- */
 
 static int parse_size(const char *model, const char *cyls, uint32_t *out)
@@ -292,8 +304,7 @@ static int info_main(int argc, char **argv)
     } else
         fprintf(stderr, "ccwpass dasd info: %s\n", vi ? err : "out of memory");
     free(vi);
-    img_close(im);
-    return rc == 0 ? 0 : 1;
+    return close_image("info", im, rc == 0 ? 0 : 1);
 }
 
 /* ---- check ---------------------------------------------------------------- */
@@ -325,8 +336,7 @@ static int check_main(int argc, char **argv)
     long n = img_check(im, verbose, report, NULL);
     printf("%s: %llu tracks checked, %ld error%s\n", argv[optind], (unsigned long long)g->cyls * g->heads,
            n < 0 ? 1 : n, n == 1 ? "" : "s");
-    img_close(im);
-    return n == 0 ? 0 : 1;
+    return close_image("check", im, n == 0 ? 0 : 1);
 }
 
 /* ---- copy ----------------------------------------------------------------- */
@@ -380,8 +390,7 @@ static int copy_main(int argc, char **argv)
         printf("copied %s to %s (%s%s%s), %u cylinders in %.2f s\n", argv[optind], argv[optind + 1],
                o.format == IMG_CCKD ? "CCKD " : "CKD", o.format == IMG_CCKD ? comp_name(o.compress) : "", "",
                img_geometry(in)->cyls, dt);
-    img_close(in);
-    return rc < 0 ? 1 : 0;
+    return close_image("copy", in, rc < 0 ? 1 : 0);
 }
 
 /* ---- export --------------------------------------------------------------- */
@@ -409,17 +418,42 @@ static int export_range(struct img *im, const struct vtoc_info *vi, int part, ui
     return 0;
 }
 
+/* The output of export: a regular file (written with holes and sized with
+ * ftruncate).  A FIFO or device is refused before anything blocks on it. */
+static int open_output(const char *out)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "ccwpass dasd export: %s: not a regular file\n", out);
+        return -1;
+    }
+    int fd = open(out, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "ccwpass dasd export: %s: %s\n", out, strerror(errno));
+        return -1;
+    }
+    const char *why = NULL;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if (ftruncate(fd, 0) < 0)
+        why = strerror(errno);
+    if (why) {
+        fprintf(stderr, "ccwpass dasd export: %s: %s\n", out, why);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int export_to(struct img *im, const struct vtoc_info *vi, int part, const char *out)
 {
     uint64_t start, n;
     char name[80], err[ERRLEN];
     if (export_range(im, vi, part, &start, &n, name, sizeof name) < 0)
         return 1;
-    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, "ccwpass dasd export: %s: %s\n", out, strerror(errno));
+    int fd = open_output(out);
+    if (fd < 0)
         return 1;
-    }
     struct vtoc_export_stats st;
     int rc = vtoc_export(im, vi, start, n, fd, &st, err, sizeof err);
     close(fd);
@@ -467,8 +501,7 @@ static int export_main(int argc, char **argv)
     } else
         rc = export_to(im, vi, part, argv[optind + 1]) ? -1 : 0;
     free(vi);
-    img_close(im);
-    return rc < 0 ? 1 : 0;
+    return close_image("export", im, rc < 0 ? 1 : 0);
 }
 
 int cmd_dasd(int argc, char **argv)

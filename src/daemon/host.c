@@ -125,8 +125,10 @@ void host_fini(struct host *h)
         struct host_sch *hs = &h->sch[i];
         if (hs->dev && !hs->sch && hs->dev->ops->destroy)
             hs->dev->ops->destroy(hs->dev);   /* never reached a subchannel */
-        if (hs->img)
-            img_close(hs->img);
+        char err[512];
+        if (hs->img && img_close_err(hs->img, err, sizeof err) < 0)
+            log_error("%s; the volume stays marked open: its next open recovers it (free space rebuilt from "
+                      "its tables), `ccwpass dasd check` shows it", err);
     }
     memset(h, 0, sizeof *h);
 }

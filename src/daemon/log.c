@@ -28,6 +28,14 @@ void log_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_line("error: ", fmt, ap);
+    va_end(ap);
+}
+
 void log_debug(const char *fmt, ...)
 {
     if (!log_verbose)

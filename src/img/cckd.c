@@ -107,8 +107,11 @@ static int read_l2(struct img *im, struct cckd *c, uint32_t l1x, char *err, size
 {
     uint8_t raw[CCKD_L2TAB_SIZE];
     uint32_t off = c->l1[l1x];
-    if ((uint64_t)off < cckd_l1_end(c) || (uint64_t)off + CCKD_L2TAB_SIZE > c->file_size)
-        return img_fail(err, errlen, EINVAL, "image %s: L2 table for tracks %u-%u at offset %u lies outside the file (size %llu)",
+    if ((uint64_t)off < cckd_l1_end(c))
+        return img_fail(err, errlen, EINVAL, "image %s: L2 table for tracks %u-%u at offset %u points into the header and L1 table (which end at offset %llu)",
+                        im->file[0].path, l1x * 256, l1x * 256 + 255, off, (unsigned long long)cckd_l1_end(c));
+    if ((uint64_t)off + CCKD_L2TAB_SIZE > c->file_size)
+        return img_fail(err, errlen, EINVAL, "image %s: L2 table for tracks %u-%u at offset %u lies past the end of the file (size %llu)",
                         im->file[0].path, l1x * 256, l1x * 256 + 255, off, (unsigned long long)c->file_size);
     if (img_pread_full(im->file[0].fd, raw, sizeof raw, off) < 0)
         return img_fail(err, errlen, EIO, "image %s: cannot read L2 table at offset %u", im->file[0].path, off);
@@ -150,8 +153,9 @@ static int read_tables(struct img *im, struct cckd *c, char *err, size_t errlen)
 static int mark_opened(struct img *im, struct cckd *c, char *err, size_t errlen)
 {
     c->hdr[CH_OPTS] |= CCKD_OPT_OPENED | CCKD_OPT_ORDWR;
-    if (img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS) < 0)
-        return img_fail(err, errlen, errno, "image %s: cannot write header: %s", im->file[0].path, strerror(errno));
+    int rc = img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
+    if (rc < 0)
+        return img_fail(err, errlen, -rc, "image %s: cannot write header: %s", im->file[0].path, strerror(-rc));
     return 0;
 }
 
@@ -173,8 +177,13 @@ int cckd_open(struct img *im, char *err, size_t errlen)
     im->file[0].ncyls = im->geo.cyls;
     if (rc == 0 && !im->ro)
         rc = cckd_space_rebuild(im, err, errlen);
+    /* nothing in the file changes before the header says OPENED: a failed
+     * open leaves it as it was */
     if (rc == 0 && !im->ro)
         rc = mark_opened(im, c, err, errlen);
+    c->opened_rw = rc == 0 && !im->ro;
+    if (c->opened_rw)
+        cckd_space_trim(im);
     return rc;
 }
 
@@ -195,6 +204,9 @@ int cckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t 
         *len = ckd_track_null(buf, cyl, head, f);
         return 0;
     }
+    if (e.pos < cckd_l1_end(c))
+        return img_set_error(im, EIO, "image %s: track cyl %u head %u: L2 entry (offset %u, length %u) points into the header and L1 table (which end at offset %llu)",
+                             path, cyl, head, e.pos, e.len, (unsigned long long)cckd_l1_end(c));
     if ((uint64_t)e.pos + e.len > c->file_size || e.len < CKD_HA_SIZE)
         return img_set_error(im, EIO, "image %s: track cyl %u head %u: L2 entry (offset %u, length %u) points past the end of the file (size %llu)",
                              path, cyl, head, e.pos, e.len, (unsigned long long)c->file_size);
@@ -245,29 +257,43 @@ void cckd_l2ent_encode(const struct cckd *c, uint8_t *p, const struct cckd_l2ent
     cckd_put16(c, p + 6, e->size);
 }
 
-/* Put a new L2 table for l1x into the file, then point L1 at it. */
+/* Put a new L2 table for l1x into the file, then point L1 at it.  On any
+ * failure nothing in the file points at the new table, so memory goes back
+ * to "no table" and its space is given back: a later write in the group
+ * tries again (and never writes an entry through an L1 offset of 0). */
 static int create_l2(struct img *im, uint32_t l1x)
 {
     struct cckd *c = im->cckd;
     uint8_t raw[CCKD_L2TAB_SIZE], l1e[4];
     uint32_t size;
-    c->l2[l1x] = malloc(CCKD_L2_ENTRIES * sizeof(struct cckd_l2ent));
-    if (!c->l2[l1x])
+    struct cckd_l2ent *tab = malloc(CCKD_L2_ENTRIES * sizeof *tab);
+    if (!tab)
         return img_set_error(im, ENOMEM, "image %s: out of memory", im->path);
     for (unsigned i = 0; i < CCKD_L2_ENTRIES; i++) {
-        c->l2[l1x][i] = (struct cckd_l2ent){ 0, c->nullfmt, c->nullfmt };
-        cckd_l2ent_encode(c, raw + i * CCKD_L2ENT_SIZE, &c->l2[l1x][i]);
+        tab[i] = (struct cckd_l2ent){ 0, c->nullfmt, c->nullfmt };
+        cckd_l2ent_encode(c, raw + i * CCKD_L2ENT_SIZE, &tab[i]);
     }
     int64_t off = cckd_space_get(c, CCKD_L2TAB_SIZE, &size, true);
-    int rc = off < 0 ? (int)off : img_pwrite_full(im->file[0].fd, raw, sizeof raw, off);
+    if (off < 0) {
+        free(tab);
+        return img_set_error(im, (int)-off, "image %s: cannot write L2 table for tracks %u-%u: %s", im->path,
+                             l1x * 256, l1x * 256 + 255, strerror((int)-off));
+    }
+    int rc = img_pwrite_full(im->file[0].fd, raw, sizeof raw, off);
+    const char *what = "write L2 table";
     if (rc == 0) {
-        c->l1[l1x] = (uint32_t)off;
         cckd_put32(c, l1e, (uint32_t)off);
         rc = img_pwrite_full(im->file[0].fd, l1e, 4, CCKD_L1_POS + (off_t)l1x * 4);
+        what = "point the L1 table at the new L2 table";
     }
-    if (rc < 0)
-        return img_set_error(im, -rc, "image %s: cannot write L2 table for tracks %u-%u: %s", im->path,
-                             l1x * 256, l1x * 256 + 255, strerror(-rc));
+    if (rc < 0) {
+        free(tab);
+        cckd_space_unget(c, (uint64_t)off, size);
+        return img_set_error(im, -rc, "image %s: cannot %s for tracks %u-%u: %s", im->path, what, l1x * 256,
+                             l1x * 256 + 255, strerror(-rc));
+    }
+    c->l2[l1x] = tab;
+    c->l1[l1x] = (uint32_t)off;
     return 0;
 }
 
@@ -278,6 +304,9 @@ static int write_l2ent(struct img *im, uint32_t trk, const struct cckd_l2ent *e)
     int rc = c->l2[l1x] ? 0 : create_l2(im, l1x);
     if (rc < 0)
         return rc;
+    if (c->l1[l1x] < cckd_l1_end(c))   /* a table always lies past the headers: never write into them */
+        return img_set_error(im, EIO, "image %s: L2 table for tracks %u-%u at offset %u points into the header",
+                             im->path, l1x * 256, l1x * 256 + 255, c->l1[l1x]);
     uint8_t raw[CCKD_L2ENT_SIZE];
     cckd_l2ent_encode(c, raw, e);
     rc = img_pwrite_full(im->file[0].fd, raw, sizeof raw, (off_t)c->l1[l1x] + (off_t)(trk & 0xFF) * CCKD_L2ENT_SIZE);
@@ -303,14 +332,19 @@ int cckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, 
         uint32_t size;
         int64_t off = cckd_space_get(c, (uint32_t)n, &size, false);
         int rc = off < 0 ? (int)off : img_pwrite_full(im->file[0].fd, c->zbuf, n, off);
+        if (rc < 0 && off >= 0)
+            cckd_space_unget(c, (uint64_t)off, size);
         if (rc < 0)
             return img_set_error(im, -rc, "image %s: track cyl %u head %u: write failed: %s", im->path, cyl, head,
                                  strerror(-rc));
         e = (struct cckd_l2ent){ (uint32_t)off, (uint16_t)n, (uint16_t)size };
     }
     int rc = write_l2ent(im, trk, &e);
-    if (rc < 0)
+    if (rc < 0) {
+        if (e.pos)              /* the new image stays unreferenced: the old one is still the track */
+            cckd_space_unget(c, e.pos, e.size);
         return rc;
+    }
     c->imbed += e.size - e.len;
     if (old.pos) {
         c->imbed -= old.size - old.len;
@@ -343,24 +377,39 @@ static void fill_header(struct img *im)
     cckd_put32(c, c->hdr + CH_FREE_IMB, (uint32_t)c->imbed);
 }
 
+/* Free list, header totals, sync, then the header without OPENED, sync.
+ * On failure the file keeps OPENED (the header that clears it is written
+ * last), so the next read-write open rebuilds the free space. */
+static int close_rw(struct img *im)
+{
+    struct cckd *c = im->cckd;
+    int fd = im->file[0].fd;
+    int rc = cckd_space_write(im);       /* sets CH_FREE */
+    if (rc < 0)
+        return img_set_error(im, -rc, "image %s: cannot write the free-space list: %s", im->path, strerror(-rc));
+    fill_header(im);
+    if (fdatasync(fd) < 0)
+        return img_set_error(im, errno, "image %s: cannot sync before clearing the OPENED bit: %s", im->path,
+                             strerror(errno));
+    c->hdr[CH_OPTS] &= (uint8_t)~CCKD_OPT_OPENED;
+    rc = img_pwrite_full(fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
+    if (rc < 0) {
+        c->hdr[CH_OPTS] |= CCKD_OPT_OPENED;
+        return img_set_error(im, -rc, "image %s: cannot write the header: %s", im->path, strerror(-rc));
+    }
+    if (fdatasync(fd) < 0)
+        return img_set_error(im, errno, "image %s: cannot sync the header: %s", im->path, strerror(errno));
+    return 0;
+}
+
 int cckd_close(struct img *im)
 {
     struct cckd *c = im->cckd;
     int rc = 0;
-    if (!im->ro && c->l1 && (c->hdr[CH_OPTS] & CCKD_OPT_OPENED)) {
-        rc = cckd_space_write(im);       /* sets CH_FREE */
-        fill_header(im);
-        /* data and tables first, then the header that says "closed" */
-        if (rc == 0 && fdatasync(im->file[0].fd) < 0)
-            rc = -errno;
-        c->hdr[CH_OPTS] &= (uint8_t)~CCKD_OPT_OPENED;
-        if (rc == 0)
-            rc = img_pwrite_full(im->file[0].fd, c->hdr, sizeof c->hdr, CCKD_HDR_POS);
-        if (rc == 0 && fdatasync(im->file[0].fd) < 0)
-            rc = -errno;
-        if (rc < 0)
-            img_set_error(im, -rc, "image %s: closing failed: %s", im->path, strerror(-rc));
-    }
+    /* only an open that completed writes back: a half-open image (damaged
+     * tables, say) has no free-space picture to write */
+    if (c->opened_rw)
+        rc = close_rw(im);
     for (uint32_t i = 0; c->l2 && i < c->num_l1; i++)
         free(c->l2[i]);
     free(c->l2);

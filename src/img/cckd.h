@@ -67,6 +67,7 @@ struct cckd {
     uint64_t pending;              /* bytes in pending free blocks */
     uint64_t imbed;                /* size - len over all track images */
     uint8_t *zbuf;                 /* compressed/stored image scratch */
+    bool opened_rw;                /* read-write open completed (OPENED written): close writes back */
 };
 
 uint32_t cckd_get32(const struct cckd *c, const uint8_t *p);
@@ -87,11 +88,18 @@ struct extent { uint64_t off, end; uint32_t trk; int kind; };
 enum { EXT_HDR, EXT_L2, EXT_TRK };
 int cckd_extents(struct img *im, struct extent **out, size_t *n, uint64_t *imbed, char *err, size_t errlen);
 int cckd_space_rebuild(struct img *im, char *err, size_t errlen);
+/* After the OPENED bit is in the file: cut what lies past the end of the
+ * data (the stored free list, leftovers of a crash).  Best effort. */
+void cckd_space_trim(struct img *im);
 /* Space for len bytes: first fit among free blocks not pending, else the
  * end of the file.  A track image (exact = false) may get a little more
  * (size > len, "imbedded" free space); an L2 table always gets exactly len. */
 int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact);
 int cckd_space_release(struct cckd *c, uint64_t off, uint64_t size);
+/* Give back space cckd_space_get() handed out for a write that failed:
+ * nothing in the file references it, so it is free at once (not pending),
+ * and space taken from the end of the file shortens the file again. */
+void cckd_space_unget(struct cckd *c, uint64_t off, uint64_t size);
 void cckd_space_flushed(struct cckd *c);
 int cckd_space_write(struct img *im);   /* on close: FREE_BLK list at EOF */
 /* The free list stored in the file (new FREE_BLK format or old chain). */

@@ -55,6 +55,13 @@ int cckd_extents(struct img *im, struct extent **out, size_t *n, uint64_t *imbed
             uint32_t trk = i * 256 + j;
             if (e->pos == 0 || trk >= tracks)
                 continue;
+            if (e->pos < cckd_l1_end(c)) {
+                free(x);
+                return img_fail(err, errlen, EINVAL,
+                                "image %s: track cyl %u head %u: L2 entry (offset %u, length %u, size %u) points into the header and L1 table (which end at offset %llu)",
+                                im->path, trk / im->geo.heads, trk % im->geo.heads, e->pos, e->len, e->size,
+                                (unsigned long long)cckd_l1_end(c));
+            }
             if (e->size < e->len || (uint64_t)e->pos + e->size > c->file_size) {
                 free(x);
                 return img_fail(err, errlen, EINVAL,
@@ -122,9 +129,14 @@ int cckd_space_rebuild(struct img *im, char *err, size_t errlen)
     if (rc < 0)
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", im->path);
     c->size = size;
-    if (c->file_size > size && ftruncate(im->file[0].fd, (off_t)size) == 0)
-        c->file_size = size;     /* drop the FREE_BLK list written past the end */
     return 0;
+}
+
+void cckd_space_trim(struct img *im)
+{
+    struct cckd *c = im->cckd;
+    if (c->file_size > c->size && ftruncate(im->file[0].fd, (off_t)c->size) == 0)
+        c->file_size = c->size;  /* drop the FREE_BLK list written past the end */
 }
 
 int64_t cckd_space_get(struct cckd *c, uint32_t len, uint32_t *size, bool exact)
@@ -185,6 +197,18 @@ int cckd_space_release(struct cckd *c, uint64_t off, uint64_t size)
     c->pending += size;
     tidy(c);
     return 0;
+}
+
+void cckd_space_unget(struct cckd *c, uint64_t off, uint64_t size)
+{
+    unsigned i = 0;
+    while (i < c->nfree && c->free[i].off < off)
+        i++;
+    if (push_free(c, 0, 0, false) < 0)
+        return;                 /* the space leaks until the next open */
+    memmove(&c->free[i + 1], &c->free[i], (c->nfree - 1 - i) * sizeof *c->free);
+    c->free[i] = (struct cckd_space){ off, size, false };
+    tidy(c);                    /* at the end of the file: the file shrinks back */
 }
 
 void cckd_space_flushed(struct cckd *c)

@@ -47,7 +47,9 @@ int img_copy(struct img *in, const char *out_path, const struct img_create_opts 
         if (o->progress)
             o->progress(o->progress_opaque, cyl + 1, in->geo.cyls);
     }
-    if (out)
+    if (out && rc == 0)
+        rc = img_close_err(out, err, errlen);     /* the output is complete only once closed cleanly */
+    else if (out)
         img_close(out);
     if (rc < 0 && out)
         unlink(out_path);   /* a half-copied volume is worse than none */

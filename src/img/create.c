@@ -101,9 +101,9 @@ static void relocate_track(uint8_t *buf, size_t len, uint32_t cyl, uint32_t head
 
 int create_open_locked(const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = img_open_nonblock(path, O_RDWR | O_CREAT, "create", err, errlen);
     if (fd < 0)
-        return img_fail(err, errlen, errno, "image %s: cannot create: %s", path, strerror(errno));
+        return fd;
     int rc = img_lock_file(fd, path, true, err, errlen);
     if (rc == 0 && ftruncate(fd, 0) < 0)
         rc = img_fail(err, errlen, errno, "image %s: cannot truncate: %s", path, strerror(errno));

@@ -125,20 +125,28 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
     return im;
 }
 
-void img_close(struct img *im)
+int img_close_err(struct img *im, char *err, size_t errlen)
 {
     if (!im)
-        return;
-    if (im->cckd)
-        cckd_close(im);
+        return 0;
+    int rc = im->cckd ? cckd_close(im) : 0;
+    if (rc < 0)
+        img_fail(err, errlen, -rc, "%s", im->err);
     for (unsigned i = 0; i < CKD_MAXFILES; i++) {
-        if (im->file[i].fd >= 0)
-            close(im->file[i].fd);
+        /* a failed close of a file written to may have lost data (NFS) */
+        if (im->file[i].fd >= 0 && close(im->file[i].fd) < 0 && rc == 0 && !im->ro)
+            rc = img_fail(err, errlen, errno, "image %s: close failed: %s", im->file[i].path, strerror(errno));
         free(im->file[i].path);
     }
     free(im->slot);
     free(im->path);
     free(im);
+    return rc;
+}
+
+int img_close(struct img *im)
+{
+    return img_close_err(im, NULL, 0);
 }
 
 const struct img_geometry *img_geometry(const struct img *im) { return &im->geo; }

@@ -73,7 +73,13 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen);
  * unless another process has them open (-EBUSY); the CLI refuses to replace
  * without --force. */
 int   img_create(const char *path, const struct img_create_opts *o, char *err, size_t errlen);
-void  img_close(struct img *im);
+/* Close and free the image (NULL is fine).  0, or a negative errno when
+ * writing back failed (CCKD: free-space list or header; the file then
+ * keeps its OPENED bit, so its next read-write open rebuilds the free space
+ * and `ccwpass dasd check` notes it); img_close_err() also puts a message
+ * naming the file into err.  The image is freed either way. */
+int   img_close(struct img *im);
+int   img_close_err(struct img *im, char *err, size_t errlen);
 
 const struct img_geometry *img_geometry(const struct img *im);
 enum img_format img_format(const struct img *im);

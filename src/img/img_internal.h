@@ -75,6 +75,15 @@ int img_read_header(int fd, void *buf, size_t len, off_t off, const char *path, 
 int img_lock_file(int fd, const char *path, bool rw, char *err, size_t errlen);
 /* Open one file of a volume with the right mode and lock. */
 int img_open_file(const char *path, bool ro, char *err, size_t errlen);
+/* 0 when fd (or, with fd < 0, path; a missing path is fine) is a regular
+ * file, else -EINVAL and "image PATH: not a regular file (a FIFO)". */
+int img_require_regular(int fd, const char *path, char *err, size_t errlen);
+/* open(2) of a regular file only, without ever blocking on a FIFO: the
+ * path is checked before and the open file after an O_NONBLOCK open
+ * (cleared again).  fd, or -errno with "image PATH: cannot VERB: ..." or
+ * the not-a-regular-file message. */
+int img_open_nonblock(const char *path, int flags, const char *verb, char *err, size_t errlen);
+#define IMG_FILE_MODE 0644      /* mode of a new image file (before umask) */
 
 uint32_t img_trksize_for(uint16_t devtype);
 

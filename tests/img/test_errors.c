@@ -186,6 +186,37 @@ static void bad_create_args(void **s)
     assert_non_null(strstr(err, "device type"));
 }
 
+/* A FIFO, a character device, a directory: refused at once with a message
+ * naming the file, never opened for reading or writing (a FIFO would block
+ * the open, or the first read, for ever).  The alarm only guards against a
+ * hang: SIGALRM kills the test. */
+static void not_a_regular_file(void **s)
+{
+    (void)s;
+    const unsigned guard_seconds = 20;
+    assert_int_equal(mkfifo(tu_path("fifo.3390"), 0644), 0);
+    assert_int_equal(mkdir(tu_path("dir.3390"), 0755), 0);
+    const char *paths[] = { tu_path("fifo.3390"), "/dev/zero", tu_path("dir.3390") };
+    alarm(guard_seconds);
+    for (unsigned i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        for (int ro = 0; ro < 2; ro++) {
+            err[0] = 0;
+            assert_null(img_open(paths[i], ro, err, sizeof err));
+            if (!strstr(err, paths[i]) || !strstr(err, "not a regular file"))
+                fail_msg("open of %s: message '%s'", paths[i], err);
+        }
+        struct img_create_opts o = { .devtype = 0x3390, .cyls = 1, .format = i ? IMG_CKD : IMG_CCKD };
+        err[0] = 0;
+        assert_true(img_create(paths[i], &o, err, sizeof err) < 0);
+        if (!strstr(err, paths[i]) || !strstr(err, "not a regular file"))
+            fail_msg("create over %s: message '%s'", paths[i], err);
+    }
+    alarm(0);
+    struct stat st;
+    assert_int_equal(stat(tu_path("fifo.3390"), &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));      /* left alone */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +229,7 @@ int main(void)
         cmocka_unit_test(read_only_file),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(bad_create_args),
+        cmocka_unit_test(not_a_regular_file),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();
