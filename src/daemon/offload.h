@@ -37,7 +37,8 @@ int  offload_init(struct server *s);
  * @s: the server
  * @j: the job (owned by the caller until done runs)
  *
- * If no thread can be started the job runs inline, as before this existed.
+ * If no thread can be started the job runs inline, as before this existed;
+ * without offload_init() both run inline, at once.
  */
 void offload_submit(struct server *s, struct offload_job *j);
 /**

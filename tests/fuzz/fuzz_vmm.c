@@ -30,6 +30,7 @@
 #include "daemon/conn.h"
 #include "daemon/host.h"
 #include "daemon/proto.h"
+#include "daemon/offload.h"
 #include "daemon/server.h"
 
 #define FUZZ_UUID   "0f0f0f0f-0000-4000-8000-00000000f022"
@@ -62,8 +63,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     srv.host = &host;
     srv.epfd = epoll_create1(EPOLL_CLOEXEC);
     srv.listen_fd = srv.sig_fd = -1;
-    if (srv.epfd < 0)
-        fuzz_fail("epoll_create1");
+    if (srv.epfd < 0 || offload_init(&srv))
+        fuzz_fail("epoll_create1 / offload_init");
     return 0;
 }
 
@@ -159,8 +160,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             shut = true;
         }
         c->w.fn(c->w.opaque, EPOLLIN | (c->outlen ? EPOLLOUT : 0));
+        offload_drain(&srv);   /* commands that wait on the device end (offload.h) */
         drain(sv[1]);
     }
+    offload_drain(&srv);       /* and so does the release of a device that was busy */
     close(sv[1]);
     if (fuzz_lowest_free_fd() != fd_base)
         fuzz_fail("a file descriptor leaked (lowest free %d, was %d)", fuzz_lowest_free_fd(), fd_base);
