@@ -340,7 +340,9 @@ struct tape *tape_open_ex(const char *path, const struct tape_open_opts *o, cons
     if (!o)
         o = &defaults;
     struct tape *t = calloc(1, sizeof *t);
-    if (!t || !(t->path = strdup(path))) {
+    if (t)
+        t->path = strdup(path);
+    if (!t || !t->path) {
         free(t);
         img_fail(err, errlen, ENOMEM, "tape %s: out of memory", path);
         return NULL;
@@ -457,7 +459,8 @@ int tape_read_block(struct tape *t, uint8_t *buf, uint32_t cap, uint32_t *len)
                                   (unsigned long long)e.off, tape_comp_name(e.comp), why);
         data = t->plain;
     }
-    memcpy(buf, data, n < cap ? n : cap);
+    if (buf && cap)
+        memcpy(buf, data, n < cap ? n : cap);
     *len = n;
     move_past(t, &e);
     return TAPE_OK;

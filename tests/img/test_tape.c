@@ -235,6 +235,9 @@ static void short_buffer_gets_whole_length(void **s)
     fill(wbuf, 1000, 5, false);
     assert_memory_equal(rbuf, wbuf, 10);
     assert_int_equal(tape_blockid(t), 1);
+    tape_rewind(t);
+    assert_int_equal(tape_read_block(t, NULL, 0, &len), TAPE_OK);     /* length only */
+    assert_int_equal(len, 1000);
     cl(t);
 }
 
@@ -541,6 +544,53 @@ static void not_a_regular_file(void **s)
     refused("missing.aws", "No such file");
 }
 
+/* Mangled tapes: every open either fails with a message or gives a tape
+ * that reads to its end and spaces back to load point in a bounded number
+ * of steps. */
+static void mangled_tapes_never_loop(void **s)
+{
+    (void)s;
+    struct tape *t = three_files("good.het", TAPE_HET);
+    writes(t, 3000, 1, false);
+    cl(t);
+    long size = fsize("good.het");
+    static uint8_t img[4096];
+    assert_true(size <= (long)sizeof img);
+    file_bytes("good.het", img, (size_t)size);
+    uint32_t x = 12345;
+    for (unsigned round = 0; round < 300; round++) {
+        static uint8_t m[4096];
+        memcpy(m, img, (size_t)size);
+        for (unsigned k = 0; k < 1 + round % 4; k++) {
+            x = x * 1103515245u + 12345u;
+            m[(x >> 8) % (uint32_t)size] = (uint8_t)(x >> 3);
+        }
+        x = x * 1103515245u + 12345u;
+        long len = round % 3 ? size : (long)((x >> 8) % (uint32_t)size);
+        assert_int_equal(tu_sh(": > %s", tu_path("m.het")), 0);
+        put_bytes("m.het", 0, m, (size_t)len);
+        struct tape_open_opts o = { .readonly = true };
+        err[0] = 0;
+        t = tape_open(tu_path("m.het"), &o, err, sizeof err);
+        if (!t) {
+            has(err, "m.het", "offset");
+            continue;
+        }
+        long steps = 0, bound = len / 6 + 2;
+        uint32_t got;
+        int rc;
+        for (rc = tape_read_block(t, rbuf, sizeof rbuf, &got); rc == TAPE_OK || rc == TAPE_TAPEMARK;
+             rc = tape_read_block(t, rbuf, sizeof rbuf, &got))
+            assert_true(++steps <= bound);
+        if (rc < 0)
+            has(tape_error(t), "m.het", "offset");
+        for (rc = tape_space_block(t, false); rc == TAPE_OK || rc == TAPE_TAPEMARK; rc = tape_space_block(t, false))
+            assert_true(--steps >= -bound);
+        assert_true(rc == TAPE_BOT || rc < 0);
+        cl(t);
+    }
+}
+
 /* ---- protection and locking ------------------------------------------------------- */
 
 static void read_only_file_is_write_protected(void **s)
@@ -681,6 +731,7 @@ int main(void)
         cmocka_unit_test(truncated_file),
         cmocka_unit_test(undecompressible_chunk),
         cmocka_unit_test(not_a_regular_file),
+        cmocka_unit_test(mangled_tapes_never_loop),
         cmocka_unit_test(read_only_file_is_write_protected),
         cmocka_unit_test(second_opener_refused),
         cmocka_unit_test(format_from_content_and_name),
