@@ -68,11 +68,13 @@ struct tape_open_opts {
     bool readonly;              /* also forced for a file without write permission */
     uint64_t capacity;          /* 0: TAPE_DEFAULT_CAPACITY */
     uint32_t eot_margin;        /* 0: TAPE_DEFAULT_EOT_MARGIN */
-    enum tape_comp comp;        /* HET: compression of blocks written (default from the file's first block, else zlib) */
+    enum tape_comp comp;        /* HET: compression of blocks written (default: that of the file's first compressed block, else zlib) */
 };
 struct tape;
 /* Format from the content (any HET compression flag => HET; else by the
- * file name suffix .het; else AWS).  NULL + message naming file and offset. */
+ * file name suffix .het; else AWS).  NULL + message naming file and offset.
+ * A torn tail is no failure: tape_torn_offset() >= 0 and tape_error() then
+ * holds the report (file, offset, cut off or ignored). */
 struct tape *tape_open(const char *path, const struct tape_open_opts *o, char *err, size_t errlen);
 /* 0, or -errno if a final sync/unlock failed (reported in the message). */
 int  tape_close(struct tape *t, char *err, size_t errlen);

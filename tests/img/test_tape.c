@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "img/tape.h"
 #include "testutil.h"
@@ -411,6 +413,48 @@ static void torn_tail_missing_last_chunk(void **s)
     torn("\x02\x00\x00\x00\x80\x00" "ab", 8, false);
 }
 
+/* A writer SIGKILLed at an arbitrary point: every block it had written
+ * (tape_write_block returned) before the kill reads back, and the image is
+ * whole or has a torn tail that the next open cuts off. */
+static void killed_writer_keeps_written_blocks(void **s)
+{
+    (void)s;
+    enum { ACKED = 40 };
+    make("kill.het", TAPE_HET, TAPE_COMP_ZLIB);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        struct tape_open_opts o = { .comp = TAPE_COMP_ZLIB };
+        struct tape *t = tape_open(tu_path("kill.het"), &o, err, sizeof err);
+        for (unsigned i = 0; t; i++) {
+            fill(wbuf, BIG, i, i % 2);
+            if (tape_write_block(t, wbuf, BIG - i % 1000) != TAPE_OK || write(p[1], "w", 1) != 1)
+                _exit(1);
+        }
+        _exit(1);
+    }
+    close(p[1]);
+    char c;
+    for (unsigned i = 0; i < ACKED; i++)
+        assert_int_equal(read(p[0], &c, 1), 1);
+    kill(pid, SIGKILL);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(p[0]);
+    struct tape *t = op("kill.het", false);
+    for (unsigned i = 0; i < ACKED; i++)
+        reads(t, BIG - i % 1000, i, i % 2);
+    cl(t);
+    struct tape_scan sc;
+    assert_int_equal(tape_scan(tu_path("kill.het"), &sc, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(sc.torn, -1);
+    assert_true(sc.file[0].blocks >= ACKED);
+    tape_scan_free(&sc);
+}
+
 /* ---- chunks as other writers make them ------------------------------------------ */
 
 static void multi_chunk_blocks(void **s)
@@ -726,6 +770,7 @@ int main(void)
         cmocka_unit_test(torn_tail_read_only),
         cmocka_unit_test(torn_tail_zeros),
         cmocka_unit_test(torn_tail_missing_last_chunk),
+        cmocka_unit_test(killed_writer_keeps_written_blocks),
         cmocka_unit_test(multi_chunk_blocks),
         cmocka_unit_test(broken_header_chain),
         cmocka_unit_test(truncated_file),
