@@ -58,7 +58,7 @@ enum tape_comp { TAPE_COMP_NONE, TAPE_COMP_ZLIB, TAPE_COMP_BZIP2 };
 struct tape_create_opts {
     enum tape_format format;
     enum tape_comp comp;        /* HET: how new blocks are compressed */
-    const char *volser;         /* NULL: unlabelled (two tapemarks); else VOL1+HDR1, TM, TM like hetinit */
+    const char *volser;         /* NULL: unlabelled (two tapemarks); else VOL1, HDR1, TM like hetinit */
     const char *owner;          /* label owner, NULL for none */
 };
 /* Create (or replace) an empty tape like hetinit. 0 or -errno + message. */
@@ -68,11 +68,14 @@ struct tape_open_opts {
     bool readonly;              /* also forced for a file without write permission */
     uint64_t capacity;          /* 0: TAPE_DEFAULT_CAPACITY */
     uint32_t eot_margin;        /* 0: TAPE_DEFAULT_EOT_MARGIN */
-    enum tape_comp comp;        /* HET: compression of blocks written (default from the file's first block, else zlib) */
+    enum tape_comp comp;        /* HET: compression of blocks written (default: the file's first
+                                 * compressed block's, else zlib) */
 };
 struct tape;
 /* Format from the content (any HET compression flag => HET; else by the
- * file name suffix .het; else AWS).  NULL + message naming file and offset. */
+ * file name suffix .het; else AWS).  NULL + message naming file and offset.
+ * A torn tail is no failure: tape_torn_offset() >= 0 and tape_error() then
+ * holds the report (file, offset, cut off or ignored). */
 struct tape *tape_open(const char *path, const struct tape_open_opts *o, char *err, size_t errlen);
 /* 0, or -errno if a final sync/unlock failed (reported in the message). */
 int  tape_close(struct tape *t, char *err, size_t errlen);
@@ -117,4 +120,25 @@ struct tape_file_stats {
     uint64_t bytes;             /* uncompressed data */
     uint64_t stored;            /* bytes on file (headers included) */
 };
+struct tape_scan {
+    enum tape_format format;    /* as tape_open would take it */
+    enum tape_comp comp;        /* of the first compressed block, NONE if none */
+    uint32_t files;             /* files ended by a tapemark */
+    struct tape_file_stats *file; /* files + 1 entries; the last: blocks after the last tapemark */
+    uint64_t size;              /* bytes up to end of data (a torn tail excluded) */
+    int64_t torn;               /* torn tail offset (as tape_torn_offset), -1 if none */
+};
+typedef void tape_progress_fn(void *opaque, uint64_t done, uint64_t total);
+/* Read every element of `path` (taking no lock), expanding every compressed
+ * block.  0, or -errno with a message naming the file and the offset of the
+ * first damage.  A torn tail is not an error here: see s->torn.  progress
+ * (may be NULL) gets file offsets.  Free with tape_scan_free. */
+int tape_scan(const char *path, struct tape_scan *s, tape_progress_fn *progress, void *opaque,
+              char *err, size_t errlen);
+void tape_scan_free(struct tape_scan *s);
+/* Copy every block and tapemark of `in` to `out` (created or replaced,
+ * like hetupd) in o->format / o->comp (o->volser, o->owner ignored).
+ * 0, or -errno with a message. */
+int tape_copy(const char *in, const char *out, const struct tape_create_opts *o, tape_progress_fn *progress,
+              void *opaque, char *err, size_t errlen);
 #endif
