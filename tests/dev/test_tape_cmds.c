@@ -67,10 +67,10 @@ static uint32_t blockid(struct tfx *f)
     return be32_get(dfx_data(&f->x, i)) & 0x3FFFFF;
 }
 
-/* blocks 100, 200 | TM | 300 | TM, rewound */
-static struct tfx *mk_two_files(void)
+/* blocks 100, 200 | TM | 300 | TM, rewound (an empty drive stays empty) */
+static struct tfx *mk_two_files_opts(const struct tfx_opts *o)
 {
-    struct tfx *f = mk();
+    struct tfx *f = tfx_new(&(struct tfx_opts){ 0 });
     put_block(f, 100, 1);
     put_block(f, 200, 2);
     put_tm(f);
@@ -78,7 +78,16 @@ static struct tfx *mk_two_files(void)
     put_tm(f);
     zero_cmd(f, 0x07);
     assert_int_equal(f->x.st.dstat, CE_DE);
+    if (o->empty) {
+        char err[256];
+        assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), 0);
+    }
     return f;
+}
+
+static struct tfx *mk_two_files(void)
+{
+    return mk_two_files_opts(&(struct tfx_opts){ 0 });
 }
 
 static void test_sense_id(void **state)
@@ -615,6 +624,42 @@ static void test_retension_program(void **state)
     tfx_free(f);
 }
 
+/* Every command code with odd counts, on a loaded and an empty drive: an
+ * architected ending each time, sense after every unit check, and the tape
+ * still usable. */
+static void test_every_code(void **state)
+{
+    for (unsigned empty = 0; empty < 2; empty++) {
+        struct tfx_opts o = { .empty = empty != 0 };
+        struct tfx *f = mk_two_files_opts(&o);
+        uint8_t junk[64];
+
+        for (unsigned code = 0; code < 256; code++) {
+            enum ccw_dir d = ccw_cmd_dir((uint8_t)code);
+            if (d == CCW_DIR_INVALID || d == CCW_DIR_TIC || code == 0x0F)
+                continue;
+            for (unsigned k = 0; k < sizeof(junk); k++)
+                junk[k] = (uint8_t)(code * 13 + k);
+            tfx_single(f, (uint8_t)code, CCW_FLAG_SLI, (uint16_t)(code % 3 == 0 ? 1 : 64), junk);
+            assert_int_equal(f->x.st.cstat & ~SCHN_STAT_INCORR_LEN, 0);
+            if (f->x.st.dstat & DEV_STAT_UNIT_CHECK)
+                assert_int_equal(f->x.nsense, 32);
+            else
+                assert_int_equal(f->x.st.dstat & (DEV_STAT_CHN_END | DEV_STAT_DEV_END), CE_DE);
+        }
+        zero_cmd(f, 0x07);
+        if (!empty) {
+            assert_int_equal(f->x.st.dstat, CE_DE);
+            assert_int_equal(blockid(f), 0);
+            put_block(f, 500, 9);
+            zero_cmd(f, 0x07);
+            tfx_single(f, 0x02, 0, 1000, NULL);
+            assert_int_equal(f->x.st.count, 500);
+        }
+        tfx_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_host_io_error),
         cmocka_unit_test(test_retension_program),
+        cmocka_unit_test(test_every_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
