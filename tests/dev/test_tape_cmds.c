@@ -219,6 +219,16 @@ static void test_write_lands_in_file(void **state)
     put_block(f, 50, 3);
     assert_int_equal(tfx_aws(f, e, 8), 1);
     assert_int_equal(e[0].len, 50);
+    /* a block larger than 65535 (data-chained, as newer kernels send):
+     * "maximum block size exceeded", nothing written */
+    static uint8_t big[70000];
+    dfx_begin(&f->x);
+    dfx_ccw(&f->x, 0x01, CCW_FLAG_CD, 35000, big);
+    dfx_ccw(&f->x, 0x01, 0, 35000, big);
+    dfx_run(&f->x);
+    assert_int_equal(f->x.st.dstat, CE_DE_UC);
+    expect_sense(f, 0x80, 0x40, 0x4E);
+    assert_int_equal(tfx_aws(f, e, 8), 1);
     /* the largest block */
     put_block(f, 65535, 4);
     assert_int_equal(tfx_aws(f, e, 8), 2);
