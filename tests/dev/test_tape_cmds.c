@@ -504,6 +504,7 @@ static void test_load_unload(void **state)
     assert_int_equal(tfx_load(f, &o), 0);
     assert_int_equal(f->nattn, 1);
     assert_int_equal(f->attn[0], 0x85);                   /* attention + DE + UX */
+    assert_true(f->attn_loaded);
     char other[160];
     snprintf(other, sizeof(other), "%s/other.aws", f->dir);
     assert_int_equal(tape_create(other, &(struct tape_create_opts){ .format = TAPE_AWS }, err,
@@ -522,6 +523,15 @@ static void test_load_unload(void **state)
     put_block(f, 10, 0);
     tape3490_status(f->x.dev, &st);
     assert_int_equal(st.blockid, 1);
+    /* Synchronize: the blocks are on the file */
+    zero_cmd(f, 0x43);
+    assert_int_equal(f->x.st.dstat, CE_DE);
+    /* not while a channel program runs on the drive */
+    struct orb orb = { 0 };
+    f->x.dev->ops->start(f->x.dev, &orb);
+    assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), -EBUSY);
+    assert_non_null(strstr(err, "try again"));
+    f->x.dev->ops->end(f->x.dev);
     assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), 0);
     tape3490_status(f->x.dev, &st);
     assert_false(st.loaded);
