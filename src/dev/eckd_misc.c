@@ -93,7 +93,7 @@ void eckd_cmd_reset_allegiance(struct eckd *e, const struct ccw_cmd *c, struct c
     memset(c->buf, 0, 32);
     c->buf[0] = e->reserved ? 0x90 : 0x80;
     c->buf[1] = 0x20;
-    memcpy(c->buf + 5, e->pgid, sizeof(e->pgid));
+    memcpy(c->buf + 5, e->pg.pgid, PATHGROUP_ID_LEN);
     r->len = 32;
 }
 

@@ -16,6 +16,7 @@
 #include "arch/cio.h"
 #include "chan/chan.h"
 #include "dev/eckd.h"
+#include "dev/pathgroup.h"
 #include "img/ckdtrack.h"
 #include "img/image.h"
 
@@ -128,13 +129,6 @@ struct eckd_prog {
     uint32_t ssd_len;           /* prepared subsystem data (PSF -> RSSD) */
 };
 
-/* SNID byte 0 */
-#define PG_STATE_RESET     0x00
-#define PG_STATE_UNGROUPED 0x80
-#define PG_STATE_GROUPED   0xC0
-#define PG_RESERVED_SELF   0x30
-#define PG_MULTIPATH       0x08
-
 struct eckd {
     struct ccw_dev dev;         /* first: ops->x(d) casts back */
     struct img *im;
@@ -146,8 +140,7 @@ struct eckd {
     unsigned senseid_len;
     uint8_t rdc[64];
     uint8_t rcd[256];
-    uint8_t pgid[11];
-    uint8_t pgstate;
+    struct pathgroup pg;
     bool reserved;
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;

@@ -117,4 +117,25 @@ struct tape_file_stats {
     uint64_t bytes;             /* uncompressed data */
     uint64_t stored;            /* bytes on file (headers included) */
 };
+struct tape_scan {
+    enum tape_format format;    /* as tape_open would take it */
+    enum tape_comp comp;        /* of the first compressed block, NONE if none */
+    uint32_t files;             /* files ended by a tapemark */
+    struct tape_file_stats *file; /* files + 1 entries; the last: blocks after the last tapemark */
+    uint64_t size;              /* file size */
+    int64_t torn;               /* torn tail offset (as tape_torn_offset), -1 if none */
+};
+typedef void tape_progress_fn(void *opaque, uint64_t done, uint64_t total);
+/* Read every element of `path` (taking no lock), expanding every compressed
+ * block.  0, or -errno with a message naming the file and the offset of the
+ * first damage.  A torn tail is not an error here: see s->torn.  progress
+ * (may be NULL) gets file offsets.  Free with tape_scan_free. */
+int tape_scan(const char *path, struct tape_scan *s, tape_progress_fn *progress, void *opaque,
+              char *err, size_t errlen);
+void tape_scan_free(struct tape_scan *s);
+/* Copy every block and tapemark of `in` to `out` (created or replaced,
+ * like hetupd) in o->format / o->comp (o->volser, o->owner ignored).
+ * 0, or -errno with a message. */
+int tape_copy(const char *in, const char *out, const struct tape_create_opts *o, tape_progress_fn *progress,
+              void *opaque, char *err, size_t errlen);
 #endif
