@@ -58,7 +58,7 @@ enum tape_comp { TAPE_COMP_NONE, TAPE_COMP_ZLIB, TAPE_COMP_BZIP2 };
 struct tape_create_opts {
     enum tape_format format;
     enum tape_comp comp;        /* HET: how new blocks are compressed */
-    const char *volser;         /* NULL: unlabelled (two tapemarks); else VOL1+HDR1, TM, TM like hetinit */
+    const char *volser;         /* NULL: unlabelled (two tapemarks); else VOL1, HDR1, TM like hetinit */
     const char *owner;          /* label owner, NULL for none */
 };
 /* Create (or replace) an empty tape like hetinit. 0 or -errno + message. */

@@ -1,7 +1,7 @@
 /*
  * Creating an empty tape like Hercules' hetinit: unlabelled (two tapemarks)
- * or labelled with an IBM standard VOL1 and HDR1 record followed by two
- * tapemarks (record layout from hetinit.c, H313; docs/tape.md).
+ * or labelled with an IBM standard VOL1 and a dummy HDR1 record followed by
+ * one tapemark, as IEHINITT does (layout as hetinit 3.13 writes it; docs/tape.md).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -75,9 +75,7 @@ int tape_create(const char *path, const struct tape_create_opts *o, char *err, s
         close(fd);
         return -EINVAL;
     }
-    int rc = o->volser ? write_label(t, o) : TAPE_OK;
-    if (rc == TAPE_OK)
-        rc = tape_write_tapemark(t);
+    int rc = o->volser ? write_label(t, o) : tape_write_tapemark(t);
     if (rc == TAPE_OK)
         rc = tape_write_tapemark(t);
     if (rc != TAPE_OK)
