@@ -75,9 +75,8 @@ void t3490_not_ready(struct t3490 *t, struct ccw_result *r)
  * (0x08, 0x10, 0x12) Linux turns into end of data or success. */
 void t3490_host_error(struct t3490 *t, struct ccw_result *r, int rc, uint8_t era)
 {
-    fprintf(stderr, "tape3490 %04x: %s: %s (rc %d)\n", t->cfg.devno,
-            t->tape ? tape_path(t->tape) : "(no cartridge)",
-            t->tape ? tape_error(t->tape) : "", rc);
+    fprintf(stderr, "tape3490 %04x: %s (rc %d)\n", t->cfg.devno,
+            t->tape ? tape_error(t->tape) : "no cartridge", rc);
     r->len = 0;
     t3490_fail(t, r, TS0_DATA_CHECK | TS0_EQUIP_CHECK, 0, era);
 }
