@@ -1,0 +1,73 @@
+#!/bin/bash
+# Guest side of tests/e2e/tape.sh: a 3490 at 0.0.0580 (beside the 3390 at
+# 0.0.1234) under Linux 6.1's tape_34xx and s390-tools.  Writes two files
+# (32768- and 65535-byte blocks), reads them back, moves with mt
+# (fsf/bsf/fsr/bsr/tell/seek/rewind), reads past the end, and reports the
+# files' checksums for the host (CCWPASS-VALUE sha256_1/sha256_2).
+. /usr/lib/ccwpass/guestlib.sh
+T=/dev/ntibm0
+# tell: the block number `mt tell` prints ("At block N.")
+tell() { mt -f "$T" tell 2>&1 | sed -n 's/^At block \([0-9]*\).*/\1/p'; }
+check_tell() { # check_tell N DESCRIPTION
+    local got
+    got=$(tell)
+    if [ "$got" = "$1" ]; then pass "$2: mt tell says block $1"; else fail "$2: mt tell says block '$got', want $1"; fi
+}
+# readblk FILE: read one block (one read(2) of 65535 bytes) into FILE.
+readblk() { dd if="$T" of="$1" bs=65535 count=1 2>/dev/null; }
+
+check_out "lscss shows the drive as 3490/50 3490/50" '^0\.0\.0580 +0\.0\.[0-9a-f]{4} +3490/50 +3490/50 ' lscss
+check_out "lscss shows the DASD beside it" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/0c +3990/e9 ' lscss
+check_out "lstape lists the drive offline" '0\.0\.0580 +3490/50 +3490/50 +N/A +OFFLINE' lstape
+check "chccwdev -e 0.0.0580" chccwdev -e 0.0.0580
+check "the non-rewinding node /dev/ntibm0 appears" wait_path /dev/ntibm0 60
+check "the rewinding node /dev/rtibm0 appears" wait_path /dev/rtibm0 10
+check_out "the drive's medium state is loaded (1)" '^1$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
+check_out "/proc/tapedevices: drive 0, 3490/50, LOADED" '^0[[:space:]]+0\.0\.0580[[:space:]]+3490/50[[:space:]]+3490/50[[:space:]]+auto[[:space:]]+UNUSED[[:space:]]+---[[:space:]]+LOADED' cat /proc/tapedevices
+check_out "lstape: online, auto block size, LOADED" '^0 +0\.0\.0580 +3490/50 +3490/50 +auto +UNUSED +--- +LOADED' lstape
+
+# ---- write: file 1 (8 x 32768), file 2 (4 x 65535), end marker ------------------------
+head -c $((8 * 32768)) /dev/urandom >/tmp/f1
+head -c $((4 * 65535)) /dev/urandom >/tmp/f2
+check_out "dd file 1 to the tape, bs=32768 (8 blocks; close writes its tapemark)" '^8\+0 records out' \
+    dd if=/tmp/f1 of="$T" bs=32768
+check_tell 9 "after file 1 and its tapemark"
+check_out "dd file 2, bs=65535 (4 blocks)" '^4\+0 records out' dd if=/tmp/f2 of="$T" bs=65535
+check "mt weof: the second tapemark ends the tape" mt -f "$T" weof
+check_tell 15 "after file 2, tapemark, tapemark"
+check "mt rewind" mt -f "$T" rewind
+check_tell 0 "at load point"
+
+# ---- read both back ---------------------------------------------------------------------------
+check "read file 1 (dd bs=65535 stops at the tapemark)" sh -c "dd if=$T of=/tmp/r1 bs=65535 2>/dev/null"
+check "file 1 reads back identical (8 x 32768 bytes)" cmp /tmp/f1 /tmp/r1
+check "read file 2" sh -c "dd if=$T of=/tmp/r2 bs=65535 2>/dev/null"
+check "file 2 reads back identical (4 x 65535 bytes)" cmp /tmp/f2 /tmp/r2
+value sha256_1 "$(sha256sum </tmp/f1 | cut -d' ' -f1)"
+value sha256_2 "$(sha256sum </tmp/f2 | cut -d' ' -f1)"
+check_out "the empty third file reads 0 bytes" '^0\+0 records in' dd if="$T" of=/tmp/r3 bs=65535
+check_out "reading at end of data returns 0 bytes, not an error or a hang" '^0\+0 records in' dd if="$T" of=/tmp/r4 bs=65535
+check_out "and again" '^0\+0 records in' dd if="$T" of=/tmp/r4 bs=65535
+
+# ---- positioning --------------------------------------------------------------------------------
+check "mt rewind; mt fsf 1" sh -c "mt -f $T rewind && mt -f $T fsf 1"
+check_tell 9 "mt fsf 1: after the first tapemark"
+readblk /tmp/b; readblk /tmp/b
+check_tell 11 "two blocks into file 2"
+check "mt bsf 1 (back over the tapemark, then forward past it)" mt -f "$T" bsf 1
+check_tell 9 "mt bsf 1: at the start of file 2"
+readblk /tmp/b
+check "the block there is file 2's first" sh -c "head -c 65535 /tmp/f2 | cmp - /tmp/b"
+check "mt seek 3" mt -f "$T" seek 3
+check_tell 3 "mt seek 3"
+readblk /tmp/b
+check "the block at 3 is file 1's fourth" sh -c "dd if=/tmp/f1 bs=32768 skip=3 count=1 2>/dev/null | cmp - /tmp/b"
+check "mt rewind; mt fsr 2" sh -c "mt -f $T rewind && mt -f $T fsr 2"
+check_tell 2 "mt fsr 2"
+check "mt bsr 1" mt -f "$T" bsr 1
+check_tell 1 "mt bsr 1"
+check "mt rewind" mt -f "$T" rewind
+check_tell 0 "rewound"
+check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
+check_out "lstape lists the drive offline again" '0\.0\.0580 +3490/50 +3490/50 +N/A +OFFLINE' lstape
+finish

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# e2e: a 3490 tape drive and a 3390 in one guest.  Host: ccwpassd with a
+# 3390 volume and a 3490 (device 0.0.0580 on subchannel 0.0.0580, chpid 51)
+# loaded with an empty AWSTAPE cartridge; the seed's sysfs steps for both;
+# QEMU with -device vfio-ccw,devno=0.0.0580 and the DASD at 0.0.1234.
+# Guest (tests/e2e/guest/tape.sh): lscss, lstape, chccwdev -e,
+# /proc/tapedevices, two files written with dd and read back, mt positioning.
+# Host afterwards: Hercules' tapemap lists the guest's files and block sizes,
+# hetget extracts the same bytes, `ccwpass tape check` passes.
+#
+# usage: tape.sh [BUILD-DIR]     env: E2E_KEEP=1
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_init tape "${1:-}"
+e2e_require
+
+img=$W/tape-3390.cckd
+tape=$W/guest.aws
+printf '%s\n' "[device 0.0.7e52]" "subchannel = 0.0.16ca" "image = $img" "cyls = 10" "" \
+    "[device 0.0.0580]" "type = 3490" "image = $tape" "chpids = 51" >"$W/ccwpassd.conf"
+vol_create "$img" 10
+tap_check "host: ccwpass tape create $(basename "$tape") (unlabelled AWSTAPE)" "$CCWPASS" tape create "$tape"
+daemon_start d -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start"
+tap_ok "host: ccwpassd started (socket $SOCK, view $VIEW)"
+tap_check "host: the view shows the 3490 as 3490/50 behind 3490/50" \
+    test "$(cat "$VIEW/sys/bus/ccw/devices/0.0.0580/devtype") $(cat "$VIEW/sys/bus/ccw/devices/0.0.0580/cutype")" \
+    = "3490/50 3490/50"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps for the DASD failed"
+dasd_mdev=$MDEV_PATH
+seed_steps 0.0.0580 0.0.0580 || tap_bail "the seed's sysfs steps for the tape failed"
+tape_mdev=$MDEV_PATH
+ccwpass_ctl status >"$W/status.log" 2>&1 || true
+tap_result "host: ccwpass status shows the cartridge at block 0" \
+    "$(grep -qF "tape: $tape (aws) at block 0" "$W/status.log"; echo $?)" "$W/status.log"
+
+rc=0
+guest_boot tape "$E2E_SRC/tests/e2e/guest/tape.sh" -M "$SEED_MACHINE" -t 900 \
+    -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$dasd_mdev" \
+       -device "vfio-ccw,devno=0.0.0580,sysfsdev=$tape_mdev" || rc=$?
+note "boot: $(sed -n 's/^run.sh: //p' "$W/tape.times" 2>/dev/null | tr '\n' ';')"
+guest_tap "$W/tape.console" "guest"
+guest_exit_check "tape" "$rc"
+
+# ---- host: the cartridge the guest wrote ----------------------------------------------
+daemon_stop "$DPID"
+tap_check "host: ccwpass tape check $(basename "$tape")" "$CCWPASS" tape check "$tape"
+tapemap "$tape" >"$W/tapemap.log" 2>/dev/null || true
+diag <"$W/tapemap.log"
+printf '%s\n' "File 1: Blocks=8, block size min=32768, max=32768" \
+    "File 2: Blocks=4, block size min=65535, max=65535" \
+    "File 3: Blocks=0, block size min=0, max=0" "End of tape." >"$W/tapemap.want"
+tap_check "host: Hercules tapemap lists the guest's two files, their block sizes and the end marker" \
+    diff "$W/tapemap.want" "$W/tapemap.log"
+for i in 1 2; do
+    want=$(guest_value "$W/tape.console" "sha256_$i")
+    hetget -n "$tape" "$W/file$i" "$i" U 0 65535 >/dev/null 2>&1 || true
+    got=$(sha256sum <"$W/file$i" 2>/dev/null | cut -d' ' -f1)
+    tap_result "host: hetget extracts file $i with the guest's checksum" \
+        "$([ -n "$want" ] && [ "$got" = "$want" ]; echo $?)"
+done
+"$CCWPASS" tape info "$tape" 2>&1 | diag
+tap_done
