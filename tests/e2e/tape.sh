@@ -3,10 +3,13 @@
 # 3390 volume and a 3490 (device 0.0.0580 on subchannel 0.0.0580, chpid 51)
 # loaded with an empty AWSTAPE cartridge; the seed's sysfs steps for both;
 # QEMU with -device vfio-ccw,devno=0.0.0580 and the DASD at 0.0.1234.
-# Guest (tests/e2e/guest/tape.sh): lscss, lstape, chccwdev -e,
-# /proc/tapedevices, two files written with dd and read back, mt positioning.
-# Host afterwards: Hercules' tapemap lists the guest's files and block sizes,
-# hetget extracts the same bytes, `ccwpass tape check` passes.
+# Boot 1 (tests/e2e/guest/tape.sh): lscss, lstape, chccwdev -e,
+# /proc/tapedevices, two files written with dd and read back, mt positioning,
+# a tar archive appended after mt eom, mt offline.  Host: the drive is empty;
+# Hercules' tapemap lists the guest's files and block sizes, hetget extracts
+# the same bytes, `ccwpass tape check` passes; hetupd -b makes a HET (bzip2)
+# copy.  Boot 2: the empty drive (ENOMEDIUM, no hang).  Host: `ccwpass tape
+# load --ro` of the HET copy.  Boot 3: the guest reads it back, writes fail.
 #
 # usage: tape.sh [BUILD-DIR]     env: E2E_KEEP=1
 set -uo pipefail
@@ -33,30 +36,59 @@ ccwpass_ctl status >"$W/status.log" 2>&1 || true
 tap_result "host: ccwpass status shows the cartridge at block 0" \
     "$(grep -qF "tape: $tape (aws) at block 0" "$W/status.log"; echo $?)" "$W/status.log"
 
-rc=0
-guest_boot tape "$E2E_SRC/tests/e2e/guest/tape.sh" -M "$SEED_MACHINE" -t 900 \
-    -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$dasd_mdev" \
-       -device "vfio-ccw,devno=0.0.0580,sysfsdev=$tape_mdev" || rc=$?
-note "boot: $(sed -n 's/^run.sh: //p' "$W/tape.times" 2>/dev/null | tr '\n' ';')"
-guest_tap "$W/tape.console" "guest"
-guest_exit_check "tape" "$rc"
+# boot NAME PHASE [--append ARGS]: the guest with both devices.
+boot() {
+    local name=$1 phase=$2 rc=0; shift 2
+    guest_boot "$name" "$E2E_SRC/tests/e2e/guest/tape.sh" -M "$SEED_MACHINE" -t 900 \
+        --append "ccwpass.phase=$phase" "$@" \
+        -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$dasd_mdev" \
+           -device "vfio-ccw,devno=0.0.0580,sysfsdev=$tape_mdev" || rc=$?
+    note "$name: $(sed -n 's/^run.sh: //p' "$W/$name.times" 2>/dev/null | tr '\n' ';')"
+    guest_tap "$W/$name.console" "guest $name"
+    guest_exit_check "$name" "$rc"
+}
+boot boot1 1
 
-# ---- host: the cartridge the guest wrote ----------------------------------------------
-daemon_stop "$DPID"
+# ---- host: the cartridge the guest wrote and unloaded ------------------------------------
+ccwpass_ctl status >"$W/status.log" 2>&1 || true
+tap_result "host: after the guest's mt offline the drive is empty" \
+    "$(grep -qF "tape: empty drive" "$W/status.log"; echo $?)" "$W/status.log"
 tap_check "host: ccwpass tape check $(basename "$tape")" "$CCWPASS" tape check "$tape"
 tapemap "$tape" >"$W/tapemap.log" 2>/dev/null || true
 diag <"$W/tapemap.log"
 printf '%s\n' "File 1: Blocks=8, block size min=32768, max=32768" \
-    "File 2: Blocks=4, block size min=65535, max=65535" \
-    "File 3: Blocks=0, block size min=0, max=0" "End of tape." >"$W/tapemap.want"
-tap_check "host: Hercules tapemap lists the guest's two files, their block sizes and the end marker" \
-    diff "$W/tapemap.want" "$W/tapemap.log"
+    "File 2: Blocks=4, block size min=65535, max=65535" >"$W/tapemap.want"
+tap_check "host: Hercules tapemap lists the guest's dd files with their block sizes" \
+    diff "$W/tapemap.want" <(head -n 2 "$W/tapemap.log")
+tap_result "host: ... then the tar archive in 10240-byte blocks and the empty end file" \
+    "$(sed -n 3,5p "$W/tapemap.log" | tr '\n' '|' |
+       grep -Eq '^File 3: Blocks=[1-9][0-9]*, block size min=[0-9]+, max=10240\|File 4: Blocks=0, block size min=0, max=0\|End of tape\.\|$'; echo $?)"
+sums=()
 for i in 1 2; do
-    want=$(guest_value "$W/tape.console" "sha256_$i")
+    want=$(guest_value "$W/boot1.console" "sha256_$i")
+    sums+=("$want")
     hetget -n "$tape" "$W/file$i" "$i" U 0 65535 >/dev/null 2>&1 || true
     got=$(sha256sum <"$W/file$i" 2>/dev/null | cut -d' ' -f1)
     tap_result "host: hetget extracts file $i with the guest's checksum" \
         "$([ -n "$want" ] && [ "$got" = "$want" ]; echo $?)"
 done
-"$CCWPASS" tape info "$tape" 2>&1 | diag
+het=$W/guest.het
+tap_check "host: Hercules hetupd -b makes a HET (bzip2) copy" hetupd -b "$tape" "$het"
+"$CCWPASS" tape info "$het" >"$W/info.log" 2>&1 || true
+diag <"$W/info.log"
+tap_result "host: ccwpass tape info reads it as HET (bzip2) with the same files" \
+    "$(grep -q 'HET (bzip2)' "$W/info.log" && grep -q '^File 2: Blocks=4, block size min=65535, max=65535' "$W/info.log"; echo $?)"
+
+# ---- boot 2: the empty drive --------------------------------------------------------------
+boot boot2 2
+
+# ---- boot 3: a write-protected HET cartridge loaded from the host ---------------------------
+tap_check "host: ccwpass tape load 0.0.0580 guest.het --ro" ccwpass_ctl tape load 0.0.0580 "$het" --ro
+ccwpass_ctl status >"$W/status.log" 2>&1 || true
+tap_result "host: status shows the HET cartridge write-protected at block 0" \
+    "$(grep -qF "tape: $het (het, write-protected) at block 0" "$W/status.log"; echo $?)" "$W/status.log"
+boot boot3 3 --append "ccwpass.sum1=${sums[0]} ccwpass.sum2=${sums[1]}"
+tap_check "host: ccwpass tape unload 0.0.0580" ccwpass_ctl tape unload 0.0.0580
+daemon_stop "$DPID"
+tap_check "host: the HET copy is unchanged (ccwpass tape check)" "$CCWPASS" tape check "$het"
 tap_done

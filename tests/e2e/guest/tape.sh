@@ -1,10 +1,18 @@
 #!/bin/bash
 # Guest side of tests/e2e/tape.sh: a 3490 at 0.0.0580 (beside the 3390 at
-# 0.0.1234) under Linux 6.1's tape_34xx and s390-tools.  Writes two files
-# (32768- and 65535-byte blocks), reads them back, moves with mt
-# (fsf/bsf/fsr/bsr/tell/seek/rewind), reads past the end, and reports the
-# files' checksums for the host (CCWPASS-VALUE sha256_1/sha256_2).
+# 0.0.1234) under Linux 6.1's tape_34xx and s390-tools.
+#  phase 1: writes two files (32768- and 65535-byte blocks), reads them back,
+#           moves with mt (fsf/bsf/fsr/bsr/tell/seek/rewind), reads past the
+#           end, appends a tar archive after `mt eom`, and reports the files'
+#           checksums for the host (CCWPASS-VALUE sha256_1/sha256_2);
+#           `mt offline` unloads the cartridge.
+#  phase 2: the drive is empty: it comes online, reads and writes fail with
+#           ENOMEDIUM, nothing hangs.
+#  phase 3: a write-protected cartridge (the host's HET copy of phase 1's
+#           tape): both files read back with phase 1's checksums, a write
+#           fails with EACCES, reading still works afterwards.
 . /usr/lib/ccwpass/guestlib.sh
+phase=${CCWPASS_PHASE:-1}
 T=/dev/ntibm0
 # tell: the block number `mt tell` prints ("At block N.")
 tell() { mt -f "$T" tell 2>&1 | sed -n 's/^At block \([0-9]*\).*/\1/p'; }
@@ -16,19 +24,50 @@ check_tell() { # check_tell N DESCRIPTION
 # readblk FILE: read one block (one read(2) of 65535 bytes) into FILE.
 readblk() { dd if="$T" of="$1" bs=65535 count=1 2>/dev/null; }
 
+# read_file OUT: one file (dd bs=65535 stops at its tapemark)
+read_file() { dd if="$T" of="$1" bs=65535 2>/dev/null; }
+
 check_out "lscss shows the drive as 3490/50 3490/50" '^0\.0\.0580 +0\.0\.[0-9a-f]{4} +3490/50 +3490/50 ' lscss
 check_out "lscss shows the DASD beside it" '^0\.0\.1234 +0\.0\.[0-9a-f]{4} +3390/0c +3990/e9 ' lscss
 check_out "lstape lists the drive offline" '0\.0\.0580 +3490/50 +3490/50 +N/A +OFFLINE' lstape
 check "chccwdev -e 0.0.0580" chccwdev -e 0.0.0580
 check "the non-rewinding node /dev/ntibm0 appears" wait_path /dev/ntibm0 60
 check "the rewinding node /dev/rtibm0 appears" wait_path /dev/rtibm0 10
+
+if [ "$phase" = 2 ]; then
+    check_out "empty drive: medium state unloaded (2)" '^2$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
+    check_out "empty drive: lstape says UNLOADED" '^0 +0\.0\.0580 +3490/50 +3490/50 +auto +UNUSED +--- +UNLOADED' lstape
+    check_out "empty drive: a read fails with ENOMEDIUM" 'No medium found' sh -c "! dd if=$T of=/tmp/x bs=65535"
+    check_out "empty drive: a write fails with ENOMEDIUM" 'No medium found' \
+        sh -c "! dd if=/dev/zero of=$T bs=32768 count=1"
+    check_out "empty drive: mt rewind fails with ENOMEDIUM" 'No medium found' sh -c "! mt -f $T rewind"
+    check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
+    finish
+fi
+if [ "$phase" = 3 ]; then
+    check_out "write-protected cartridge: medium state loaded (1)" '^1$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
+    check "read file 1" read_file /tmp/r1
+    check_out "file 1 has phase 1's checksum" "^${CCWPASS_SUM1:-none}\$" sh -c "sha256sum </tmp/r1 | cut -d' ' -f1"
+    check "read file 2" read_file /tmp/r2
+    check_out "file 2 has phase 1's checksum" "^${CCWPASS_SUM2:-none}\$" sh -c "sha256sum </tmp/r2 | cut -d' ' -f1"
+    check_out "a write fails with EACCES" 'Permission denied' sh -c "! dd if=/dev/zero of=$T bs=32768 count=1"
+    check_out "mt weof fails with EACCES" 'Permission denied' sh -c "! mt -f $T weof"
+    check "after the refused writes: mt rewind" mt -f "$T" rewind
+    check "file 1 still reads" read_file /tmp/r1b
+    check "and is unchanged" cmp /tmp/r1 /tmp/r1b
+    check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
+    finish
+fi
 check_out "the drive's medium state is loaded (1)" '^1$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
 check_out "/proc/tapedevices: drive 0, 3490/50, LOADED" '^0[[:space:]]+0\.0\.0580[[:space:]]+3490/50[[:space:]]+3490/50[[:space:]]+auto[[:space:]]+UNUSED[[:space:]]+---[[:space:]]+LOADED' cat /proc/tapedevices
 check_out "lstape: online, auto block size, LOADED" '^0 +0\.0\.0580 +3490/50 +3490/50 +auto +UNUSED +--- +LOADED' lstape
 
 # ---- write: file 1 (8 x 32768), file 2 (4 x 65535), end marker ------------------------
-head -c $((8 * 32768)) /dev/urandom >/tmp/f1
-head -c $((4 * 65535)) /dev/urandom >/tmp/f2
+# random bytes as hex text: every block differs, and compresses (the host's HET
+# copy then holds really compressed blocks; Hercules 3.13's bzip2 fails on
+# incompressible 65535-byte blocks)
+head -c 200000 /dev/urandom | od -An -tx1 | head -c $((8 * 32768)) >/tmp/f1
+head -c 200000 /dev/urandom | od -An -tx1 | head -c $((4 * 65535)) >/tmp/f2
 check_out "dd file 1 to the tape, bs=32768 (8 blocks; close writes its tapemark)" '^8\+0 records out' \
     dd if=/tmp/f1 of="$T" bs=32768
 check_tell 9 "after file 1 and its tapemark"
@@ -66,8 +105,27 @@ check "mt rewind; mt fsr 2" sh -c "mt -f $T rewind && mt -f $T fsr 2"
 check_tell 2 "mt fsr 2"
 check "mt bsr 1" mt -f "$T" bsr 1
 check_tell 1 "mt bsr 1"
+
+# ---- append a tar archive at the end of the tape (10240-byte blocks, like tar -b 20) ----
+mkdir -p /tmp/tree/sub
+cp /etc/passwd /etc/group /tmp/tree/; head -c 100000 /dev/urandom >/tmp/tree/sub/blob
+check "mt eom: to the end of the last file" mt -f "$T" eom
+check_tell 14 "mt eom: between the last two tapemarks"
+check "tar cf of a directory, to the tape in 10240-byte blocks" sh -c "tar cf - -C /tmp tree | dd of=$T obs=10240 2>/dev/null"
+check "mt weof" mt -f "$T" weof
+check "mt rewind; mt fsf 2" sh -c "mt -f $T rewind && mt -f $T fsf 2"
+check_out "tar tf lists the archive from the tape" 'tree/sub/blob' sh -c "dd if=$T bs=10240 2>/dev/null | tar tf -"
+check "mt bsf 2 (back over the archive's tapemark and the one before it)" mt -f "$T" bsf 2
+check_tell 14 "mt bsf 2: at the archive's start"
+mkdir -p /tmp/x
+check "tar xf from the tape" sh -c "dd if=$T bs=10240 2>/dev/null | tar xf - -C /tmp/x"
+check "the extracted tree is identical" sh -c "cmp /tmp/tree/sub/blob /tmp/x/tree/sub/blob && cmp /etc/passwd /tmp/x/tree/passwd"
 check "mt rewind" mt -f "$T" rewind
 check_tell 0 "rewound"
+check "file 1 still reads back after the append" read_file /tmp/r1b
+check "and is identical" cmp /tmp/f1 /tmp/r1b
+check "mt offline: rewind and unload the cartridge" mt -f "$T" offline
+check_out "the medium state is unloaded (2)" '^2$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
 check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
 check_out "lstape lists the drive offline again" '0\.0\.0580 +3490/50 +3490/50 +N/A +OFFLINE' lstape
 finish
