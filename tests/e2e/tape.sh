@@ -10,6 +10,8 @@
 # the same bytes, `ccwpass tape check` passes; hetupd -b makes a HET (bzip2)
 # copy.  Boot 2: the empty drive (ENOMEDIUM, no hang).  Host: `ccwpass tape
 # load --ro` of the HET copy.  Boot 3: the guest reads it back, writes fail.
+# Boot 4 (ccwpassd restarted with `capacity = 1M`): writing to the end of the
+# cartridge gives ENOSPC, and every block written before it reads back.
 #
 # usage: tape.sh [BUILD-DIR]     env: E2E_KEEP=1
 set -uo pipefail
@@ -91,4 +93,20 @@ boot boot3 3 --append "ccwpass.sum1=${sums[0]} ccwpass.sum2=${sums[1]}"
 tap_check "host: ccwpass tape unload 0.0.0580" ccwpass_ctl tape unload 0.0.0580
 daemon_stop "$DPID"
 tap_check "host: the HET copy is unchanged (ccwpass tape check)" "$CCWPASS" tape check "$het"
+
+# ---- boot 4: a 1 MiB cartridge written to its end -------------------------------------------
+small=$W/small.aws
+tap_check "host: ccwpass tape create small.aws" "$CCWPASS" tape create "$small"
+printf '%s\n' "[device 0.0.7e52]" "subchannel = 0.0.16ca" "image = $img" "cyls = 10" "" \
+    "[device 0.0.0580]" "type = 3490" "image = $small" "capacity = 1M" "chpids = 51" >"$W/ccwpassd.conf"
+daemon_start d2 -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not restart"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps for the DASD failed"
+dasd_mdev=$MDEV_PATH
+seed_steps 0.0.0580 0.0.0580 || tap_bail "the seed's sysfs steps for the tape failed"
+tape_mdev=$MDEV_PATH
+boot boot4 4
+daemon_stop "$DPID"
+tap_check "host: the full cartridge passes ccwpass tape check" "$CCWPASS" tape check "$small"
+tap_result "host: it stayed within its 1 MiB capacity" "$([ "$(stat -c %s "$small")" -le 1048576 ]; echo $?)"
+tapemap "$small" 2>/dev/null | diag
 tap_done

@@ -11,6 +11,8 @@
 #  phase 3: a write-protected cartridge (the host's HET copy of phase 1's
 #           tape): both files read back with phase 1's checksums, a write
 #           fails with EACCES, reading still works afterwards.
+#  phase 4: a 1 MiB cartridge: dd until the end of the tape gives ENOSPC;
+#           rewound, every block dd counted as written reads back.
 . /usr/lib/ccwpass/guestlib.sh
 phase=${CCWPASS_PHASE:-1}
 T=/dev/ntibm0
@@ -41,6 +43,29 @@ if [ "$phase" = 2 ]; then
     check_out "empty drive: a write fails with ENOMEDIUM" 'No medium found' \
         sh -c "! dd if=/dev/zero of=$T bs=32768 count=1"
     check_out "empty drive: mt rewind fails with ENOMEDIUM" 'No medium found' sh -c "! mt -f $T rewind"
+    check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
+    finish
+fi
+if [ "$phase" = 4 ]; then
+    head -c 800000 /dev/urandom | od -An -tx1 | head -c $((64 * 32768)) >/tmp/big
+    dd if=/tmp/big of="$T" bs=32768 >/tmp/dd.out 2>&1
+    rc=$?
+    sed 's/^/  | /' /tmp/dd.out
+    if [ $rc -ne 0 ] && grep -q 'No space left on device' /tmp/dd.out; then
+        pass "dd to the end of a 1 MiB cartridge fails with ENOSPC"
+    else
+        fail "dd to the end of a 1 MiB cartridge fails with ENOSPC (rc=$rc)"
+    fi
+    n=$(sed -n 's/^\([0-9]*\)+0 records out/\1/p' /tmp/dd.out)
+    value blocks_written "$n"
+    if [ -n "$n" ] && [ "$n" -gt 20 ] && [ "$n" -lt 32 ]; then
+        pass "dd wrote $n blocks of 32768 before the end (1 MiB minus the early-warning zone)"
+    else
+        fail "dd wrote '$n' blocks of 32768 before the end"
+    fi
+    check "mt rewind" mt -f "$T" rewind
+    check "read back what was written" read_file /tmp/back
+    check "all $n blocks read back identical" sh -c "head -c $((${n:-0} * 32768)) /tmp/big | cmp - /tmp/back"
     check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
     finish
 fi
