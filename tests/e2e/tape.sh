@@ -8,8 +8,10 @@
 # a tar archive appended after mt eom, mt offline.  Host: the drive is empty;
 # Hercules' tapemap lists the guest's files and block sizes, hetget extracts
 # the same bytes, `ccwpass tape check` passes; hetupd -b makes a HET (bzip2)
-# copy.  Boot 2: the empty drive (ENOMEDIUM, no hang).  Host: `ccwpass tape
-# load --ro` of the HET copy.  Boot 3: the guest reads it back, writes fail.
+# copy.  Boot 2: the empty drive (ENOMEDIUM, no hang); the host loads a
+# labelled tape made by Hercules' hetinit while the drive is online, the guest
+# reads its labels and unloads it.  Host: `ccwpass tape load --ro` of the HET
+# copy.  Boot 3: the guest reads it back, writes fail.
 # Boot 4 (ccwpassd restarted with `capacity = 1M`): writing to the end of the
 # cartridge gives ENOSPC, and every block written before it reads back.
 #
@@ -81,8 +83,28 @@ diag <"$W/info.log"
 tap_result "host: ccwpass tape info reads it as HET (bzip2) with the same files" \
     "$(grep -q 'HET (bzip2)' "$W/info.log" && grep -q '^File 2: Blocks=4, block size min=65535, max=65535' "$W/info.log"; echo $?)"
 
-# ---- boot 2: the empty drive --------------------------------------------------------------
-boot boot2 2
+# ---- boot 2: the empty drive, then a hetinit tape loaded while it is online ---------------------
+lab=$W/hetinit.aws
+tap_check "host: Hercules hetinit -d makes a labelled AWSTAPE (VOL001)" hetinit -d "$lab" VOL001 CCWPASS
+guest_boot_bg boot2 "$E2E_SRC/tests/e2e/guest/tape.sh" -M "$SEED_MACHINE" -t 900 --mailbox "$W/boot2.mbox" \
+    --append ccwpass.phase=2 -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$dasd_mdev" \
+    -device "vfio-ccw,devno=0.0.0580,sysfsdev=$tape_mdev"
+gp=$GPID
+if wait_line 300 "$W/boot2.console" '^CCWPASS-VALUE ready=load|^CCWPASS-EXIT'; then
+    tap_check "host: ccwpass tape load 0.0.0580 hetinit.aws (the guest has the drive online)" \
+        ccwpass_ctl tape load 0.0.0580 "$lab"
+    mailbox_send "$W/boot2.mbox" loaded
+fi
+rc=0; wait "$gp" || rc=$?
+guest_tap "$W/boot2.console" "guest boot2"
+guest_exit_check boot2 "$rc"
+note "guest boot2: medium_state after the host's load: $(guest_value "$W/boot2.console" medium_state_after_load)"
+ccwpass_ctl status >"$W/status.log" 2>&1 || true
+tap_result "host: after the guest's mt offline the drive is empty again" \
+    "$(grep -qF "tape: empty drive" "$W/status.log"; echo $?)" "$W/status.log"
+tapemap "$lab" >"$W/tapemap2.log" 2>/dev/null || true
+tap_result "host: the hetinit tape is unchanged (tapemap: 2 label blocks of 80 bytes)" \
+    "$(grep -q '^File 1: Blocks=2, block size min=80, max=80$' "$W/tapemap2.log"; echo $?)" "$W/tapemap2.log"
 
 # ---- boot 3: a write-protected HET cartridge loaded from the host ---------------------------
 tap_check "host: ccwpass tape load 0.0.0580 guest.het --ro" ccwpass_ctl tape load 0.0.0580 "$het" --ro

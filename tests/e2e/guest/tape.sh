@@ -7,7 +7,8 @@
 #           checksums for the host (CCWPASS-VALUE sha256_1/sha256_2);
 #           `mt offline` unloads the cartridge.
 #  phase 2: the drive is empty: it comes online, reads and writes fail with
-#           ENOMEDIUM, nothing hangs.
+#           ENOMEDIUM, nothing hangs; then the host loads a cartridge made by
+#           Hercules' hetinit (mailbox "loaded"): its labels read, mt offline.
 #  phase 3: a write-protected cartridge (the host's HET copy of phase 1's
 #           tape): both files read back with phase 1's checksums, a write
 #           fails with EACCES, reading still works afterwards.
@@ -43,6 +44,22 @@ if [ "$phase" = 2 ]; then
     check_out "empty drive: a write fails with ENOMEDIUM" 'No medium found' \
         sh -c "! dd if=/dev/zero of=$T bs=32768 count=1"
     check_out "empty drive: mt rewind fails with ENOMEDIUM" 'No medium found' sh -c "! mt -f $T rewind"
+    # the host loads a labelled tape Hercules' hetinit made, while the drive is online
+    value ready load
+    if mailbox_wait loaded 120; then
+        # not asserted: 1 only once the css presents the drive's unsolicited 0x85
+        value medium_state_after_load "$(cat /sys/bus/ccw/devices/0.0.0580/medium_state)"
+        check "read the first block of the loaded cartridge" readblk /tmp/vol1
+        check_out "it is hetinit's VOL1 label for VOL001 (80 bytes, EBCDIC)" '^80 e5d6d3f1e5d6d3f0f0f1$' \
+            sh -c "echo \$(wc -c </tmp/vol1) \$(head -c 10 /tmp/vol1 | od -An -tx1 | tr -d ' \n')"
+        check "read the second block" readblk /tmp/hdr1
+        check_out "it is the HDR1 label" '^80 c8c4d9f1$' \
+            sh -c "echo \$(wc -c </tmp/hdr1) \$(head -c 4 /tmp/hdr1 | od -An -tx1 | tr -d ' \n')"
+        check_out "then its tapemark: 0 bytes" '^0\+0 records in' dd if="$T" of=/tmp/x bs=65535
+        check "mt offline: the guest unloads the host's cartridge" mt -f "$T" offline
+    else
+        fail "the host loaded a cartridge (mailbox)"
+    fi
     check "chccwdev -d 0.0.0580" chccwdev -d 0.0.0580
     finish
 fi
