@@ -147,6 +147,12 @@ check "mt rewind; mt fsr 2" sh -c "mt -f $T rewind && mt -f $T fsr 2"
 check_tell 2 "mt fsr 2"
 check "mt bsr 1" mt -f "$T" bsr 1
 check_tell 1 "mt bsr 1"
+check "mt fsf 1; mt fsr 4: to the end of file 2" sh -c "mt -f $T fsf 1 && mt -f $T fsr 4"
+check_tell 13 "before file 2's tapemark"
+check "mt fsr 1 over the tapemark" mt -f "$T" fsr 1
+check_tell 14 "mt fsr 1: past the tapemark"
+check "mt bsr 1 back over it" mt -f "$T" bsr 1
+check_tell 13 "mt bsr 1: before the tapemark again"
 
 # ---- append a tar archive at the end of the tape (10240-byte blocks, like tar -b 20) ----
 mkdir -p /tmp/tree/sub
