@@ -121,7 +121,17 @@ struct t3490_cmd {
 };
 /* The table, sorted by code, terminated by a NULL name. */
 extern const struct t3490_cmd t3490_cmd_table[];
+/**
+ * t3490_cmd_find() - the table row of a command code
+ * @code: CCW command code
+ *
+ * Return: the row, or NULL for a code the 3490 does not know.
+ */
 const struct t3490_cmd *t3490_cmd_find(uint8_t code);
+/**
+ * t3490_exec() - ccw_dev_ops.exec of the 3490: check and run one command
+ * @d: the drive  @c: the command from the channel  @r: its result
+ */
 void t3490_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r);
 
 /* ---- state --------------------------------------------------------------- */
@@ -144,19 +154,59 @@ struct t3490 {
 
 static inline struct t3490 *to_t3490(struct ccw_dev *d) { return (struct t3490 *)d; }
 
-/* tape3490_sense.c */
+/* ---- tape3490_sense.c ----------------------------------------------------- */
+
+/**
+ * t3490_sense_build() - make the drive's sense pending
+ * @t:   the drive (locked)
+ * @s0:  byte 0 (TS0_*)
+ * @s1:  byte 1 (TS1_*); unless @fl has TSF_EXACT_S1, drive online, load
+ *       point and write protect are added from the drive's state
+ * @era: byte 3, the error recovery action
+ * @s7:  byte 7, the sense format
+ * @fl:  TSF_* flags
+ *
+ * Bytes 4-6 get the block ID.  The sense stays pending until fetched.
+ */
 void t3490_sense_build(struct t3490 *t, uint8_t s0, uint8_t s1, uint8_t era, uint8_t s7,
                        enum t3490_sense_flags fl);
-/* Unit check (with channel end and device end) and the given sense. */
+/**
+ * t3490_fail() - end the command in CE DE UC with the given sense
+ * @t: the drive (locked)  @r: the command's result  @s0, @s1, @era: as t3490_sense_build()
+ */
 void t3490_fail(struct t3490 *t, struct ccw_result *r, uint8_t s0, uint8_t s1, uint8_t era);
-/* Like t3490_fail, s1 exactly as given (no load-point/write-protect bits). */
+/**
+ * t3490_fail_exact() - like t3490_fail(), with s1 exactly @s1
+ * @t: the drive (locked)  @r: the command's result  @s0, @s1, @era: the sense
+ *
+ * For the conditions where tape_34xx compares s1 with exact values.
+ */
 void t3490_fail_exact(struct t3490 *t, struct ccw_result *r, uint8_t s0, uint8_t s1, uint8_t era);
-/* Command reject (unknown command, wrong sequence, bad parameters). */
+/**
+ * t3490_reject() - command reject: unit check alone, s0 0x80
+ * @t: the drive (locked)  @r: the command's result  @era: ERA_CMD_REJECT for a
+ * code or sequence Linux never sends, ERA_INCOMPATIBLE for bad parameters
+ */
 void t3490_reject(struct t3490 *t, struct ccw_result *r, uint8_t era);
-/* Drive empty: unit check alone, 0x40/0x40/ERA 0x43. */
+/**
+ * t3490_not_ready() - drive empty: unit check alone, 0x40/0x40/ERA 0x43
+ * @t: the drive (locked)  @r: the command's result
+ */
 void t3490_not_ready(struct t3490 *t, struct ccw_result *r);
-/* A host I/O error or damaged image under a command: 0x18/0x40/era, logged. */
+/**
+ * t3490_host_error() - a host I/O error or damaged image under a command
+ * @t: the drive (locked)  @r: the command's result  @rc: the image layer's -errno
+ * @era: ERA_READ_DATA_CHECK, ERA_WRITE_DATA_CHECK or ERA_EQUIP_CHECK
+ *
+ * Logs the image layer's message; CE DE UC with s0 0x18, nothing transferred.
+ */
 void t3490_host_error(struct t3490 *t, struct ccw_result *r, int rc, uint8_t era);
+/**
+ * t3490_sense_fetch() - the pending sense, or the medium sense if none
+ * @t: the drive (locked)  @out: T3490_SENSE_SIZE bytes
+ *
+ * Return: T3490_SENSE_SIZE.  Nothing is pending afterwards.
+ */
 unsigned t3490_sense_fetch(struct t3490 *t, uint8_t out[T3490_SENSE_SIZE]);
 
 /* handlers: tape3490_ctl.c (no motion) and tape3490_motion.c / tape3490_data.c */
@@ -168,10 +218,20 @@ t3490_handler t3490_cmd_sense_id, t3490_cmd_sense, t3490_cmd_snid, t3490_cmd_spi
               t3490_cmd_rewind, t3490_cmd_rewind_unload, t3490_cmd_fsb, t3490_cmd_bsb,
               t3490_cmd_fsf, t3490_cmd_bsf, t3490_cmd_read_block_id, t3490_cmd_locate;
 
-/* tape3490_data.c: end of data on a forward motion (UC 0x08/0x40/ERA 0x31). */
+/**
+ * t3490_end_of_data() - end of data on a forward motion (tape3490_data.c)
+ * @t: the drive (locked)  @r: the command's result
+ *
+ * CE DE UC, 0x08 / exactly 0x40 / ERA 0x31, nothing transferred.
+ */
 void t3490_end_of_data(struct t3490 *t, struct ccw_result *r);
 
-/* tape3490.c: close the cartridge (Rewind-Unload); 0 or -errno (message logged). */
+/**
+ * t3490_unload_locked() - close the cartridge; the drive is empty afterwards
+ * @t: the drive (locked)
+ *
+ * Return: 0, -ENOMEDIUM if empty, or the -errno of tape_close (logged).
+ */
 int t3490_unload_locked(struct t3490 *t);
 
 #endif

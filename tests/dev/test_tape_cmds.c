@@ -67,10 +67,10 @@ static uint32_t blockid(struct tfx *f)
     return be32_get(dfx_data(&f->x, i)) & 0x3FFFFF;
 }
 
-/* blocks 100, 200 | TM | 300 | TM, rewound */
-static struct tfx *mk_two_files(void)
+/* blocks 100, 200 | TM | 300 | TM, rewound (an empty drive stays empty) */
+static struct tfx *mk_two_files_opts(const struct tfx_opts *o)
 {
-    struct tfx *f = mk();
+    struct tfx *f = tfx_new(&(struct tfx_opts){ 0 });
     put_block(f, 100, 1);
     put_block(f, 200, 2);
     put_tm(f);
@@ -78,7 +78,16 @@ static struct tfx *mk_two_files(void)
     put_tm(f);
     zero_cmd(f, 0x07);
     assert_int_equal(f->x.st.dstat, CE_DE);
+    if (o->empty) {
+        char err[256];
+        assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), 0);
+    }
     return f;
+}
+
+static struct tfx *mk_two_files(void)
+{
+    return mk_two_files_opts(&(struct tfx_opts){ 0 });
 }
 
 static void test_sense_id(void **state)
@@ -210,6 +219,16 @@ static void test_write_lands_in_file(void **state)
     put_block(f, 50, 3);
     assert_int_equal(tfx_aws(f, e, 8), 1);
     assert_int_equal(e[0].len, 50);
+    /* a block larger than 65535 (data-chained, as newer kernels send):
+     * "maximum block size exceeded", nothing written */
+    static uint8_t big[70000];
+    dfx_begin(&f->x);
+    dfx_ccw(&f->x, 0x01, CCW_FLAG_CD, 35000, big);
+    dfx_ccw(&f->x, 0x01, 0, 35000, big);
+    dfx_run(&f->x);
+    assert_int_equal(f->x.st.dstat, CE_DE_UC);
+    expect_sense(f, 0x80, 0x40, 0x4E);
+    assert_int_equal(tfx_aws(f, e, 8), 1);
     /* the largest block */
     put_block(f, 65535, 4);
     assert_int_equal(tfx_aws(f, e, 8), 2);
@@ -485,6 +504,7 @@ static void test_load_unload(void **state)
     assert_int_equal(tfx_load(f, &o), 0);
     assert_int_equal(f->nattn, 1);
     assert_int_equal(f->attn[0], 0x85);                   /* attention + DE + UX */
+    assert_true(f->attn_loaded);
     char other[160];
     snprintf(other, sizeof(other), "%s/other.aws", f->dir);
     assert_int_equal(tape_create(other, &(struct tape_create_opts){ .format = TAPE_AWS }, err,
@@ -503,6 +523,15 @@ static void test_load_unload(void **state)
     put_block(f, 10, 0);
     tape3490_status(f->x.dev, &st);
     assert_int_equal(st.blockid, 1);
+    /* Synchronize: the blocks are on the file */
+    zero_cmd(f, 0x43);
+    assert_int_equal(f->x.st.dstat, CE_DE);
+    /* not while a channel program runs on the drive */
+    struct orb orb = { 0 };
+    f->x.dev->ops->start(f->x.dev, &orb);
+    assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), -EBUSY);
+    assert_non_null(strstr(err, "try again"));
+    f->x.dev->ops->end(f->x.dev);
     assert_int_equal(tape3490_unload(f->x.dev, err, sizeof(err)), 0);
     tape3490_status(f->x.dev, &st);
     assert_false(st.loaded);
@@ -615,6 +644,42 @@ static void test_retension_program(void **state)
     tfx_free(f);
 }
 
+/* Every command code with odd counts, on a loaded and an empty drive: an
+ * architected ending each time, sense after every unit check, and the tape
+ * still usable. */
+static void test_every_code(void **state)
+{
+    for (unsigned empty = 0; empty < 2; empty++) {
+        struct tfx_opts o = { .empty = empty != 0 };
+        struct tfx *f = mk_two_files_opts(&o);
+        uint8_t junk[64];
+
+        for (unsigned code = 0; code < 256; code++) {
+            enum ccw_dir d = ccw_cmd_dir((uint8_t)code);
+            if (d == CCW_DIR_INVALID || d == CCW_DIR_TIC || code == 0x0F)
+                continue;
+            for (unsigned k = 0; k < sizeof(junk); k++)
+                junk[k] = (uint8_t)(code * 13 + k);
+            tfx_single(f, (uint8_t)code, CCW_FLAG_SLI, (uint16_t)(code % 3 == 0 ? 1 : 64), junk);
+            assert_int_equal(f->x.st.cstat & ~SCHN_STAT_INCORR_LEN, 0);
+            if (f->x.st.dstat & DEV_STAT_UNIT_CHECK)
+                assert_int_equal(f->x.nsense, 32);
+            else
+                assert_int_equal(f->x.st.dstat & (DEV_STAT_CHN_END | DEV_STAT_DEV_END), CE_DE);
+        }
+        zero_cmd(f, 0x07);
+        if (!empty) {
+            assert_int_equal(f->x.st.dstat, CE_DE);
+            assert_int_equal(blockid(f), 0);
+            put_block(f, 500, 9);
+            zero_cmd(f, 0x07);
+            tfx_single(f, 0x02, 0, 1000, NULL);
+            assert_int_equal(f->x.st.count, 500);
+        }
+        tfx_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_capacity),
         cmocka_unit_test(test_host_io_error),
         cmocka_unit_test(test_retension_program),
+        cmocka_unit_test(test_every_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -222,6 +222,13 @@ static void test_full_cartridge(void **state)
     assert_int_equal(f->x.sense[0], 0x10);
     assert_int_equal(f->x.sense[1], 0x40);
     assert_int_equal(f->x.sense[3], 0x38);
+    /* tapemarks still fit for a while (UX only); the one that does not is
+     * -ENOSPC to mt weof, never a silent success */
+    int wrc = 0;
+    for (unsigned k = 0; k < 2000 && wrc == 0; k++)
+        wrc = tlx_weof(f, 1);
+    assert_int_equal(wrc, -ENOSPC);
+    assert_int_equal(f->x.sense[3], 0x38);
     /* everything written before the warning reads back */
     assert_int_equal(tlx_rewind(f), 0);
     for (unsigned k = 0; k < n; k++)

@@ -15,7 +15,11 @@
 static void on_attention(void *opaque, uint8_t dstat)
 {
     struct tfx *f = opaque;
+    struct tape3490_status st;
 
+    /* called without the drive's lock: its owner may look at the drive */
+    tape3490_status(f->x.dev, &st);
+    f->attn_loaded = st.loaded;
     if (f->nattn < sizeof(f->attn))
         f->attn[f->nattn] = dstat;
     f->nattn++;

@@ -22,6 +22,7 @@ struct tfx {
     char dir[64], path[128];
     uint8_t attn[8];            /* unsolicited status the drive asked for */
     unsigned nattn;
+    bool attn_loaded;           /* the drive was loaded when it asked */
 };
 
 struct tfx_opts {
