@@ -80,6 +80,17 @@ check "tape unload usage error exits 2" eval '"$C" tape unload 2>/dev/null; [ $?
 
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 check "ccwpassd stops cleanly with a cartridge loaded" eq "$rc" 0
+
+# --- a cartridge that cannot be used stops the start with a message naming it ------------
+bad_start() { # bad_start IMAGE: ccwpassd's stderr, and its exit status
+    printf '[device 0.0.0580]\ntype = 3490\nimage = %s\n' "$1" >"$T/bad.conf"
+    "$D" --foreground --no-fuse -c "$T/bad.conf" --socket "$T/sock2" --state-dir "$T/state2" 2>&1
+    echo "rc=$?"
+}
+check "a directory as cartridge: refused, named" has "$(bad_start "$T/state")" "tape $T/state is a directory"
+printf 'garbage' >"$T/bad.aws"
+check "a broken image: refused with file and offset" has "$(bad_start "$T/bad.aws")" "tape $T/bad.aws: offset 0: broken header chain"
+check "... and ccwpassd exits 1" has "$(bad_start "$T/bad.aws")" "rc=1"
 if grep -q 'ERROR: \(Address\|Leak\|Undefined\)Sanitizer\|runtime error:' "$T/log"; then
     nok "no sanitizer reports"; sed 's/^/# /' "$T/log"
 else
