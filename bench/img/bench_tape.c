@@ -42,8 +42,8 @@ static int bench(const char *dir, uint32_t blocks, const char *name, enum tape_f
     snprintf(path, sizeof path, "%s/bench_tape_%s.%s", dir, name, f == TAPE_HET ? "het" : "aws");
     struct tape_create_opts co = { .format = f, .comp = c };
     struct tape_open_opts oo = { .comp = c, .capacity = UINT64_MAX / 2 };
-    struct tape *t = NULL;
-    if (tape_create(path, &co, err, sizeof err) < 0 || !(t = tape_open(path, &oo, err, sizeof err))) {
+    struct tape *t = tape_create(path, &co, err, sizeof err) < 0 ? NULL : tape_open(path, &oo, err, sizeof err);
+    if (!t) {
         fprintf(stderr, "bench_tape: %s\n", err);
         return -1;
     }

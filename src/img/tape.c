@@ -148,8 +148,8 @@ int tape_elem_parse(int fd, const char *path, uint64_t off, uint64_t size, uint1
             return TAPE_ELEM_TORN;
         int rc = img_pread_full(fd, h, sizeof h, (off_t)at);
         if (rc < 0)
-            return img_fail(err, errlen, errno ? -rc : EIO, "tape %s: offset %llu: cannot read: %s", path,
-                            (unsigned long long)at, strerror(errno ? -rc : EIO));
+            return img_fail(err, errlen, -rc, "tape %s: offset %llu: cannot read: %s", path,
+                            (unsigned long long)at, strerror(-rc));
         uint16_t len = le16_get(h + TAPE_HDR_CURLEN), hprev = le16_get(h + TAPE_HDR_PRVLEN);
         uint8_t f1 = h[TAPE_HDR_FLAGS1], f2 = h[TAPE_HDR_FLAGS2];
         if (hprev != want_prev)
@@ -210,8 +210,8 @@ static int elem_before(struct tape *t, struct tape_elem *e)
         uint64_t at = end - TAPE_HDR_SIZE - len;
         int rc = img_pread_full(t->fd, h, sizeof h, (off_t)at);
         if (rc < 0)
-            return tape_set_error(t, errno ? -rc : EIO, "tape %s: offset %llu: cannot read: %s", t->path,
-                                  (unsigned long long)at, strerror(errno ? -rc : EIO));
+            return tape_set_error(t, -rc, "tape %s: offset %llu: cannot read: %s", t->path,
+                                  (unsigned long long)at, strerror(-rc));
         if (le16_get(h + TAPE_HDR_CURLEN) != len)
             return tape_set_error(t, EINVAL, "tape %s: offset %llu: broken header chain backwards", t->path,
                                   (unsigned long long)at);
@@ -340,7 +340,9 @@ struct tape *tape_open_ex(const char *path, const struct tape_open_opts *o, cons
     if (!o)
         o = &defaults;
     struct tape *t = calloc(1, sizeof *t);
-    if (!t || !(t->path = strdup(path))) {
+    if (t)
+        t->path = strdup(path);
+    if (!t || !t->path) {
         free(t);
         img_fail(err, errlen, ENOMEM, "tape %s: out of memory", path);
         return NULL;
@@ -457,7 +459,8 @@ int tape_read_block(struct tape *t, uint8_t *buf, uint32_t cap, uint32_t *len)
                                   (unsigned long long)e.off, tape_comp_name(e.comp), why);
         data = t->plain;
     }
-    memcpy(buf, data, n < cap ? n : cap);
+    if (buf && cap)
+        memcpy(buf, data, n < cap ? n : cap);
     *len = n;
     move_past(t, &e);
     return TAPE_OK;

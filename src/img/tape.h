@@ -68,11 +68,14 @@ struct tape_open_opts {
     bool readonly;              /* also forced for a file without write permission */
     uint64_t capacity;          /* 0: TAPE_DEFAULT_CAPACITY */
     uint32_t eot_margin;        /* 0: TAPE_DEFAULT_EOT_MARGIN */
-    enum tape_comp comp;        /* HET: compression of blocks written (default from the file's first block, else zlib) */
+    enum tape_comp comp;        /* HET: compression of blocks written (default: the file's first
+                                 * compressed block's, else zlib) */
 };
 struct tape;
 /* Format from the content (any HET compression flag => HET; else by the
- * file name suffix .het; else AWS).  NULL + message naming file and offset. */
+ * file name suffix .het; else AWS).  NULL + message naming file and offset.
+ * A torn tail is no failure: tape_torn_offset() >= 0 and tape_error() then
+ * holds the report (file, offset, cut off or ignored). */
 struct tape *tape_open(const char *path, const struct tape_open_opts *o, char *err, size_t errlen);
 /* 0, or -errno if a final sync/unlock failed (reported in the message). */
 int  tape_close(struct tape *t, char *err, size_t errlen);
@@ -122,7 +125,7 @@ struct tape_scan {
     enum tape_comp comp;        /* of the first compressed block, NONE if none */
     uint32_t files;             /* files ended by a tapemark */
     struct tape_file_stats *file; /* files + 1 entries; the last: blocks after the last tapemark */
-    uint64_t size;              /* file size */
+    uint64_t size;              /* bytes up to end of data (a torn tail excluded) */
     int64_t torn;               /* torn tail offset (as tape_torn_offset), -1 if none */
 };
 typedef void tape_progress_fn(void *opaque, uint64_t done, uint64_t total);

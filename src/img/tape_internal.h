@@ -72,8 +72,10 @@ struct tape_open_ex {
 };
 
 /* tape.c */
+/* tape_open with the extra choices of struct tape_open_ex. */
 struct tape *tape_open_ex(const char *path, const struct tape_open_opts *o, const struct tape_open_ex *x,
                           char *err, size_t errlen);
+/* Format the message of tape_error(); returns -errno_val for chaining. */
 int tape_set_error(struct tape *t, int errno_val, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Parse and validate the element whose first header is at `off` (file
  * `size` bytes, previous chunk `prev` bytes long): 0, TAPE_ELEM_TORN, or
@@ -92,6 +94,7 @@ uint32_t tape_deflate(enum tape_comp c, const uint8_t *in, uint32_t len, uint8_t
  * -EFBIG (more than cap bytes); `why` gets the library's reason. */
 int tape_inflate(enum tape_comp c, const uint8_t *in, uint32_t inlen, uint8_t *out, uint32_t cap,
                  uint32_t *outlen, const char **why);
+/* "zlib", "bzip2" or "none", for messages. */
 const char *tape_comp_name(enum tape_comp c);
 
 #endif

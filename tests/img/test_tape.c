@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "img/tape.h"
 #include "testutil.h"
@@ -235,6 +237,9 @@ static void short_buffer_gets_whole_length(void **s)
     fill(wbuf, 1000, 5, false);
     assert_memory_equal(rbuf, wbuf, 10);
     assert_int_equal(tape_blockid(t), 1);
+    tape_rewind(t);
+    assert_int_equal(tape_read_block(t, NULL, 0, &len), TAPE_OK);     /* length only */
+    assert_int_equal(len, 1000);
     cl(t);
 }
 
@@ -408,6 +413,48 @@ static void torn_tail_missing_last_chunk(void **s)
     torn("\x02\x00\x00\x00\x80\x00" "ab", 8, false);
 }
 
+/* A writer SIGKILLed at an arbitrary point: every block it had written
+ * (tape_write_block returned) before the kill reads back, and the image is
+ * whole or has a torn tail that the next open cuts off. */
+static void killed_writer_keeps_written_blocks(void **s)
+{
+    (void)s;
+    enum { ACKED = 40 };
+    make("kill.het", TAPE_HET, TAPE_COMP_ZLIB);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        struct tape_open_opts o = { .comp = TAPE_COMP_ZLIB };
+        struct tape *t = tape_open(tu_path("kill.het"), &o, err, sizeof err);
+        for (unsigned i = 0; t; i++) {
+            fill(wbuf, BIG, i, i % 2);
+            if (tape_write_block(t, wbuf, BIG - i % 1000) != TAPE_OK || write(p[1], "w", 1) != 1)
+                _exit(1);
+        }
+        _exit(1);
+    }
+    close(p[1]);
+    char c;
+    for (unsigned i = 0; i < ACKED; i++)
+        assert_int_equal(read(p[0], &c, 1), 1);
+    kill(pid, SIGKILL);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(p[0]);
+    struct tape *t = op("kill.het", false);
+    for (unsigned i = 0; i < ACKED; i++)
+        reads(t, BIG - i % 1000, i, i % 2);
+    cl(t);
+    struct tape_scan sc;
+    assert_int_equal(tape_scan(tu_path("kill.het"), &sc, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(sc.torn, -1);
+    assert_true(sc.file[0].blocks >= ACKED);
+    tape_scan_free(&sc);
+}
+
 /* ---- chunks as other writers make them ------------------------------------------ */
 
 static void multi_chunk_blocks(void **s)
@@ -539,6 +586,53 @@ static void not_a_regular_file(void **s)
     assert_true(tape_create(tu_path("dir.aws"), &co, err, sizeof err) < 0);
     has(err, "dir.aws", "directory");
     refused("missing.aws", "No such file");
+}
+
+/* Mangled tapes: every open either fails with a message or gives a tape
+ * that reads to its end and spaces back to load point in a bounded number
+ * of steps. */
+static void mangled_tapes_never_loop(void **s)
+{
+    (void)s;
+    struct tape *t = three_files("good.het", TAPE_HET);
+    writes(t, 3000, 1, false);
+    cl(t);
+    long size = fsize("good.het");
+    static uint8_t img[4096];
+    assert_true(size <= (long)sizeof img);
+    file_bytes("good.het", img, (size_t)size);
+    uint32_t x = 12345;
+    for (unsigned round = 0; round < 300; round++) {
+        static uint8_t m[4096];
+        memcpy(m, img, (size_t)size);
+        for (unsigned k = 0; k < 1 + round % 4; k++) {
+            x = x * 1103515245u + 12345u;
+            m[(x >> 8) % (uint32_t)size] = (uint8_t)(x >> 3);
+        }
+        x = x * 1103515245u + 12345u;
+        long len = round % 3 ? size : (long)((x >> 8) % (uint32_t)size);
+        assert_int_equal(tu_sh(": > %s", tu_path("m.het")), 0);
+        put_bytes("m.het", 0, m, (size_t)len);
+        struct tape_open_opts o = { .readonly = true };
+        err[0] = 0;
+        t = tape_open(tu_path("m.het"), &o, err, sizeof err);
+        if (!t) {
+            has(err, "m.het", "offset");
+            continue;
+        }
+        long steps = 0, bound = len / 6 + 2;
+        uint32_t got;
+        int rc;
+        for (rc = tape_read_block(t, rbuf, sizeof rbuf, &got); rc == TAPE_OK || rc == TAPE_TAPEMARK;
+             rc = tape_read_block(t, rbuf, sizeof rbuf, &got))
+            assert_true(++steps <= bound);
+        if (rc < 0)
+            has(tape_error(t), "m.het", "offset");
+        for (rc = tape_space_block(t, false); rc == TAPE_OK || rc == TAPE_TAPEMARK; rc = tape_space_block(t, false))
+            assert_true(--steps >= -bound);
+        assert_true(rc == TAPE_BOT || rc < 0);
+        cl(t);
+    }
 }
 
 /* ---- protection and locking ------------------------------------------------------- */
@@ -676,11 +770,13 @@ int main(void)
         cmocka_unit_test(torn_tail_read_only),
         cmocka_unit_test(torn_tail_zeros),
         cmocka_unit_test(torn_tail_missing_last_chunk),
+        cmocka_unit_test(killed_writer_keeps_written_blocks),
         cmocka_unit_test(multi_chunk_blocks),
         cmocka_unit_test(broken_header_chain),
         cmocka_unit_test(truncated_file),
         cmocka_unit_test(undecompressible_chunk),
         cmocka_unit_test(not_a_regular_file),
+        cmocka_unit_test(mangled_tapes_never_loop),
         cmocka_unit_test(read_only_file_is_write_protected),
         cmocka_unit_test(second_opener_refused),
         cmocka_unit_test(format_from_content_and_name),
