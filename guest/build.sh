@@ -2,7 +2,7 @@
 # guest/build.sh [--refresh] — build the ccwpass s390x test guest.
 #
 # Produces guest/out/vmlinuz and guest/out/initrd.img (a busybox initramfs
-# with s390-tools, bash, e2fsprogs and the DASD driver modules) from Debian
+# with s390-tools, bash, e2fsprogs and the DASD and tape driver modules) from Debian
 # bookworm s390x packages, fetched into guest/cache/ through a private apt
 # state.  The host's dpkg architectures and apt state are never touched.
 #
@@ -234,9 +234,10 @@ copy_elf bin/busybox
 copy_elf bin/bash
 ln -s busybox "$stage/bin/sh"             # "#!/bin/sh" scripts; other applets: /bbin (init.sh)
 for t in lscss lschp chchp dasdfmt fdasd dasdview dasdinfo tunedasd; do copy_elf "sbin/$t"; done
-for t in chccwdev lsdasd; do copy_file "sbin/$t"; done       # bash scripts
-copy_elf usr/bin/find                   # lsdasd needs GNU find's -printf
-copy_elf usr/bin/gawk                   # and "awk --posix" (lsdasd BUSID)
+for t in chccwdev lsdasd lstape; do copy_file "sbin/$t"; done   # bash scripts
+copy_elf sbin/tape390_display           # Load Display (0x9F) on a 3490
+copy_elf usr/bin/find                   # lsdasd and lstape need GNU find's -printf
+copy_elf usr/bin/gawk                   # and "awk --posix" (lsdasd BUSID); lstape also awk, sort (busybox)
 ln -s gawk "$stage/usr/bin/awk"
 for t in mke2fs e2fsck debugfs tune2fs dumpe2fs resize2fs; do copy_elf "sbin/$t"; done
 ln -sf mke2fs "$stage/sbin/mkfs.ext4"; ln -sf mke2fs "$stage/sbin/mkfs.ext2"
@@ -250,7 +251,9 @@ copy_file etc/mke2fs.conf
 # kernel and modules
 [ -f "$root/boot/vmlinuz-$kver" ] || die "kernel image boot/vmlinuz-$kver not in $kpkg"
 mdir=lib/modules/$kver
-want_mods=(dasd_mod dasd_eckd_mod crc32c_generic crc16 mbcache jbd2 ext4 virtio_blk)
+# tape_34xx drives the 3490 (ccw:t3490m*dt3490dm*); tape_3590 is harmless and
+# lets lstape list both driver directories.  Their depends= pull tape, tape_class.
+want_mods=(dasd_mod dasd_eckd_mod crc32c_generic crc16 mbcache jbd2 ext4 virtio_blk tape_34xx tape_3590)
 declare -A mod_path=() mod_deps=()
 while IFS= read -r f; do
     n=$(basename "$f"); n=${n%%.ko*}

@@ -1,5 +1,6 @@
 /*
- * ccwpass bind | unbind | mdev | status | fault | chp: the control verbs.
+ * ccwpass bind | unbind | mdev | status | fault | chp | tape load|unload:
+ * the control verbs.
  * Each builds one JSON request (src/daemon/control.h), sends it to ccwpassd
  * as CCWP_CMD_CONTROL and prints the answer; the daemon applies the same
  * rules as its sysfs view, so scripts work the same with or without FUSE.
@@ -44,6 +45,8 @@ static int ctl_usage(void)
             "  status\n"
             "  fault SCHID [delay_ms=N] [stuck=0|1] [eqc=N] [not_oper=0|1]\n"
             "  chp CHPID on|off\n"
+            "  tape load DEVNO FILE [--ro]   insert a cartridge (AWSTAPE or HET) into a 3490 drive\n"
+            "  tape unload DEVNO\n"
             "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n"
             "A daemon that has not answered within --timeout seconds (default %d) is given up on.\n",
             CCWP_DEFAULT_SOCKET, CLI_DEFAULT_TIMEOUT_S);
@@ -316,6 +319,17 @@ static int verb_mdev(const struct ctl_opts *o)
     return rc;
 }
 
+/* A 3490: its cartridge and position, or that it is empty. */
+static void print_tape(json_object *t)
+{
+    if (!jbool(t, "loaded")) {
+        printf("          tape: empty drive\n");
+        return;
+    }
+    printf("          tape: %s (%s%s) at block %s\n", jstr(t, "path"), jstr(t, "format"),
+           jbool(t, "readonly") ? ", write-protected" : "", jstr(t, "blockid"));
+}
+
 static void print_status(json_object *rep)
 {
     json_object *a;
@@ -332,7 +346,10 @@ static void print_status(json_object *rep)
             if (json_object_object_get_ex(s, "ccwdev", &c))
                 printf("          ccw device %s: driver %s, %s\n", jstr(c, "busid"),
                        *jstr(c, "driver") ? jstr(c, "driver") : "none", jbool(c, "online") ? "online" : "offline");
-            printf("          image %s%s\n", jstr(s, "image"), jbool(s, "readonly") ? " (read-only)" : "");
+            if (json_object_object_get_ex(s, "tape", &c))
+                print_tape(c);
+            else
+                printf("          image %s%s\n", jstr(s, "image"), jbool(s, "readonly") ? " (read-only)" : "");
         }
     if (json_object_object_get_ex(rep, "chpids", &a))
         for (size_t i = 0; i < json_object_array_length(a); i++) {
@@ -386,6 +403,39 @@ static int verb_chp(const struct ctl_opts *o)
     put(r, "chpid", o->argv[1]);
     json_object_object_add(r, "online", json_object_new_boolean(!strcmp(o->argv[2], "on")));
     return run(o, r, NULL);
+}
+
+/* tape load DEVNO FILE [--ro] | tape unload DEVNO (argv[0] = load|unload). */
+static int verb_tape(const struct ctl_opts *o, int first)
+{
+    const char *sub = o->argc > first ? o->argv[first] : "";
+    int n = o->argc - first;
+    json_object *r;
+    if (!strcmp(sub, "load") && (n == 3 || (n == 4 && !strcmp(o->argv[first + 3], "--ro")))) {
+        char path[PATH_MAX];
+        if (!realpath(o->argv[first + 2], path)) {     /* the daemon's cwd is not ours */
+            fprintf(stderr, "ccwpass tape load: %s: %s\n", o->argv[first + 2], strerror(errno));
+            return 1;
+        }
+        r = request("tape_load");
+        put(r, "devno", o->argv[first + 1]);
+        put(r, "path", path);
+        json_object_object_add(r, "readonly", json_object_new_boolean(n == 4));
+    } else if (!strcmp(sub, "unload") && n == 2) {
+        r = request("tape_unload");
+        put(r, "devno", o->argv[first + 1]);
+    } else {
+        return ctl_usage();
+    }
+    return run(o, r, NULL);
+}
+
+int cmd_tapectl(int argc, char **argv)
+{
+    struct ctl_opts o = { 0 };
+    if (parse_opts(argc, argv, &o) || o.argc < 1)
+        return ctl_usage();
+    return verb_tape(&o, 0);
 }
 
 int cmd_ctl(int argc, char **argv)

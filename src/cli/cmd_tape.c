@@ -256,6 +256,7 @@ int cmd_tape(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } sub[] = {
         { "create", create_main }, { "info", info_main }, { "check", check_main }, { "copy", copy_main },
+        { "load", cmd_tapectl }, { "unload", cmd_tapectl },   /* cmd_ctl.c: through ccwpassd */
     };
     if (argc < 2)
         return usage();

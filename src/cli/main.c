@@ -11,7 +11,7 @@ static const struct {
     const char *help;
 } verbs[] = {
     { "dasd",    cmd_dasd, "create|info|check|copy|export  DASD image tools" },
-    { "tape",    cmd_tape, "create|info|check|copy  tape image tools (AWSTAPE, HET)" },
+    { "tape",    cmd_tape, "create|info|check|copy|load|unload  tape images; cartridges in a 3490 drive" },
     { "bind",    cmd_ctl,  "SCHID DRIVER           bind a subchannel to io_subchannel or vfio_ccw" },
     { "unbind",  cmd_ctl,  "SCHID                  unbind a subchannel from its driver" },
     { "mdev",    cmd_ctl,  "create|remove|list     mediated devices (vfio_ccw-io)" },

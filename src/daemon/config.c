@@ -193,18 +193,62 @@ static int model_cyls(const char *v, uint32_t *cyls)
     return 0;
 }
 
+#define SIZE_SHIFT_K 10
+#define SIZE_SHIFT_M 20
+#define SIZE_SHIFT_G 30
+
+int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned shift = 0;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': shift = SIZE_SHIFT_K; end++; break;
+    case 'm': case 'M': shift = SIZE_SHIFT_M; end++; break;
+    case 'g': case 'G': shift = SIZE_SHIFT_G; end++; break;
+    default: break;
+    }
+    if (*end || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int dev_type(struct cfg_device *d, const char *v)
+{
+    if (!strcmp(v, "3390"))
+        d->type = CFG_DEV_3390;
+    else if (!strcmp(v, "3490"))
+        d->type = CFG_DEV_3490;
+    else
+        return -1;
+    return 0;
+}
+
 static int dev_key(struct cfg_device *d, const char *k, const char *v)
 {
     unsigned long x;
     bool ok = true;
+    if (!strcmp(k, "type"))
+        return dev_type(d, v);
     if (!strcmp(k, "image"))
         return snprintf(d->image, sizeof d->image, "%s", v) >= (int)sizeof d->image ? -1 : 0;
-    if (!strcmp(k, "model"))
+    if (!strcmp(k, "capacity"))
+        return parse_size(v, &d->capacity);
+    if (!strcmp(k, "model")) {
+        d->cyls_given = true;
         return model_cyls(v, &d->cyls);
+    }
     if (!strcmp(k, "cyls")) {
         char *end;
         x = strtoul(v, &end, 10);
         d->cyls = (uint32_t)x;
+        d->cyls_given = true;
         return *end || x == 0 || x > 65520 ? -1 : 0;
     }
     if (!strcmp(k, "readonly")) {
@@ -454,6 +498,22 @@ static int check_unique(const struct daemon_config *c, unsigned i, char *err, si
     return 0;
 }
 
+/* Keys that belong to the other device type are a mistake worth a message. */
+static int check_type_keys(const struct cfg_device *d, char *err, size_t errlen)
+{
+    if (d->type == CFG_DEV_3490 && d->cyls_given) {
+        snprintf(err, errlen, "device %x.%x.%04x: model/cyls are 3390 keys; a 3490 takes capacity = SIZE",
+                 d->cssid, d->ssid, d->devno);
+        return -1;
+    }
+    if (d->type == CFG_DEV_3390 && d->capacity) {
+        snprintf(err, errlen, "device %x.%x.%04x: capacity is a 3490 key; a 3390 takes model or cyls",
+                 d->cssid, d->ssid, d->devno);
+        return -1;
+    }
+    return 0;
+}
+
 int cfg_finish(struct daemon_config *c, char *err, size_t errlen)
 {
     if (c->ndev == 0) {
@@ -462,7 +522,7 @@ int cfg_finish(struct daemon_config *c, char *err, size_t errlen)
     }
     for (unsigned i = 0; i < c->ndev; i++) {
         struct cfg_device *d = &c->dev[i];
-        if (check_unique(c, i, err, errlen))
+        if (check_unique(c, i, err, errlen) || check_type_keys(d, err, errlen))
             return -1;
         if (d->schid.cssid != d->cssid || d->schid.ssid != d->ssid) {
             snprintf(err, errlen, "device %x.%x.%04x: subchannel must be in the same css and subchannel set",

@@ -25,6 +25,11 @@
 #define CFG_DEFAULT_VIEW     "/run/ccwpass/view"
 #define CFG_DEFAULT_STATE    "/var/lib/ccwpass"
 
+/* What sits behind a subchannel: `type = 3390` (the default) or `type = 3490`. */
+enum cfg_devtype { CFG_DEV_3390, CFG_DEV_3490 };
+#define CFG_DEVTYPE_3390 0x3390
+#define CFG_DEVTYPE_3490 0x3490
+
 struct cfg_chpid {
     uint8_t cssid, chpid, type;
 };
@@ -33,8 +38,13 @@ struct cfg_device {
     uint8_t  cssid, ssid;       /* of the device number and the subchannel */
     uint16_t devno;
     struct schid schid;
-    char     image[PATH_MAX];   /* "" = <state>/dasd-<busid>.cckd, created if absent */
+    enum cfg_devtype type;
+    /* 3390: "" = <state>/dasd-<busid>.cckd, created if absent.
+     * 3490: the cartridge loaded at startup; "" = an empty drive. */
+    char     image[PATH_MAX];
     uint32_t cyls;              /* size of a created image */
+    bool     cyls_given;        /* model= or cyls= was set (a 3390 key) */
+    uint64_t capacity;          /* 3490: cartridge capacity in bytes, 0 = the tape layer's default */
     bool     readonly;
     bool     sync;              /* write-through: fdatasync every track write */
     uint8_t  chpids[8];
@@ -65,6 +75,10 @@ void cfg_device_defaults(struct cfg_device *d, uint16_t devno, struct schid schi
 /* If no device was configured, add the seed's; add any chpid a device names
  * that no [chpid] section declared (as FICON).  0 or -1 + message. */
 int  cfg_finish(struct daemon_config *c, char *err, size_t errlen);
+
+/* A size "800M", "64K", "2G" or bytes "65536" (K/M/G = 1024-based; k/m/g
+ * accepted too).  0 on success, -1 if malformed, zero or too large. */
+int parse_size(const char *s, uint64_t *out);
 
 /* Bus ids as Linux prints them: "0.0.16ca" (cssid.ssid.schno),
  * "0.0.7e52" (cssid.ssid.devno), chpid "0.50".  0 on success, -1 if malformed.

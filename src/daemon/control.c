@@ -6,6 +6,7 @@
 #include <string.h>
 #include "daemon/control.h"
 #include "daemon/host.h"
+#include "dev/tape3490.h"
 #include "img/image.h"
 
 struct ctl {
@@ -41,6 +42,12 @@ static void add_str(json_object *o, const char *k, const char *v)
     json_object_object_add(o, k, json_object_new_string(v));
 }
 
+static bool jtrue(json_object *o, const char *k)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, k, &v) && json_object_get_boolean(v);
+}
+
 static int op_bind(struct ctl *c)
 {
     int rc = 0;
@@ -60,6 +67,50 @@ static int op_unbind(struct ctl *c)
     int rc = 0;
     struct host_sch *hs = sch_arg(c, &rc);
     return hs ? host_sch_unbind(c->h, hs, c->err, sizeof c->err) : rc;
+}
+
+static struct host_sch *devno_arg(struct ctl *c, int *rc)
+{
+    const char *s = str_arg(c, "devno");
+    struct host_sch *hs = s ? host_find_dev(c->h, s) : NULL;
+    if (!hs) {
+        if (s)
+            snprintf(c->err, sizeof c->err, "no device %s", s);
+        else
+            snprintf(c->err, sizeof c->err, "missing \"devno\"");
+        *rc = s ? -ENODEV : -EINVAL;
+    }
+    return hs;
+}
+
+static int op_tape_load(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = devno_arg(c, &rc);
+    const char *path = str_arg(c, "path");
+    json_object *v;
+    bool ro = false;
+    if (!hs)
+        return rc;
+    if (!path || !*path) {
+        snprintf(c->err, sizeof c->err, "missing \"path\"");
+        return -EINVAL;
+    }
+    if (json_object_object_get_ex(c->req, "readonly", &v)) {
+        if (!json_object_is_type(v, json_type_boolean)) {
+            snprintf(c->err, sizeof c->err, "\"readonly\" must be true or false");
+            return -EINVAL;
+        }
+        ro = json_object_get_boolean(v);
+    }
+    return host_tape_load(hs, path, ro, c->err, sizeof c->err);
+}
+
+static int op_tape_unload(struct ctl *c)
+{
+    int rc = 0;
+    struct host_sch *hs = devno_arg(c, &rc);
+    return hs ? host_tape_unload(hs, c->err, sizeof c->err) : rc;
 }
 
 static int op_mdev_create(struct ctl *c)
@@ -126,10 +177,28 @@ static json_object *ccwdev_json(struct host_sch *hs)
     json_object *o = json_object_new_object();
     snprintf(b, sizeof b, "%x.%x.%04x", hs->cfg.cssid, hs->cfg.ssid, hs->cfg.devno);
     add_str(o, "busid", b);
-    add_str(o, "driver", hs->ccw_bound ? HOST_CCW_DRV_NAME : "");
+    add_str(o, "driver", hs->ccw_bound ? host_ccw_driver(hs) : "");
     json_object_object_add(o, "online", json_object_new_boolean(hs->ccw_online));
-    add_str(o, "cutype", "3990/e9");
-    add_str(o, "devtype", "3390/0c");
+    snprintf(b, sizeof b, "%04x/%02x", hs->dev->cu_type, hs->dev->cu_model);
+    add_str(o, "cutype", b);
+    snprintf(b, sizeof b, "%04x/%02x", hs->dev->dev_type, hs->dev->dev_model);
+    add_str(o, "devtype", b);
+    return o;
+}
+
+/* The drive, its cartridge and the position (block ID of the next block). */
+static json_object *tape_json(struct host_sch *hs)
+{
+    struct tape3490_status st;
+    json_object *o = json_object_new_object();
+    tape3490_status(hs->dev, &st);
+    json_object_object_add(o, "loaded", json_object_new_boolean(st.loaded));
+    if (st.loaded) {
+        add_str(o, "path", st.path);
+        add_str(o, "format", st.format == TAPE_HET ? "het" : "aws");
+        json_object_object_add(o, "readonly", json_object_new_boolean(st.readonly));
+        json_object_object_add(o, "blockid", json_object_new_int64(st.blockid));
+    }
     return o;
 }
 
@@ -160,8 +229,18 @@ static json_object *sch_json(struct host_sch *hs)
     const uint8_t *p = hs->cfg.chpids;
     snprintf(b, sizeof b, "%02x%02x%02x%02x %02x%02x%02x%02x", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
     add_str(o, "chpids", b);
-    add_str(o, "image", hs->img ? img_path(hs->img) : "");
-    json_object_object_add(o, "readonly", json_object_new_boolean(hs->cfg.readonly));
+    snprintf(b, sizeof b, "%04x", hs->dev->dev_type);
+    add_str(o, "type", b);
+    if (tape3490_is(hs->dev)) {
+        json_object *t = tape_json(hs);
+        json_object *tp;
+        add_str(o, "image", json_object_object_get_ex(t, "path", &tp) ? json_object_get_string(tp) : "");
+        json_object_object_add(o, "readonly", json_object_new_boolean(jtrue(t, "readonly")));
+        json_object_object_add(o, "tape", t);
+    } else {
+        add_str(o, "image", hs->img ? img_path(hs->img) : "");
+        json_object_object_add(o, "readonly", json_object_new_boolean(hs->cfg.readonly));
+    }
     if (host_has_ccwdev(hs))
         json_object_object_add(o, "ccwdev", ccwdev_json(hs));
     json_object *m = mdev_json(hs);
@@ -250,6 +329,7 @@ static const struct {
     { "mdev_create", op_mdev_create }, { "mdev_remove", op_mdev_remove },
     { "mdev_list", op_mdev_list }, { "status", op_status },
     { "fault", op_fault },         { "chp", op_chp },
+    { "tape_load", op_tape_load }, { "tape_unload", op_tape_unload },
 };
 
 static int dispatch(struct ctl *c, const char *req, size_t len)

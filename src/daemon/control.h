@@ -9,6 +9,11 @@
  *   {"op":"status"}
  *   {"op":"fault","sch":"0.0.16ca","delay_ms":N,"eqc":N,"not_oper":false}
  *   {"op":"chp","chpid":"0.50","online":true}
+ *   {"op":"tape_load","devno":"0.0.0580","path":"/x.aws","readonly":false}  readonly optional
+ *   {"op":"tape_unload","devno":"0.0.0580"}
+ * "status" gives every subchannel its device "type" ("3390", "3490"); a
+ * 3490's "tape" object says "loaded" and, if so, "path", "format" (aws|het),
+ * "readonly" and "blockid" (the position: block ID of the next block).
  * Replies: {"ok":true, ...} or {"ok":false,"errno":N,"error":"text"}; the
  * errno is the one the matching sysfs write returns.
  */

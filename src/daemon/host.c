@@ -1,6 +1,6 @@
 /*
  * The host's channel subsystem: building it from the configuration (images,
- * ECKD devices, subchannels, chpids), lookups, path masks, fault injection
+ * ECKD devices and 3490 drives (host_tape.c), subchannels, chpids), lookups, path masks, fault injection
  * and channel paths.  Binding rules are in host_bind.c, mdevs in
  * host_mdev.c.
  */
@@ -48,10 +48,35 @@ static int default_image(struct host *h, struct cfg_device *d, char *path, size_
     return 0;
 }
 
+static int add_subchannel(struct host *h, struct host_sch *hs, char *err, size_t errlen)
+{
+    struct cfg_device *d = &hs->cfg;
+    hs->sch = css_add_io_subchannel(h->css, d->schid, d->devno, hs->dev, d->chpids, d->pim);
+    if (!hs->sch) {
+        ERR("device %x.%x.%04x: cannot add subchannel %x.%x.%04x", d->cssid, d->ssid, d->devno,
+            d->schid.cssid, d->schid.ssid, d->schid.schno);
+        return -1;
+    }
+    return 0;
+}
+
+static int open_tape_drive(struct host *h, struct host_sch *hs, char *err, size_t errlen)
+{
+    struct cfg_device *d = &hs->cfg;
+    if (host_tape_create(hs, err, errlen) || add_subchannel(h, hs, err, errlen))
+        return -1;
+    log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3490, %s%s) chpid %02x", d->schid.cssid,
+             d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, d->image[0] ? d->image : "empty",
+             d->readonly ? ", write-protected" : "", d->chpids[0]);
+    return 0;
+}
+
 static int open_device(struct host *h, struct host_sch *hs, char *err, size_t errlen)
 {
     struct cfg_device *d = &hs->cfg;
     char path[4096];
+    if (d->type == CFG_DEV_3490)
+        return open_tape_drive(h, hs, err, errlen);
     if (d->image[0])
         snprintf(path, sizeof path, "%s", d->image);
     else if (default_image(h, d, path, sizeof path, err, errlen))
@@ -66,14 +91,8 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     struct eckd_config ec = { .devno = d->devno, .cu_type = 0x3990, .cu_model = 0xE9,
                               .unit_addr = d->unit_addr, .ssid = d->cu_ssid, .readonly = d->readonly };
     hs->dev = eckd_new(hs->img, &ec, err, errlen);
-    if (!hs->dev)
+    if (!hs->dev || add_subchannel(h, hs, err, errlen))
         return -1;
-    hs->sch = css_add_io_subchannel(h->css, d->schid, d->devno, hs->dev, d->chpids, d->pim);
-    if (!hs->sch) {
-        ERR("device %x.%x.%04x: cannot add subchannel %x.%x.%04x", d->cssid, d->ssid, d->devno,
-            d->schid.cssid, d->schid.ssid, d->schid.schno);
-        return -1;
-    }
     log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s) chpid %02x", d->schid.cssid,
              d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, path,
              (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->chpids[0]);
@@ -147,6 +166,25 @@ struct host_sch *host_find_sch_str(struct host *h, const char *busid)
 {
     struct schid id;
     return parse_schid(busid, &id) ? NULL : host_find_sch(h, id);
+}
+
+const char *host_ccw_driver(const struct host_sch *hs)
+{
+    return hs->cfg.type == CFG_DEV_3490 ? HOST_CCW_TAPE_DRV_NAME : HOST_CCW_DRV_NAME;
+}
+
+struct host_sch *host_find_dev(struct host *h, const char *busid)
+{
+    uint8_t cssid, ssid;
+    uint16_t devno;
+    if (parse_busid(busid, &cssid, &ssid, &devno))
+        return NULL;
+    for (unsigned i = 0; i < h->nsch; i++) {
+        struct host_sch *hs = &h->sch[i];
+        if (hs->cfg.cssid == cssid && hs->cfg.ssid == ssid && hs->cfg.devno == devno)
+            return hs;
+    }
+    return NULL;
 }
 
 bool host_has_ccwdev(const struct host_sch *hs)

@@ -26,6 +26,7 @@ enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
 #define HOST_DRV_IO_NAME   "io_subchannel"
 #define HOST_DRV_VFIO_NAME "vfio_ccw"
 #define HOST_CCW_DRV_NAME  "dasd-eckd"
+#define HOST_CCW_TAPE_DRV_NAME "tape_34xx"
 #define HOST_MDEV_TYPE     "vfio_ccw-io"
 #define HOST_MDEV_TYPE_NAME "I/O subchannel (Non-QDIO)"
 
@@ -90,6 +91,22 @@ int  host_set_fault(struct host_sch *hs, const struct sch_fault *f);
 int  host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool online, char *err, size_t errlen);
 bool host_chp_online(struct host *h, uint8_t cssid, uint8_t chpid);
 const struct cfg_chpid *host_find_chp(const struct host *h, uint8_t cssid, uint8_t chpid);
+
+/* The ccw driver of the device type: dasd-eckd or tape_34xx. */
+const char *host_ccw_driver(const struct host_sch *hs);
+/* The subchannel of device `busid` ("0.0.0580"), bound or not; NULL if none. */
+struct host_sch *host_find_dev(struct host *h, const char *busid);
+
+/* 3490 drives (host_tape.c).  host_tape_create makes the drive of hs->cfg,
+ * loaded with its configured image if any: 0 or -1 + message.  Load opens
+ * `path` as a cartridge (write-protected if readonly or the file is not
+ * writable) and makes the drive ask for its "cartridge mounted" status:
+ * -EBUSY if one is loaded, -EINVAL if the image cannot be opened (message
+ * names file and offset), -ENOTTY if hs is no tape drive.  Unload:
+ * -ENOMEDIUM if empty, -EBUSY while a channel program runs. */
+int  host_tape_create(struct host_sch *hs, char *err, size_t errlen);
+int  host_tape_load(struct host_sch *hs, const char *path, bool readonly, char *err, size_t errlen);
+int  host_tape_unload(struct host_sch *hs, char *err, size_t errlen);
 
 /* Path masks as the kernel shows them in pimpampom. */
 void host_sch_masks(struct host_sch *hs, uint8_t *pim, uint8_t *pam, uint8_t *pom);

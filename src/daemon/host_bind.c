@@ -49,7 +49,7 @@ int host_sch_bind(struct host *h, struct host_sch *hs, const char *driver, char 
             return rc;
         }
     } else {
-        /* io_subchannel registers the ccw device; dasd-eckd binds, offline */
+        /* io_subchannel registers the ccw device; dasd-eckd or tape_34xx binds, offline */
         hs->ccw_bound = true;
         hs->ccw_online = false;
     }
@@ -104,18 +104,18 @@ int host_sch_set_override(struct host_sch *hs, const char *drv, char *err, size_
     return 0;
 }
 
-/* ---- ccw bus: dasd-eckd ---------------------------------------------------------- */
+/* ---- ccw bus: dasd-eckd / tape_34xx ---------------------------------------------------------- */
 
 int host_ccw_unbind(struct host_sch *hs, char *err, size_t errlen)
 {
     if (!host_has_ccwdev(hs) || !hs->ccw_bound) {
-        ERR("ccw device is not bound to %s", HOST_CCW_DRV_NAME);
+        ERR("ccw device is not bound to %s", host_ccw_driver(hs));
         return -ENODEV;
     }
     hs->ccw_bound = false;
     hs->ccw_online = false;    /* removing the driver sets the device offline */
     log_info("ccw device %x.%x.%04x unbound from %s", hs->cfg.cssid, hs->cfg.ssid, hs->cfg.devno,
-             HOST_CCW_DRV_NAME);
+             host_ccw_driver(hs));
     return 0;
 }
 
@@ -126,7 +126,7 @@ int host_ccw_bind(struct host_sch *hs, char *err, size_t errlen)
         return -ENODEV;
     }
     if (hs->ccw_bound) {
-        ERR("ccw device is already bound to %s", HOST_CCW_DRV_NAME);
+        ERR("ccw device is already bound to %s", host_ccw_driver(hs));
         return -EBUSY;
     }
     hs->ccw_bound = true;

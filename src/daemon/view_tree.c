@@ -20,9 +20,11 @@
 
 SHOW(show_sch_type, "%01x\n", SCH_TYPE_IO)
 SHOW(show_sch_modalias, "css:t%01X\n", SCH_TYPE_IO)
-SHOW(show_cutype, "%04x/%02x\n", 0x3990, 0xe9)
-SHOW(show_devtype, "%04x/%02x\n", 0x3390, 0x0c)
-SHOW(show_ccw_modalias, "ccw:t%04Xm%02Xdt%04Xdm%02X\n", 0x3990, 0xE9, 0x3390, 0x0C)
+/* cio device.c: the Sense ID values of the device, "%04x/%02x". */
+SHOW(show_cutype, "%04x/%02x\n", x->hs->dev->cu_type, x->hs->dev->cu_model)
+SHOW(show_devtype, "%04x/%02x\n", x->hs->dev->dev_type, x->hs->dev->dev_model)
+SHOW(show_ccw_modalias, "ccw:t%04Xm%02Xdt%04Xdm%02X\n", x->hs->dev->cu_type, x->hs->dev->cu_model,
+     x->hs->dev->dev_type, x->hs->dev->dev_model)
 SHOW(show_availability, "good\n")
 SHOW(show_online, "%d\n", x->hs->ccw_online)
 SHOW(show_type_name, "%s\n", HOST_MDEV_TYPE_NAME)
@@ -112,10 +114,18 @@ static int store_drivers_probe(const struct vctx *x, const char *buf, size_t len
     return host_sch_bind(x->h, hs, hs->override[0] ? hs->override : HOST_DRV_IO_NAME, err, sizeof err);
 }
 
+/* The ccw device of `buf` if the driver x->drv is the one for its type
+ * (bind_store: a driver that does not match the device gives -ENODEV). */
+static struct host_sch *ccwdev_for_driver(const struct vctx *x, const char *buf)
+{
+    struct host_sch *hs = host_find_ccwdev(x->h, buf);
+    return hs && !strcmp(host_ccw_driver(hs), x->drv) ? hs : NULL;
+}
+
 static int store_ccw_bind(const struct vctx *x, const char *buf, size_t len)
 {
     char err[128];
-    struct host_sch *hs = host_find_ccwdev(x->h, buf);
+    struct host_sch *hs = ccwdev_for_driver(x, buf);
     (void)len;
     return hs ? host_ccw_bind(hs, err, sizeof err) : -ENODEV;
 }
@@ -123,7 +133,7 @@ static int store_ccw_bind(const struct vctx *x, const char *buf, size_t len)
 static int store_ccw_unbind(const struct vctx *x, const char *buf, size_t len)
 {
     char err[128];
-    struct host_sch *hs = host_find_ccwdev(x->h, buf);
+    struct host_sch *hs = ccwdev_for_driver(x, buf);
     (void)len;
     return hs ? host_ccw_unbind(hs, err, sizeof err) : -ENODEV;
 }
@@ -260,9 +270,16 @@ static void build_drivers(struct vnode *sys, struct vctx *c)
         file(d, &a_unbind, &dc);
     }
     file(dir(sys, "bus/css"), &a_drivers_probe, c);
-    struct vnode *d = dir(sys, "bus/ccw/drivers/" HOST_CCW_DRV_NAME);
-    file(d, &a_ccw_bind, c);
-    file(d, &a_ccw_unbind, c);
+    static const char *const ccwdrv[] = { HOST_CCW_DRV_NAME, HOST_CCW_TAPE_DRV_NAME };
+    for (int i = 0; i < 2; i++) {
+        char p[64];
+        struct vctx dc = *c;
+        dc.drv = ccwdrv[i];
+        snprintf(p, sizeof p, "bus/ccw/drivers/%s", ccwdrv[i]);
+        struct vnode *d = dir(sys, p);
+        file(d, &a_ccw_bind, &dc);
+        file(d, &a_ccw_unbind, &dc);
+    }
     dir(sys, "bus/css/devices");
     dir(sys, "bus/ccw/devices");
     dir(sys, "bus/mdev/devices");
@@ -298,8 +315,8 @@ static void build_ccwdev(struct vnode *sys, struct vnode *sd, const char *sch, c
     link_(dir(sys, "bus/ccw/devices"), busid, "../../../devices/css%x/%s/%s", cfg->schid.cssid, sch, busid);
     if (!c->hs->ccw_bound)
         return;
-    link_(d, "driver", "../../../../bus/ccw/drivers/%s", HOST_CCW_DRV_NAME);
-    snprintf(p, sizeof p, "bus/ccw/drivers/%s", HOST_CCW_DRV_NAME);
+    link_(d, "driver", "../../../../bus/ccw/drivers/%s", host_ccw_driver(c->hs));
+    snprintf(p, sizeof p, "bus/ccw/drivers/%s", host_ccw_driver(c->hs));
     link_(dir(sys, p), busid, "../../../../devices/css%x/%s/%s", cfg->schid.cssid, sch, busid);
 }
 

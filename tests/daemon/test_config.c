@@ -245,6 +245,53 @@ static void test_key_outside_section(void **state)
 }
 
 /* The message is the first error's, on its line. */
+/* A 3490 beside the 3390: its own subchannel and chpid, an optional
+ * cartridge (none = an empty drive), read-only, and a capacity with K/M/G. */
+static void test_tape_device(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512] = "";
+    int rc = load(&c,
+                  "[device 0.0.7e52]\n"
+                  "[device 0.0.0580]\ntype = 3490\nimage = /t/a.aws\nreadonly = yes\ncapacity = 2M\nchpids = 51\n"
+                  "[device 0.0.0581]\ntype = 3490\n"
+                  "[device 0.0.0582]\ntype = 3490\ncapacity = 65536\n"
+                  "[device 0.0.0583]\ntype = 3490\ncapacity = 1g\n",
+                  err, sizeof err);
+    if (rc)
+        fail_msg("a 3490 configuration is refused: %s", err);
+    assert_int_equal(c.ndev, 5);
+    assert_int_equal(c.dev[0].type, CFG_DEV_3390);
+    assert_int_equal(c.dev[1].type, CFG_DEV_3490);
+    assert_string_equal(c.dev[1].image, "/t/a.aws");
+    assert_true(c.dev[1].readonly);
+    assert_int_equal(c.dev[1].capacity, 2u << 20);
+    assert_int_equal(c.dev[1].schid.schno, 0x0580);
+    assert_int_equal(c.dev[1].chpids[0], 0x51);
+    assert_int_equal(c.dev[2].type, CFG_DEV_3490);
+    assert_string_equal(c.dev[2].image, "");          /* empty drive */
+    assert_int_equal(c.dev[2].capacity, 0);            /* the tape layer's default */
+    assert_int_equal(c.dev[3].capacity, 65536);
+    assert_int_equal(c.dev[4].capacity, 1ull << 30);
+    assert_int_equal(c.nchp, 2);
+}
+
+static void test_tape_bad_values(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.0580]\ntype = 3480\n", ":2: [device 0.0.0580] bad value for type: '3480'");
+    expect_error("[device 0.0.0580]\ntype = 3490\ncapacity = 0\n", "bad value for capacity: '0'");
+    expect_error("[device 0.0.0580]\ntype = 3490\ncapacity = 12T\n", "bad value for capacity: '12T'");
+    expect_error("[device 0.0.0580]\ntype = 3490\ncapacity = -5M\n", "bad value for capacity: '-5M'");
+    expect_error("[device 0.0.0580]\ntype = 3490\ncapacity = 99999999999999999999\n", "bad value for capacity");
+    expect_error("[device 0.0.0580]\ntype = 3490\ncapacity = 17179869184G\n", "bad value for capacity");
+    expect_error("[device 0.0.0580]\ntype = 3490\nmodel = 3390-3\n",
+                 "device 0.0.0580: model/cyls are 3390 keys; a 3490 takes capacity = SIZE");
+    expect_error("[device 0.0.7e52]\ncapacity = 1M\n",
+                 "device 0.0.7e52: capacity is a 3490 key; a 3390 takes model or cyls");
+}
+
 static void test_first_error_reported(void **state)
 {
     (void)state;
@@ -272,6 +319,8 @@ int main(void)
         cmocka_unit_test(test_indented_continuation),
         cmocka_unit_test(test_key_outside_section),
         cmocka_unit_test(test_first_error_reported),
+        cmocka_unit_test(test_tape_device),
+        cmocka_unit_test(test_tape_bad_values),
     };
     return cmocka_run_group_tests_name("daemon-config", tests, NULL, NULL);
 }

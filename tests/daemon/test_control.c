@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "harness.h"
+#include "img/tape.h"
 #include "vfio/vfio_ccw.h"
 #include "vmmclient.h"
 
@@ -244,6 +245,115 @@ static void test_two_clients_two_mdevs(void **state)
     assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1b\",\"online\":true}"));
 }
 
+#define TAPE_CMD_WRITE 0x01
+
+/* The request fails with errno `want` and a message containing `needle`. */
+static bool error_has(struct fx *f, const char *json, int want, const char *needle)
+{
+    char *rep = NULL;
+    bool ok = dp_control(&f->d, json, &rep) == want && rep && strstr(rep, needle);
+    if (!ok)
+        fprintf(stderr, "# reply to %s: %s\n", json, rep ? rep : "(none)");
+    free(rep);
+    return ok;
+}
+
+/* `path` as json-c writes it in a reply ('/' as '\/'). */
+static void json_path(char *out, size_t cap, const char *path)
+{
+    size_t n = 0;
+    for (; *path && n + 3 < cap; path++) {
+        if (*path == '/')
+            out[n++] = '\\';
+        out[n++] = *path;
+    }
+    out[n] = 0;
+}
+
+/* A 3390 and a 3490 (cartridge, 1M capacity, its own subchannel and chpid). */
+static void start_with_tape(struct fx *f, char *tape, size_t cap)
+{
+    char cfg[1024], err[256];
+    snprintf(tape, cap, "%s/t.aws", f->d.dir);
+    struct tape_create_opts co = { .format = TAPE_AWS };
+    if (tape_create(tape, &co, err, sizeof err))
+        fail_msg("tape_create: %s", err);
+    assert_int_equal(dp_stop(&f->d), 0);
+    snprintf(cfg, sizeof cfg, "%s/tape.conf", f->d.dir);
+    FILE *c = fopen(cfg, "w");
+    assert_non_null(c);
+    fprintf(c, "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\n\n"
+               "[device 0.0.0580]\ntype = 3490\nimage = %s\ncapacity = 1M\nchpids = 51\n",
+            f->image, tape);
+    fclose(c);
+    const char *args[] = { "-c", cfg, NULL };
+    assert_int_equal(dp_start(&f->d, args, false), 0);
+}
+
+/* The drive is a 3490/50 behind a 3490/50 on subchannel 0.0.0580, driven by
+ * tape_34xx on the host until it is given to vfio_ccw like the DASD. */
+static void test_tape_drive(void **state)
+{
+    struct fx *f = *state;
+    char tape[256], jtape[512], want[1024];
+    start_with_tape(f, tape, sizeof tape);
+    json_path(jtape, sizeof jtape, tape);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"sch\":\"0.0.0580\",\"devno\":\"0.0.0580\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}",
+                          "\"busid\":\"0.0.0580\",\"driver\":\"tape_34xx\",\"online\":true,"
+                          "\"cutype\":\"3490\\/50\",\"devtype\":\"3490\\/50\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"cutype\":\"3990\\/e9\",\"devtype\":\"3390\\/0c\""));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1a\",\"online\":true}"));
+    snprintf(want, sizeof want, "\"tape\":{\"loaded\":true,\"path\":\"%s\",\"format\":\"aws\",\"readonly\":false,"
+             "\"blockid\":0}", jtape);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", want));
+
+    /* the guest's view: Sense ID, and a block written moves the position */
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.0580", TEST_UUID1), 0);
+    struct vmm v;
+    struct irb irb;
+    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
+    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
+    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
+    assert_int_equal(vmm_setup_irqs(&v), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    static const uint8_t id[7] = { 0xFF, 0x34, 0x90, 0x50, 0x34, 0x90, 0x50 };
+    assert_memory_equal(&v.ram[0x2000], id, sizeof id);
+    memset(&v.ram[0x3000], 0xA5, 100);
+    vmm_put_ccw(&v, 0x1000, TAPE_CMD_WRITE, 0, 100, 0x3000);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"blockid\":1}"));
+    vmm_close(&v);
+}
+
+static void test_tape_load_unload(void **state)
+{
+    struct fx *f = *state;
+    char tape[256], jtape[512], req[512], want[1024];
+    start_with_tape(f, tape, sizeof tape);
+    json_path(jtape, sizeof jtape, tape);
+    assert_int_equal(ctl(f, "{\"op\":\"tape_unload\",\"devno\":\"0.0.0580\"}"), 0);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"tape\":{\"loaded\":false}"));
+    assert_true(error_has(f, "{\"op\":\"tape_unload\",\"devno\":\"0.0.0580\"}", ENOMEDIUM,
+                          "\"error\":\"tape 0580: no cartridge in the drive\""));
+    assert_true(error_has(f, "{\"op\":\"tape_load\",\"devno\":\"0.0.0580\",\"path\":\"/nonexistent/x.aws\"}",
+                          EINVAL, "\\/nonexistent\\/x.aws"));
+    snprintf(req, sizeof req, "{\"op\":\"tape_load\",\"devno\":\"0.0.0580\",\"path\":\"%s\",\"readonly\":true}", tape);
+    assert_int_equal(ctl(f, req), 0);
+    snprintf(want, sizeof want, "\"tape\":{\"loaded\":true,\"path\":\"%s\",\"format\":\"aws\",\"readonly\":true", jtape);
+    assert_true(reply_has(f, "{\"op\":\"status\"}", want));
+    assert_true(dp_log_contains(&f->d, "unsolicited device status 85"));   /* "cartridge mounted" */
+    assert_int_equal(ctl(f, req), EBUSY);                                 /* one cartridge at a time */
+    snprintf(req, sizeof req, "{\"op\":\"tape_load\",\"devno\":\"0.0.7e52\",\"path\":\"%s\"}", tape);
+    assert_int_equal(ctl(f, req), ENOTTY);                                /* the 3390 is no tape */
+    assert_int_equal(ctl(f, "{\"op\":\"tape_load\",\"devno\":\"0.0.0999\",\"path\":\"/x\"}"), ENODEV);
+    assert_int_equal(ctl(f, "{\"op\":\"tape_load\",\"path\":\"/x\"}"), EINVAL);
+    assert_int_equal(ctl(f, "{\"op\":\"tape_load\",\"devno\":\"0.0.0580\"}"), EINVAL);
+    assert_int_equal(ctl(f, "{\"op\":\"tape_unload\",\"devno\":\"0.0.7e52\"}"), ENOTTY);
+}
+
 static void test_bad_config_is_reported(void **state)
 {
     struct fx *f = *state;
@@ -269,6 +379,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_restart_restores_mdevs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_clients_two_mdevs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tape_drive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tape_load_unload, setup, teardown),
     };
     return cmocka_run_group_tests_name("daemon-control", tests, NULL, NULL);
 }

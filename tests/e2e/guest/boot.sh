@@ -6,6 +6,10 @@ check_out "uname -m is s390x" '^s390x$' uname -m
 check_out "the DASD driver modules are loaded" 'dasd_eckd_mod' lsmod
 check_out "lscss runs (dynamically linked s390-tools)" '^Device +Subchan\.' lscss
 check_out "lsdasd runs (a bash script)" '^Bus-ID +Status' lsdasd
+check_out "the tape driver tape_34xx is loaded" '^tape_34xx ' lsmod
+check "the 3490 driver is on the ccw bus" test -d /sys/bus/ccw/drivers/tape_34xx
+check_out "/proc/tapedevices is there" '^TapeNo[[:space:]]+BusID' cat /proc/tapedevices
+check_out "lstape runs (a bash script)" '^TapeNo +BusID' lstape
 check_out "the virtio-blk-ccw disk is 0.0.0100 (lscss)" '^0\.0\.0100 ' lscss
 check "the virtio-blk-ccw disk is /dev/vda" wait_path /dev/vda 30
 check "mke2fs (e2fsprogs) on /dev/vda" mke2fs -q -F -t ext4 /dev/vda
