@@ -25,9 +25,11 @@ static void host_tape_attention(void *opaque, uint8_t dstat)
     struct host_sch *hs = opaque;
     log_info("tape %x.%x.%04x: unsolicited device status %02x", hs->cfg.cssid, hs->cfg.ssid,
              hs->cfg.devno, dstat);
-    /* TODO(lead, issue 8): present it once the css can:
-     * sch_present_unsolicited(hs->sch, dstat);
-     */
+    /* "Cartridge mounted" (0x85) for the program, as soon as the subchannel
+     * is enabled and idle; a drive loaded before its subchannel exists needs
+     * none: Linux senses the medium when it sets the drive online. */
+    if (hs->sch)
+        sch_unsolicited(hs->sch, dstat);
 }
 
 /* Open `path` as a cartridge with the drive's configured capacity. */

@@ -98,7 +98,6 @@ fi
 rc=0; wait "$gp" || rc=$?
 guest_tap "$W/boot2.console" "guest boot2"
 guest_exit_check boot2 "$rc"
-note "guest boot2: medium_state after the host's load: $(guest_value "$W/boot2.console" medium_state_after_load)"
 ccwpass_ctl status >"$W/status.log" 2>&1 || true
 tap_result "host: after the guest's mt offline the drive is empty again" \
     "$(grep -qF "tape: empty drive" "$W/status.log"; echo $?)" "$W/status.log"

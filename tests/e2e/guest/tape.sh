@@ -47,8 +47,11 @@ if [ "$phase" = 2 ]; then
     # the host loads a labelled tape Hercules' hetinit made, while the drive is online
     value ready load
     if mailbox_wait loaded 120; then
-        # not asserted: 1 only once the css presents the drive's unsolicited 0x85
-        value medium_state_after_load "$(cat /sys/bus/ccw/devices/0.0.0580/medium_state)"
+        # the drive presents attention+DE+UX (0x85) unsolicited; tape_34xx senses
+        # the medium, and MTLOAD returns once the medium state is LOADED
+        check "mt load returns: the guest saw the cartridge mounted" timeout 120 mt -f "$T" load
+        check_out "the medium state is loaded (1)" '^1$' cat /sys/bus/ccw/devices/0.0.0580/medium_state
+        check_out "the kernel logs the mount" 'tape: 0\.0\.0580: A tape cartridge has been mounted' dmesg
         check "read the first block of the loaded cartridge" readblk /tmp/vol1
         check_out "it is hetinit's VOL1 label for VOL001 (80 bytes, EBCDIC)" '^80 e5d6d3f1e5d6d3f0f0f1$' \
             sh -c "echo \$(wc -c </tmp/vol1) \$(head -c 10 /tmp/vol1 | od -An -tx1 | tr -d ' \n')"
