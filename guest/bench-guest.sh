@@ -2,7 +2,8 @@
 # Guest side of guest/bench.sh: numbers, never asserted.
 # /dev of the passed-through DASD 0.0.1234 vs virtio-blk-ccw disks: the same
 # image file (serial ccwpass-img, read) and a scratch file of the same size
-# (serial ccwpass-scratch, write).
+# (serial ccwpass-scratch, write).  Then the passed-through 3490 at 0.0.0580
+# (guest/bench-tape-guest.sh).
 . /usr/lib/ccwpass/guestlib.sh
 dev=0.0.1234 mb=${CCWPASS_MB:-64}
 vdev() { for s in /sys/block/vd*/serial; do [ "$(cat "$s")" = "$1" ] && { d=${s%/serial}; echo "/dev/${d##*/}"; return; }; done; }
@@ -38,4 +39,8 @@ if [ -n "$img" ] && [ -n "$scratch" ]; then
     done
 fi
 chccwdev -d $dev >/dev/null
+if [ -e /sys/bus/ccw/devices/0.0.0580 ]; then
+    . /ccwpass/bench-tape-guest.sh
+    tape_bench "$mb"
+fi
 finish
