@@ -33,9 +33,10 @@ tap_result "host: ccwpass status shows the cartridge at block 0" \
     "$(grep -qF "tape: $tape (aws) at block 0" "$W/status.log"; echo $?)" "$W/status.log"
 diag <"$W/status.log"
 
-note "QEMU: -M $SEED_MACHINE $(seed_qemu_args 0.0.0580)"
+qdev="vfio-ccw,devno=0.0.0580,sysfsdev=$MDEV_PATH"
+note "QEMU (through ccwpass qemu): -M $SEED_MACHINE -device $qdev"
 rc=0
-guest_boot tape "$here/demo-tape-guest.sh" -M "$SEED_MACHINE" -t 900 -- $(seed_qemu_args 0.0.0580) || rc=$?
+guest_boot tape "$here/demo-tape-guest.sh" -M "$SEED_MACHINE" -t 900 -- -device "$qdev" || rc=$?
 note "boot $(sed -n 's/^run.sh: //p' "$W/tape.times" 2>/dev/null | tr '\n' ';')"
 guest_tap "$W/tape.console" "guest"
 guest_exit_check tape "$rc"
