@@ -69,4 +69,10 @@ check "and is file 2's third block" sh -c "dd if=/tmp/file2 bs=32768 skip=2 coun
 check "mt offline: rewind and unload the cartridge" mt -f $T offline
 check_out "the drive reports no cartridge (medium state 2)" '^2$' cat /sys/bus/ccw/devices/$dev/medium_state
 check "chccwdev -d 0.0.0580" chccwdev -d $dev
+# the tape driver's own account of the unload (evidence for the summary), and no
+# kernel message of error level (0-3) about it
+check_out "the guest's kernel log: tape_34xx reports the cartridge unloaded" 'tape: 0\.0\.0580: The tape cartridge has been successfully unloaded' sh -c "dmesg | grep -E 'tape|$dev' | tail -n 8"
+dmesg -r 2>/dev/null | grep -E '^<[0-3]>' | grep -E "tape|$dev" >/tmp/dmesg.err
+check "the guest's kernel log has no error-level messages for the drive" test ! -s /tmp/dmesg.err
+sed 's/^/# dmesg: /' /tmp/dmesg.err
 finish
