@@ -25,6 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "daemon/config.h"
 #include "daemon/proto.h"
 #include "qemu/launch.h"
 
@@ -467,6 +468,16 @@ static int daemon_reachable(const char *path)
     return e;
 }
 
+/* Does DIR hold a channel subsystem's sysfs (ccwpassd's view, or / on s390)? */
+static bool view_present(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/sys/bus/css", dir) >= sizeof path)
+        return false;
+    return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 static void print_cmd(const char *qemu, const struct qemu_args *a)
 {
     static const char *const vars[] = { "LD_PRELOAD", "CCWPASS_SOCKET", "CCWPASS_VIEW", "CCWPASS_ADAPTER_FORCE" };
@@ -483,14 +494,15 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: ccwpass qemu [--socket PATH] [--view DIR] [--qemu BINARY] [--dry-run] [QEMU options...]\n"
         "  --socket PATH  ccwpassd's socket (env CCWPASS_SOCKET, default %s)\n"
-        "  --view DIR     root of ccwpassd's sysfs view (env CCWPASS_VIEW)\n"
+        "  --view DIR     root of ccwpassd's sysfs view (env CCWPASS_VIEW, default %s;\n"
+        "                 / for the host's own /sys)\n"
         "  --qemu BINARY  QEMU to run (env CCWPASS_QEMU, default qemu-system-s390x)\n"
         "  --dry-run      print the environment and command line instead of starting QEMU\n"
         "QEMU options as in the seed, e.g.\n"
         "  -M s390-ccw-virtio,s390-squash-mcss=on -m 512M\n"
         "  -device vfio-ccw,devno=0.0.1234,sysfsdev=/sys/bus/mdev/devices/$uuid\n"
         "adapter: env CCWPASS_ADAPTER, else ccwpass-qemu.so next to this program's build or install tree\n",
-        CCWP_DEFAULT_SOCKET);
+        CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW);
 }
 
 struct launch_opts {
@@ -503,7 +515,8 @@ static int parse_launch_opts(int argc, char **argv, struct launch_opts *o)
 {
     int i = 1;
     o->sock = getenv("CCWPASS_SOCKET") && *getenv("CCWPASS_SOCKET") ? getenv("CCWPASS_SOCKET") : CCWP_DEFAULT_SOCKET;
-    o->view = getenv("CCWPASS_VIEW") && *getenv("CCWPASS_VIEW") ? getenv("CCWPASS_VIEW") : NULL;
+    /* the view a ccwpassd started without --view mounts */
+    o->view = getenv("CCWPASS_VIEW") && *getenv("CCWPASS_VIEW") ? getenv("CCWPASS_VIEW") : CFG_DEFAULT_VIEW;
     o->qemu = getenv("CCWPASS_QEMU") && *getenv("CCWPASS_QEMU") ? getenv("CCWPASS_QEMU") : "qemu-system-s390x";
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -540,8 +553,9 @@ int cmd_qemu(int argc, char **argv)
         fprintf(stderr, "ccwpass qemu: cannot find the adapter ccwpass-qemu.so (set CCWPASS_ADAPTER)\n");
         return 1;
     }
-    if (qa.nvfio && !o.view)
-        fprintf(stderr, "ccwpass qemu: warning: no --view/CCWPASS_VIEW: QEMU will read the host's real /sys\n");
+    if (qa.nvfio && !view_present(o.view))
+        fprintf(stderr, "ccwpass qemu: warning: %s has no sys/bus/css: not ccwpassd's view? (ccwpassd --view "
+                "DIR; point --view/CCWPASS_VIEW at the same DIR)\n", o.view);
     int e = qa.nvfio && !o.dry_run ? daemon_reachable(o.sock) : 0;
     if (e == EAGAIN) {
         fprintf(stderr, "ccwpass qemu: ccwpassd at %s does not take connections within %ld s "

@@ -28,6 +28,11 @@ result "the launcher preloads the built adapter ($pre)" "$([ "$pre" -ef "$ADAPTE
 contains "--socket and --view become CCWPASS_SOCKET and CCWPASS_VIEW" "$W/dry.out" \
     "^CCWPASS_SOCKET=/x/s.sock\$"
 contains "… and the view" "$W/dry.out" "^CCWPASS_VIEW=$view\$"
+# without --view or CCWPASS_VIEW: the view a default ccwpassd mounts, so the seed's
+# literal sysfsdev=/sys/bus/mdev/devices/$uuid works (README "Using it")
+env -u CCWPASS_VIEW "$CCWPASS" qemu --dry-run -M s390-ccw-virtio >"$W/dflt.out" 2>&1
+contains "no --view/CCWPASS_VIEW: the launcher uses ccwpassd's default view /run/ccwpass/view" "$W/dflt.out" \
+    "^CCWPASS_VIEW=/run/ccwpass/view\$"
 CCWPASS_ADAPTER=$W/missing.so "$CCWPASS" qemu --dry-run -M s390-ccw-virtio >"$W/noad.out" 2>&1
 result "CCWPASS_ADAPTER naming a missing file is an error" "$([ $? -ne 0 ]; echo $?)" "$W/noad.out"
 "$CCWPASS" qemu </dev/null >"$W/bare.out" 2>&1
