@@ -15,6 +15,7 @@
 #include "daemon/config.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
 #include "daemon/persist.h"
 #include "daemon/proto.h"
 #include "daemon/server.h"
@@ -211,12 +212,14 @@ int main(int argc, char **argv)
     log_verbose = cfg.verbose;
     if (host_init(&host, &cfg, err, sizeof err)) {
         log_warn("%s", err);
+        notify_service_failed(err);
         host_fini(&host);
         return 1;
     }
     int restored = persist_restore(&host);
     if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
         log_warn("%s", err);
+        notify_service_failed(err);
         server_fini(&srv);
         host_fini(&host);
         return 1;
@@ -225,9 +228,12 @@ int main(int argc, char **argv)
     if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
         log_warn("%s; continuing without the view", err);
     log_info("ready: %u subchannel(s), %d mdev(s) restored, socket %s", host.nsch, restored, cfg.socket_path);
+    notify_service_ready("serving %u subchannel(s) on %s%s%s", host.nsch, cfg.socket_path,
+                         view ? ", view at " : ", no view", view ? cfg.view_dir : "");
     notify_ready(ready_fd);
     notify_ready(detach_fd);
     server_run(&srv);
+    notify_service_stopping();
     view_stop(view);
     server_fini(&srv);
     host_fini(&host);
