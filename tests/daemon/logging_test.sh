@@ -14,8 +14,11 @@ EXIT_TIMEOUT=124
 T=$(mktemp -d /tmp/ccwpl-XXXXXX)
 daemons=()
 cleanup() {
-    for p in "${daemons[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "${daemons[@]}"; do    # those still running (a pid may have been reused)
+        [ "$(cat /proc/"$p"/comm 2>/dev/null)" = ccwpassd ] && kill -TERM "$p"
+    done
     for v in "$T"/view*; do mountpoint -q "$v" 2>/dev/null && umount -l "$v"; done
+    if [ -n "${jp:-}" ]; then kill -TERM "$jp" 2>/dev/null; wait "$jp" 2>/dev/null; fi
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -67,9 +70,8 @@ mkfifo "$T/ready"
 JOURNAL_STREAM=0:0 timeout -k 5 "$GUARD_S" "$D" --foreground --socket "$T/sock4" --state-dir "$T/state" \
     --view "$T/file/view" --ready-fd 3 3>"$T/ready" 2>"$T/journal" </dev/null &
 jp=$!
-daemons+=("$jp")
 read -r -t "$GUARD_S" _ <"$T/ready"
-kill -TERM "$jp"; wait "$jp"; rc=$?
+kill -TERM "$jp"; wait "$jp"; rc=$?; jp=
 check "JOURNAL_STREAM: the daemon ran and stopped with status 0" eq "$rc" 0
 check "info lines carry <6>" grep -q '^<6>ready: 1 subchannel(s)' "$T/journal"
 check "warnings carry <4>" grep -q '^<4>warning: .*continuing without the view' "$T/journal"

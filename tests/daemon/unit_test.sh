@@ -48,7 +48,7 @@ check "systemd-analyze verify has no complaint" eq "$(cat "$T/verify.out")" ""
 # --- ExecStart as systemd runs it ----------------------------------------------------
 mount -t tmpfs -o mode=0755 ccwpass-run /run && mount -t tmpfs -o mode=0755 ccwpass-lib /var/lib
 mkdir -p /run/ccwpass /var/lib/ccwpass        # what RuntimeDirectory=/StateDirectory= do
-listen "$L" "$T/notify" || { echo "not ok - notify listener"; echo "1..$n"; exit 1; }
+listen "$L" "$T/notify" || { nok "the notify listener starts"; echo "1..$n"; exit 1; }
 cmd[0]=$T/root${cmd[0]:-/missing}
 "${cmd[@]}" 2>"$T/log" </dev/null &
 pid=$!
