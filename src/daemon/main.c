@@ -15,6 +15,7 @@
 #include "daemon/config.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
 #include "daemon/persist.h"
 #include "daemon/proto.h"
 #include "daemon/server.h"
@@ -35,19 +36,20 @@ static void usage(FILE *f)
             "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
             "      --state-dir DIR   images created by default, saved mdevs (default %s)\n"
             "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
-            "      --foreground      do not detach (logs stay on stderr either way)\n"
+            "      --foreground      do not detach (log to stderr)\n"
+            "      --log-file FILE   also log to FILE (detached: instead of syslog)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
             "  -v, --verbose         log every request\n",
             CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
 }
 
 struct flags {
-    const char *config, *image, *devno, *schid;
+    const char *config, *image, *devno, *schid, *log_file;
     int ready_fd;
     bool readonly, have_dev;
 };
 
-enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC };
+enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -58,6 +60,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "view", required_argument, 0, O_VIEW },  { "state-dir", required_argument, 0, O_STATE },
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
+        { "log-file", required_argument, 0, O_LOGFILE },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -75,6 +78,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_FG: c->foreground = true; break;
         case O_WSYNC: c->sync = true; break;
         case O_READY: f->ready_fd = atoi(optarg); break;
+        case O_LOGFILE: f->log_file = optarg; break;
         case 'v': c->verbose = true; break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return -1;
@@ -130,6 +134,10 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
     if (parse_args(argc, argv, c, &f))
         return -1;
     ready_fd = f.ready_fd;
+    if (log_init(f.log_file, !c->foreground, err, sizeof err)) {
+        fprintf(stderr, "ccwpassd: %s\n", err);
+        return -1;
+    }
     if (f.config && cfg_load_file(c, f.config, err, sizeof err)) {
         fprintf(stderr, "ccwpassd: %s\n", err);
         return -1;
@@ -155,7 +163,8 @@ static void notify_ready(int fd)
 /*
  * Detach before any thread exists (threads do not survive fork).  The
  * parent stays until the daemon is serving, so its exit status still tells
- * whether startup worked; stderr stays the log.
+ * whether startup worked; the caller's stderr gets the log until then
+ * (log_drop_stderr()).
  */
 static int detach(void)
 {
@@ -211,12 +220,14 @@ int main(int argc, char **argv)
     log_verbose = cfg.verbose;
     if (host_init(&host, &cfg, err, sizeof err)) {
         log_warn("%s", err);
+        notify_service_failed(err);
         host_fini(&host);
         return 1;
     }
     int restored = persist_restore(&host);
     if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
         log_warn("%s", err);
+        notify_service_failed(err);
         server_fini(&srv);
         host_fini(&host);
         return 1;
@@ -225,9 +236,14 @@ int main(int argc, char **argv)
     if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
         log_warn("%s; continuing without the view", err);
     log_info("ready: %u subchannel(s), %d mdev(s) restored, socket %s", host.nsch, restored, cfg.socket_path);
+    notify_service_ready("serving %u subchannel(s) on %s%s%s", host.nsch, cfg.socket_path,
+                         view ? ", view at " : ", no view", view ? cfg.view_dir : "");
     notify_ready(ready_fd);
+    if (detach_fd >= 0)
+        log_drop_stderr();  /* the launcher exits now: let go of its stderr */
     notify_ready(detach_fd);
     server_run(&srv);
+    notify_service_stopping();
     view_stop(view);
     server_fini(&srv);
     host_fini(&host);

@@ -1,0 +1,40 @@
+# Shared by the systemd tests (sourced): TAP helpers and a coprocess that
+# plays systemd's notification socket (notify_listen.py).
+n=0 fails=0
+GUARD_S=20          # only against a hang: startup takes well under a second
+ok()  { n=$((n+1)); echo "ok $n - $1"; }
+nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+has() { grep -qF -- "$2" <<<"$1" || { echo "# '$2' not in:"; sed 's/^/#   /' <<<"$1"; return 1; }; }
+
+# listen LISTENER PATH: start the notification socket at PATH; NOTIFY_SOCKET
+# is exported for the daemon started next
+listen() {
+    coproc NOTIFY { exec python3 "$1" "$2"; }
+    local line=""
+    read -r -t "$GUARD_S" -u "${NOTIFY[0]}" line
+    [ "$line" = listening ] || { echo "# notify listener did not start"; return 1; }
+    export NOTIFY_SOCKET=$2
+}
+
+# await VAR=VALUE: read notifications until that one (a prefix match, so
+# "STATUS=" takes any status); every line read is kept in $notified
+notified=""
+await() {
+    local line
+    while read -r -t "$GUARD_S" -u "${NOTIFY[0]}" line; do
+        notified+="$line"$'\n'
+        [[ $line == "$1"* ]] && return 0
+    done
+    echo "# no '$1' among the notifications:"; sed 's/^/#   /' <<<"$notified"
+    return 1
+}
+
+# unlisten: stop the listener (it exits when its stdin closes)
+unlisten() {
+    [ -n "${NOTIFY_PID:-}" ] || return 0
+    local pid=$NOTIFY_PID
+    exec {NOTIFY[1]}>&-
+    wait "$pid" 2>/dev/null
+}
