@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ccwpass_version.h"
 #include "cli/cli.h"
 
 static const struct {
@@ -23,7 +24,8 @@ static const struct {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ccwpass [--socket PATH] [--timeout SECONDS] VERB [ARGS...]\n\n");
+    fprintf(f, "usage: ccwpass [--socket PATH] [--timeout SECONDS] VERB [ARGS...]\n"
+               "       ccwpass --version | --help\n\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
 }
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ccwpass %s\n", CCWPASS_VERSION);
+        return 0;
     }
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (!strcmp(argv[1], verbs[i].name))

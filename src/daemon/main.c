@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "ccwpass_version.h"
 #include "daemon/config.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
@@ -37,7 +38,8 @@ static void usage(FILE *f)
             "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
             "      --foreground      do not detach (logs stay on stderr either way)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
-            "  -v, --verbose         log every request\n",
+            "  -v, --verbose         log every request\n"
+            "      --version         print the version and exit\n",
             CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
 }
 
@@ -47,7 +49,7 @@ struct flags {
     bool readonly, have_dev;
 };
 
-enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC };
+enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_VERSION };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -59,7 +61,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
+        { "version", no_argument, 0, O_VERSION },  { 0, 0, 0, 0 },
     };
     for (int o; (o = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1;) {
         switch (o) {
@@ -77,6 +79,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_READY: f->ready_fd = atoi(optarg); break;
         case 'v': c->verbose = true; break;
         case 'h': usage(stdout); exit(0);
+        case O_VERSION: printf("ccwpass %s\n", CCWPASS_VERSION); exit(0);
         default: usage(stderr); return -1;
         }
     }
