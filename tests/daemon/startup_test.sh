@@ -44,5 +44,15 @@ start "$T/disk.conf"; rc=$?
 check "an unknown empty section is refused with status 2" eq "$rc" "$EXIT_CONFIG"
 check "the message names the file and line" has "$T/err" "ccwpassd: $T/disk.conf:1: unknown section [disk 0.0.7e52]"
 check "still no default device" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+: >"$T/empty.conf"
+start "$T/empty.conf"; rc=$?
+check "an empty config file is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message says the file is empty" has "$T/err" "ccwpassd: $T/empty.conf: empty config file: no [device C.S.DDDD] section"
+check "no default device for an empty file" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+
+printf '[device 0.0.7e52]\nsubchanel = 0.0.16ca\n' >"$T/typo.conf"
+start "$T/typo.conf"; rc=$?
+check "a mistyped key is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names the key as unknown" has "$T/err" "ccwpassd: $T/typo.conf:2: unknown key 'subchanel' in [device 0.0.7e52]"
 echo "1..$n"
 exit $((fails > 0))
