@@ -33,24 +33,43 @@ struct ctl_opts {
     char **argv;     /* verb and its positional arguments */
 };
 
-static int ctl_usage(void)
+static const char *const usage_lines[] = {
+    "bind SCHID vfio_ccw|io_subchannel",
+    "unbind SCHID",
+    "mdev create SCHID [UUID]      prints the UUID",
+    "mdev remove UUID",
+    "mdev list",
+    "status",
+    "fault SCHID [delay_ms=N] [stuck=0|1] [eqc=N] [not_oper=0|1]",
+    "chp CHPID on|off",
+    "tape load DEVNO FILE [--ro]   insert a cartridge (AWSTAPE or HET) into a 3490 drive",
+    "tape unload DEVNO",
+};
+
+/* The lines of `verb sub` (all if verb is NULL), then the options every
+ * verb here takes. */
+static void ctl_usage_of(FILE *f, const char *verb, const char *sub)
 {
-    fprintf(stderr,
-            "usage: ccwpass [--socket PATH] [--timeout SECONDS] [--json] VERB ...\n"
-            "  bind SCHID vfio_ccw|io_subchannel\n"
-            "  unbind SCHID\n"
-            "  mdev create SCHID [UUID]      prints the UUID\n"
-            "  mdev remove UUID\n"
-            "  mdev list\n"
-            "  status\n"
-            "  fault SCHID [delay_ms=N] [stuck=0|1] [eqc=N] [not_oper=0|1]\n"
-            "  chp CHPID on|off\n"
-            "  tape load DEVNO FILE [--ro]   insert a cartridge (AWSTAPE or HET) into a 3490 drive\n"
-            "  tape unload DEVNO\n"
+    cli_usage(f, usage_lines, sizeof usage_lines / sizeof usage_lines[0], verb, sub);
+    fprintf(f,
+            "options (before or after the verb): --socket PATH, --timeout SECONDS,\n"
+            "  --json (print ccwpassd's reply as JSON)\n"
             "The socket is --socket, else $CCWPASS_SOCKET, else %s.\n"
             "A daemon that has not answered within --timeout seconds (default %d) is given up on.\n",
             CCWP_DEFAULT_SOCKET, CLI_DEFAULT_TIMEOUT_S);
+}
+
+static int ctl_usage(void)
+{
+    ctl_usage_of(stderr, NULL, NULL);
     return 2;
+}
+
+/* VERB [SUB] ... --help: that verb's usage on stdout, nothing sent. */
+static int ctl_help(const struct ctl_opts *o, int first)
+{
+    ctl_usage_of(stdout, o->argv[first], o->argc > first + 1 ? o->argv[first + 1] : NULL);
+    return 0;
 }
 
 /* A whole number of seconds, 1 .. CTL_MAX_TIMEOUT_S. */
@@ -435,6 +454,12 @@ int cmd_tapectl(int argc, char **argv)
     struct ctl_opts o = { 0 };
     if (parse_opts(argc, argv, &o) || o.argc < 1)
         return ctl_usage();
+    if (cli_wants_help(o.argc, o.argv)) {
+        /* "tape load" is the verb's name in the usage lines */
+        char *tv[] = { "tape", o.argv[0] };
+        struct ctl_opts t = { .argc = 2, .argv = tv };
+        return ctl_help(&t, 0);
+    }
     return verb_tape(&o, 0);
 }
 
@@ -443,6 +468,8 @@ int cmd_ctl(int argc, char **argv)
     struct ctl_opts o = { 0 };
     if (parse_opts(argc, argv, &o) || o.argc < 1)
         return ctl_usage();
+    if (cli_wants_help(o.argc, o.argv))
+        return ctl_help(&o, 0);
     const char *v = o.argv[0];
     if (!strcmp(v, "bind"))
         return verb_bind(&o);

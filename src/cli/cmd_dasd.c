@@ -30,15 +30,18 @@ static const struct { const char *name; uint32_t cyls; } models[] = {
     { "3390-27", 32760 }, { "3390-54", 65520 },
 };
 
+static const char *const usage_lines[] = {
+    "dasd create FILE [-m 3390-1|-2|-3|-9|-27|-54 | -c CYLS] [--cckd[=zlib|bzip2|none]]\n"
+    "                           [--linux] [--raw] [--volser V] [--lfs] [--force]",
+    "dasd info FILE",
+    "dasd check FILE [-v]",
+    "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]",
+    "dasd export FILE OUT [--partition N | --all]",
+};
+
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: ccwpass dasd create FILE [-m 3390-1|-2|-3|-9|-27|-54 | -c CYLS] [--cckd[=zlib|bzip2|none]]\n"
-            "                           [--linux] [--raw] [--volser V] [--lfs] [--force]\n"
-            "       ccwpass dasd info FILE\n"
-            "       ccwpass dasd check FILE [-v]\n"
-            "       ccwpass dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]\n"
-            "       ccwpass dasd export FILE OUT [--partition N | --all]\n");
+    cli_usage(stderr, usage_lines, sizeof usage_lines / sizeof usage_lines[0], "dasd", NULL);
     return 2;
 }
 
@@ -510,14 +513,23 @@ int cmd_dasd(int argc, char **argv)
         { "create", create_main }, { "info", info_main }, { "check", check_main },
         { "copy", copy_main }, { "export", export_main },
     };
+    const size_t nlines = sizeof usage_lines / sizeof usage_lines[0];
     if (argc < 2)
         return usage();
-    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
-        if (!strcmp(argv[1], sub[i].name)) {
-            optind = 1;
-            return sub[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        if (strcmp(argv[1], sub[i].name))
+            continue;
+        if (cli_wants_help(argc - 2, argv + 2)) {
+            cli_usage(stdout, usage_lines, nlines, "dasd", sub[i].name);
+            return 0;
         }
-    if (strcmp(argv[1], "-h") && strcmp(argv[1], "--help"))
-        fprintf(stderr, "ccwpass dasd: unknown verb '%s'\n", argv[1]);
+        optind = 1;
+        return sub[i].fn(argc - 1, argv + 1);
+    }
+    if (cli_wants_help(1, argv + 1)) {
+        cli_usage(stdout, usage_lines, nlines, "dasd", NULL);
+        return 0;
+    }
+    fprintf(stderr, "ccwpass dasd: unknown verb '%s'\n", argv[1]);
     return usage();
 }

@@ -498,6 +498,7 @@ static void usage(FILE *f)
         "                 / for the host's own /sys)\n"
         "  --qemu BINARY  QEMU to run (env CCWPASS_QEMU, default qemu-system-s390x)\n"
         "  --dry-run      print the environment and command line instead of starting QEMU\n"
+        "  -h, --help     this text (QEMU's own help: ccwpass qemu -- -h)\n"
         "QEMU options as in the seed, e.g.\n"
         "  -M s390-ccw-virtio,s390-squash-mcss=on -m 512M\n"
         "  -device vfio-ccw,devno=0.0.1234,sysfsdev=/sys/bus/mdev/devices/$uuid\n"
@@ -522,7 +523,7 @@ static int parse_launch_opts(int argc, char **argv, struct launch_opts *o)
         const char *a = argv[i];
         if (!strcmp(a, "--dry-run"))
             o->dry_run = true;
-        else if (!strcmp(a, "--help"))
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h"))   /* QEMU's own: ccwpass qemu -- -h */
             return usage(stdout), -2;
         else if ((!strcmp(a, "--socket") || !strcmp(a, "--view") || !strcmp(a, "--qemu")) && i + 1 < argc)
             *(a[2] == 's' ? &o->sock : a[2] == 'v' ? &o->view : &o->qemu) = argv[++i];

@@ -20,13 +20,18 @@
 #define BAR_WIDTH 40
 #define MIB (1024.0 * 1024.0)
 
+static const char *const usage_lines[] = {
+    "tape create FILE [--het[=zlib|bzip2] | --aws] [--label VOLSER [--owner NAME]] [--force]",
+    "tape info FILE",
+    "tape check FILE",
+    "tape copy IN OUT [--het[=zlib|bzip2] | --aws] [--force]",
+    "tape load DEVNO FILE [--ro]      (through ccwpassd; see ccwpass tape load --help)",
+    "tape unload DEVNO                (through ccwpassd)",
+};
+
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: ccwpass tape create FILE [--het[=zlib|bzip2] | --aws] [--label VOLSER [--owner NAME]] [--force]\n"
-            "       ccwpass tape info FILE\n"
-            "       ccwpass tape check FILE\n"
-            "       ccwpass tape copy IN OUT [--het[=zlib|bzip2] | --aws] [--force]\n");
+    cli_usage(stderr, usage_lines, sizeof usage_lines / sizeof usage_lines[0], "tape", NULL);
     return 2;
 }
 
@@ -258,14 +263,24 @@ int cmd_tape(int argc, char **argv)
         { "create", create_main }, { "info", info_main }, { "check", check_main }, { "copy", copy_main },
         { "load", cmd_tapectl }, { "unload", cmd_tapectl },   /* cmd_ctl.c: through ccwpassd */
     };
+    const size_t nlines = sizeof usage_lines / sizeof usage_lines[0];
     if (argc < 2)
         return usage();
-    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++)
-        if (!strcmp(argv[1], sub[i].name)) {
-            optind = 1;
-            return sub[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        if (strcmp(argv[1], sub[i].name))
+            continue;
+        /* load|unload: cmd_tapectl answers --help with the daemon verbs' usage */
+        if (sub[i].fn != cmd_tapectl && cli_wants_help(argc - 2, argv + 2)) {
+            cli_usage(stdout, usage_lines, nlines, "tape", sub[i].name);
+            return 0;
         }
-    if (strcmp(argv[1], "-h") && strcmp(argv[1], "--help"))
-        fprintf(stderr, "ccwpass tape: unknown verb '%s'\n", argv[1]);
+        optind = 1;
+        return sub[i].fn(argc - 1, argv + 1);
+    }
+    if (cli_wants_help(1, argv + 1)) {
+        cli_usage(stdout, usage_lines, nlines, "tape", NULL);
+        return 0;
+    }
+    fprintf(stderr, "ccwpass tape: unknown verb '%s'\n", argv[1]);
     return usage();
 }

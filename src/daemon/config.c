@@ -135,6 +135,9 @@ struct ini_ctx {
     char section[SECTION_MAX];      /* the open section, as written */
     void *cur;                      /* struct cfg_chpid / cfg_device being filled */
     bool is_dev;
+    unsigned section_line;          /* the open section's header line */
+    unsigned nkeys;                 /* keys the open section has had */
+    unsigned nsections;             /* sections this file has opened */
     char key[KEY_MAX];              /* the last key of the open section, "" if none */
     char err[256];                  /* the first error ... */
     unsigned err_line;              /* ... and its line */
@@ -151,6 +154,47 @@ __attribute__((format(printf, 2, 3))) static void ini_fail(struct ini_ctx *x, co
     vsnprintf(x->err, sizeof x->err, fmt, ap);
     va_end(ap);
     x->err_line = x->lineno;
+}
+
+/* ini_fail(), for a mistake on an earlier line than the one being read. */
+__attribute__((format(printf, 3, 4))) static void ini_fail_at(struct ini_ctx *x, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+    if (x->err[0])
+        return;
+    va_start(ap, fmt);
+    vsnprintf(x->err, sizeof x->err, fmt, ap);
+    va_end(ap);
+    x->err_line = line;
+}
+
+/* The keys a section may have: anything else is named as unknown. */
+static const char *const device_keys[] = {
+    "type", "image", "capacity", "model", "cyls", "readonly", "sync", "subchannel", "chpids", "pim", "ssid",
+    "unit_addr",
+};
+static const char *const chpid_keys[] = { "type" };
+
+static bool known_key(const struct ini_ctx *x, const char *name)
+{
+    const char *const *keys = x->is_dev ? device_keys : chpid_keys;
+    size_t n = x->is_dev ? sizeof device_keys / sizeof device_keys[0] : sizeof chpid_keys / sizeof chpid_keys[0];
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(keys[i], name))
+            return true;
+    return false;
+}
+
+/* A [device] section without keys: a device whose keys were forgotten or
+ * commented out, so not silently one with every default.  0, or -1 with
+ * the error recorded at the section's line. */
+static int close_section(struct ini_ctx *x)
+{
+    if (x->cur && x->is_dev && x->nkeys == 0) {
+        ini_fail_at(x, x->section_line, "empty section [%s] (give it its keys, e.g. image = FILE)", x->section);
+        return -1;
+    }
+    return 0;
 }
 
 static bool truthy(const char *v, bool *ok)
@@ -344,9 +388,14 @@ static int open_section(struct ini_ctx *x, const char *hdr)
         ini_fail(x, "section header without ']'");
         return -1;
     }
+    if (close_section(x))
+        return -1;
     snprintf(x->section, sizeof x->section, "%.*s", (int)(end - hdr - 1), hdr + 1);
     x->cur = NULL;
     x->key[0] = 0;
+    x->section_line = x->lineno;
+    x->nkeys = 0;
+    x->nsections++;
     const char *rest = end + 1;
     while (isspace((unsigned char)*rest))
         rest++;
@@ -414,6 +463,11 @@ static int on_ini(void *user, const char *section, const char *name, const char 
         return 0;
     }
     snprintf(x->key, sizeof x->key, "%s", name);
+    x->nkeys++;
+    if (!known_key(x, name)) {
+        ini_fail(x, "unknown key '%s' in [%s]", name, x->section);
+        return 0;
+    }
     int rc = x->is_dev ? dev_key(x->cur, name, value) : chp_key(x->cur, name, value);
     if (rc) {
         ini_fail(x, "[%s] bad value for %s: '%s'", x->section, name, value);
@@ -457,6 +511,8 @@ int cfg_load_file(struct daemon_config *c, const char *path, char *err, size_t e
         return -1;
     int rc = ini_parse_stream(cfg_read_line, &x, on_ini, &x);
     fclose(x.f);
+    if (rc == 0 && !x.read_errno)
+        close_section(&x);      /* the last section ends with the file */
     if (x.err[0] && (rc <= 0 || (unsigned)rc >= x.err_line)) {
         snprintf(err, errlen, "%s:%u: %s", path, x.err_line, x.err);
         return -1;
@@ -467,6 +523,16 @@ int cfg_load_file(struct daemon_config *c, const char *path, char *err, size_t e
     }
     if (rc < 0 || x.read_errno) {
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(rc < 0 ? ENOMEM : x.read_errno));
+        return -1;
+    }
+    /* without this, the built-in default would start instead */
+    if (x.nsections == 0) {
+        snprintf(err, errlen, "%s: empty config file: no [device C.S.DDDD] section "
+                 "(leave out --config for the built-in default)", path);
+        return -1;
+    }
+    if (c->ndev == x.dev0) {
+        snprintf(err, errlen, "%s: no [device C.S.DDDD] section (only channel paths)", path);
         return -1;
     }
     return 0;
@@ -480,11 +546,28 @@ static bool have_chpid(const struct daemon_config *c, uint8_t cssid, uint8_t chp
     return false;
 }
 
+/* The same file, by name or (when both exist) by inode. */
+static bool same_image(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a[0] || !b[0])
+        return false;       /* "" is <state>/dasd-<busid>.cckd, one per device */
+    if (!strcmp(a, b))
+        return true;
+    return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int check_unique(const struct daemon_config *c, unsigned i, char *err, size_t errlen)
 {
     const struct cfg_device *d = &c->dev[i];
     for (unsigned j = 0; j < i; j++) {
         const struct cfg_device *e = &c->dev[j];
+        if (same_image(e->image, d->image)) {
+            snprintf(err, errlen, "image %s is listed twice: devices %x.%x.%04x and %x.%x.%04x "
+                     "(each device needs its own image file)", d->image, e->cssid, e->ssid, e->devno,
+                     d->cssid, d->ssid, d->devno);
+            return -1;
+        }
         if (e->cssid == d->cssid && e->ssid == d->ssid && e->devno == d->devno) {
             snprintf(err, errlen, "device %x.%x.%04x configured twice", d->cssid, d->ssid, d->devno);
             return -1;

@@ -8,10 +8,13 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "ccwpass_version.h"
 #include "daemon/config.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
@@ -39,7 +42,8 @@ static void usage(FILE *f)
             "      --foreground      do not detach (log to stderr)\n"
             "      --log-file FILE   also log to FILE (detached: instead of syslog)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
-            "  -v, --verbose         log every request\n",
+            "  -v, --verbose         log every request\n"
+            "      --version         print the version and exit\n",
             CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
 }
 
@@ -49,7 +53,8 @@ struct flags {
     bool readonly, have_dev;
 };
 
-enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE };
+enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE,
+       O_VERSION };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -62,7 +67,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
         { "log-file", required_argument, 0, O_LOGFILE },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 },
+        { "version", no_argument, 0, O_VERSION },  { 0, 0, 0, 0 },
     };
     for (int o; (o = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1;) {
         switch (o) {
@@ -81,11 +86,12 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_LOGFILE: f->log_file = optarg; break;
         case 'v': c->verbose = true; break;
         case 'h': usage(stdout); exit(0);
+        case O_VERSION: printf("ccwpass %s\n", CCWPASS_VERSION); exit(0);
         default: usage(stderr); return -1;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "ccwpassd: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, "ccwpassd: error: unexpected argument '%s' (see ccwpassd --help)\n", argv[optind]);
         return -1;
     }
     return 0;
@@ -98,17 +104,17 @@ static int flag_device(struct daemon_config *c, const struct flags *f)
     uint16_t devno = CFG_DEFAULT_DEVNO;
     struct schid sch = { 0, 0, CFG_DEFAULT_SCHNO };
     if (f->devno && parse_busid(f->devno, &cssid, &ssid, &devno)) {
-        fprintf(stderr, "ccwpassd: --devno '%s' is not a device number like 0.0.7e52\n", f->devno);
+        fprintf(stderr, "ccwpassd: error: --devno '%s' is not a device number like 0.0.7e52\n", f->devno);
         return -1;
     }
     sch.cssid = cssid;
     sch.ssid = ssid;
     if (f->schid && parse_schid(f->schid, &sch)) {
-        fprintf(stderr, "ccwpassd: --schid '%s' is not a subchannel id like 0.0.16ca\n", f->schid);
+        fprintf(stderr, "ccwpassd: error: --schid '%s' is not a subchannel id like 0.0.16ca\n", f->schid);
         return -1;
     }
     if (c->ndev == CFG_MAX_DEVICES) {
-        fprintf(stderr, "ccwpassd: too many devices\n");
+        fprintf(stderr, "ccwpassd: error: too many devices (at most %d; the flags add one to the config file's)\n", CFG_MAX_DEVICES);
         return -1;
     }
     struct cfg_device *d = &c->dev[c->ndev++];
@@ -139,13 +145,51 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
         return -1;
     }
     if (f.config && cfg_load_file(c, f.config, err, sizeof err)) {
-        fprintf(stderr, "ccwpassd: %s\n", err);
+        fprintf(stderr, "ccwpassd: error: %s\n", err);
         return -1;
     }
     if (f.have_dev && flag_device(c, &f))
         return -1;
     if (cfg_finish(c, err, sizeof err)) {
-        fprintf(stderr, "ccwpassd: %s\n", err);
+        fprintf(stderr, "ccwpassd: error: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+#define EXIT_IN_USE 1
+
+/* Does a live daemon accept connections on path?  (A socket file left by a
+ * dead one refuses them; server_init replaces it.) */
+static bool socket_served(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path)
+        return false;       /* server_init names the path as too long */
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool live = connect(fd, (const struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return live;
+}
+
+/*
+ * Before anything is created (a volume in the state dir, the socket, the
+ * view): a socket or view that another ccwpassd serves is refused here,
+ * not found out after host_init has made volumes, or mounted over.
+ */
+static int startup_checks(const struct daemon_config *c)
+{
+    char err[PATH_MAX + 128];
+    if (socket_served(c->socket_path)) {
+        fprintf(stderr, "ccwpassd: error: socket %s is already served by another ccwpassd "
+                "(stop that one, or give this one another --socket PATH)\n", c->socket_path);
+        return -1;
+    }
+    if (!c->no_fuse && view_check_free(c->view_dir, err, sizeof err)) {
+        fprintf(stderr, "ccwpassd: error: %s\n", err);
         return -1;
     }
     return 0;
@@ -208,6 +252,8 @@ int main(int argc, char **argv)
      * waiting for a detached daemon stay killable */
     if (load_config(argc, argv, &cfg))
         return 2;
+    if (startup_checks(&cfg))
+        return EXIT_IN_USE;
     int detach_fd = cfg.foreground ? -1 : detach();
     /* before any thread exists (the css starts a worker per subchannel):
      * from here SIGINT/SIGTERM are taken by the event loop's signalfd only

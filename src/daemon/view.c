@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fuse.h>
 #include <fuse_lowlevel.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +256,71 @@ static void detach_stale(const char *dir)
         log_warn("view %s: detaching a stale mount", dir);
         umount2(dir, MNT_DETACH);
     }
+}
+
+#define MOUNTINFO        "/proc/self/mountinfo"
+#define VIEW_FSTYPE      "fuse.ccwpass"      /* fuse. + the subtype view_start mounts with */
+#define MOUNTINFO_MNTPT  4                   /* 0-based field of the mount point */
+#define OCTAL_ESC_LEN    4                   /* "\040": mountinfo's escape of a space */
+
+/* mountinfo's mount point with its \ooo escapes undone, in place. */
+static void unescape_mntpt(char *s)
+{
+    char *out = s;
+    for (const char *in = s; *in;) {
+        if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0'
+            && in[3] <= '7') {
+            *out++ = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+            in += OCTAL_ESC_LEN;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+}
+
+/* Is a ccwpass view mounted at path (resolved)?  From one mountinfo line:
+ * "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER". */
+static bool line_is_view_at(char *line, const char *path)
+{
+    char *save, *mntpt = NULL;
+    char *tok = strtok_r(line, " \n", &save);
+    for (int i = 0; tok && i < MOUNTINFO_MNTPT; i++)
+        tok = strtok_r(NULL, " \n", &save);
+    mntpt = tok;
+    while (tok && strcmp(tok, "-"))
+        tok = strtok_r(NULL, " \n", &save);
+    const char *fstype = tok ? strtok_r(NULL, " \n", &save) : NULL;
+    if (!mntpt || !fstype || strcmp(fstype, VIEW_FSTYPE))
+        return false;
+    unescape_mntpt(mntpt);
+    return !strcmp(mntpt, path);
+}
+
+int view_check_free(const char *dir, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if (!realpath(dir, path))
+        return 0;   /* absent: nothing mounted there */
+    FILE *f = fopen(MOUNTINFO, "re");
+    if (!f)
+        return 0;   /* no /proc: view_start's mount is the only check left */
+    char *line = NULL;
+    size_t cap = 0;
+    bool served = false;
+    while (!served && getline(&line, &cap, f) > 0)
+        served = line_is_view_at(line, path);
+    free(line);
+    fclose(f);
+    struct stat st;
+    if (served && stat(path, &st) && errno == ENOTCONN)
+        served = false;     /* its daemon is gone: a stale view, detached by view_start */
+    if (served) {
+        snprintf(err, errlen, "view %s is already served by another ccwpassd "
+                 "(stop that one, or give this one another --view DIR)", path);
+        return -1;
+    }
+    return 0;
 }
 
 /* Mount with `opts`; 0 or -1 (everything undone). */

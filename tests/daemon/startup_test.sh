@@ -4,6 +4,7 @@
 # a message naming it and exit status 2, instead of hanging with SIGTERM
 # blocked or starting the default configuration.  `timeout` only guards
 # against a hang; each check asserts the refusal's own status.  Prints TAP.
+# Every refusal starts "ccwpassd: error:".
 # usage: startup_test.sh CCWPASSD
 D=$1
 GUARD_S=30          # far above the milliseconds a refusal takes
@@ -27,22 +28,32 @@ start() {
 mkfifo "$T/fifo"
 start "$T/fifo"; rc=$?
 check "a FIFO config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
-check "the message names the FIFO" has "$T/err" "ccwpassd: $T/fifo: not a regular file"
+check "the message names the FIFO" has "$T/err" "ccwpassd: error: $T/fifo: not a regular file"
 
 start /dev/zero; rc=$?
 check "/dev/zero as config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
-check "the message names /dev/zero" has "$T/err" "ccwpassd: /dev/zero: not a regular file"
+check "the message names /dev/zero" has "$T/err" "ccwpassd: error: /dev/zero: not a regular file"
 
 mkdir "$T/confdir"
 start "$T/confdir"; rc=$?
 check "a directory as config is refused with status 2" eq "$rc" "$EXIT_CONFIG"
-check "the message says it is a directory" has "$T/err" "ccwpassd: $T/confdir: is a directory"
+check "the message says it is a directory" has "$T/err" "ccwpassd: error: $T/confdir: is a directory"
 check "no default device was created" test ! -e "$T/state/dasd-0.0.7e52.cckd"
 
 printf '[disk 0.0.7e52]\n' >"$T/disk.conf"
 start "$T/disk.conf"; rc=$?
 check "an unknown empty section is refused with status 2" eq "$rc" "$EXIT_CONFIG"
-check "the message names the file and line" has "$T/err" "ccwpassd: $T/disk.conf:1: unknown section [disk 0.0.7e52]"
+check "the message names the file and line" has "$T/err" "ccwpassd: error: $T/disk.conf:1: unknown section [disk 0.0.7e52]"
 check "still no default device" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+: >"$T/empty.conf"
+start "$T/empty.conf"; rc=$?
+check "an empty config file is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message says the file is empty" has "$T/err" "ccwpassd: error: $T/empty.conf: empty config file: no [device C.S.DDDD] section"
+check "no default device for an empty file" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+
+printf '[device 0.0.7e52]\nsubchanel = 0.0.16ca\n' >"$T/typo.conf"
+start "$T/typo.conf"; rc=$?
+check "a mistyped key is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names the key as unknown" has "$T/err" "ccwpassd: error: $T/typo.conf:2: unknown key 'subchanel' in [device 0.0.7e52]"
 echo "1..$n"
 exit $((fails > 0))

@@ -104,7 +104,7 @@ static void test_ini(void **state)
     assert_int_equal(load(&c, "[disk 1]\nx=1\n", err, sizeof err), -1);
     assert_non_null(strstr(err, ":1: unknown section [disk 1]"));
     assert_int_equal(load(&c, "[device 0.0.7e52]\nfrobnicate=1\n", err, sizeof err), -1);
-    assert_non_null(strstr(err, "bad value for frobnicate"));
+    assert_non_null(strstr(err, "unknown key 'frobnicate'"));
     assert_int_equal(load(&c, "[device 0.0.0001]\nsubchannel=0.0.0005\n[device 0.0.0002]\nsubchannel=0.0.0005\n",
                           err, sizeof err),
                      -1);
@@ -159,20 +159,60 @@ static void test_section_trailing_words(void **state)
     expect_error("[device 0.0.7e52 0.0.7e53]\nreadonly=yes\n", ":1: unknown section [device 0.0.7e52 0.0.7e53]");
 }
 
-/* An empty device section configures that device with its defaults. */
+/* An empty device section is a mistake (a device whose keys were forgotten
+ * or commented out), named with its line; so is an empty file, which would
+ * otherwise silently start the built-in default. */
 static void test_empty_device_section(void **state)
 {
     (void)state;
-    static struct daemon_config c;
-    char err[512] = "";
-    assert_int_equal(load(&c, "[device 0.0.7e53]\n", err, sizeof err), 0);
-    assert_int_equal(c.ndev, 1);
-    assert_int_equal(c.dev[0].devno, 0x7e53);
-    assert_int_equal(c.dev[0].schid.schno, 0x7e53);
+    expect_error("[device 0.0.7e53]\n",
+                 ":1: empty section [device 0.0.7e53] (give it its keys, e.g. image = FILE)");
     /* written on Windows: a byte-order mark, CRLF line ends, a comment after the header */
-    assert_int_equal(load(&c, "\xEF\xBB\xBF[device 0.0.7e54] ; spare\r\n", err, sizeof err), 0);
-    assert_int_equal(c.ndev, 1);
-    assert_int_equal(c.dev[0].devno, 0x7e54);
+    expect_error("\xEF\xBB\xBF[device 0.0.7e54] ; spare\r\n", ":1: empty section [device 0.0.7e54]");
+    /* not the last one: named at its own line, not at the next header's */
+    expect_error("; two devices\n[device 0.0.7e52]\n; image = /x.cckd\n\n[device 0.0.7e53]\nreadonly = yes\n",
+                 ":2: empty section [device 0.0.7e52]");
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    expect_error("", ": empty config file: no [device C.S.DDDD] section");
+    expect_error("; nothing but a comment\n\n# and another\n", ": empty config file: no [device C.S.DDDD] section");
+    expect_error("[chpid 0.50]\ntype = 1a\n", ": no [device C.S.DDDD] section");
+}
+
+/* A mistyped key is named as unknown, not as a bad value. */
+static void test_unknown_key(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.7e52]\nsubchanel = 0.0.16ca\n", ":2: unknown key 'subchanel' in [device 0.0.7e52]");
+    expect_error("[chpid 0.50]\nkind = 1a\n", ":2: unknown key 'kind' in [chpid 0.50]");
+    /* a known key with a wrong value is still a bad value */
+    expect_error("[device 0.0.7e52]\npim = zz\n", ":2: [device 0.0.7e52] bad value for pim: 'zz'");
+}
+
+/* Two devices on one image file would corrupt it. */
+static void test_image_twice(void **state)
+{
+    (void)state;
+    expect_error("[device 0.0.7e52]\nimage = /srv/a.cckd\n[device 0.0.7e53]\nimage = /srv/a.cckd\n",
+                 "image /srv/a.cckd is listed twice: devices 0.0.7e52 and 0.0.7e53");
+    /* the same file by another name */
+    char dir[] = "/tmp/ccwpimg-XXXXXX", text[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(text, sizeof text, "%s/a.cckd", dir);
+    FILE *f = fopen(text, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(text, sizeof text, "[device 0.0.0001]\nimage = %s/a.cckd\n[device 0.0.0002]\nimage = %s/./a.cckd\n",
+             dir, dir);
+    char want[256];
+    snprintf(want, sizeof want, "image %s/./a.cckd is listed twice: devices 0.0.0001 and 0.0.0002", dir);
+    expect_error(text, want);
+    snprintf(text, sizeof text, "%s/a.cckd", dir);
+    unlink(text);
+    rmdir(dir);
 }
 
 static void test_config_is_directory(void **state)
@@ -194,8 +234,8 @@ static void test_duplicate_device_section(void **state)
     /* adjacent: libinih alone would merge the two */
     expect_error("[device 0.0.7e52]\ncyls=10\n[device 0.0.7e52]\nreadonly=yes\n",
                  ":3: duplicate section [device 0.0.7e52] (first at line 1)");
-    expect_error("[device 0.0.7e52]\n[device 0.0.7e53]\n[device 0.0.7E52]\n",
-                 ":3: duplicate section [device 0.0.7E52] (first at line 1)");
+    expect_error("[device 0.0.7e52]\nsync=no\n[device 0.0.7e53]\nsync=no\n[device 0.0.7E52]\n",
+                 ":5: duplicate section [device 0.0.7E52] (first at line 1)");
 }
 
 static void test_duplicate_chpid_section(void **state)
@@ -253,7 +293,7 @@ static void test_tape_device(void **state)
     static struct daemon_config c;
     char err[512] = "";
     int rc = load(&c,
-                  "[device 0.0.7e52]\n"
+                  "[device 0.0.7e52]\nsubchannel = 0.0.16ca\n"
                   "[device 0.0.0580]\ntype = 3490\nimage = /t/a.aws\nreadonly = yes\ncapacity = 2M\nchpids = 51\n"
                   "[device 0.0.0581]\ntype = 3490\n"
                   "[device 0.0.0582]\ntype = 3490\ncapacity = 65536\n"
@@ -311,6 +351,9 @@ int main(void)
         cmocka_unit_test(test_empty_section_bad_chpid),
         cmocka_unit_test(test_section_trailing_words),
         cmocka_unit_test(test_empty_device_section),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_image_twice),
         cmocka_unit_test(test_config_is_directory),
         cmocka_unit_test(test_duplicate_device_section),
         cmocka_unit_test(test_duplicate_chpid_section),
