@@ -41,6 +41,7 @@ int cmd_ctl(int argc, char **argv);   /* cmd_ctl.c: bind, unbind, mdev, status, 
 int cmd_qemu(int argc, char **argv);  /* cmd_qemu.c: launch qemu-system-s390x with the adapter */
 /* cmd_ctl.c: tape load|unload (argv[0] is load or unload), reached from cmd_tape */
 int cmd_tapectl(int argc, char **argv);
+int cmd_host(int argc, char **argv);  /* cmd_host.c: a mount namespace with the view at /sys */
 int cmd_tape(int argc, char **argv);  /* cmd_tape.c: create, info, check, copy (tape images) */
 
 #endif

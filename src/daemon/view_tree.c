@@ -31,6 +31,8 @@ SHOW(show_type_name, "%s\n", HOST_MDEV_TYPE_NAME)
 SHOW(show_device_api, "vfio-ccw\n")
 SHOW(show_chp_type, "%x\n", x->chp->type)
 SHOW(show_chp_status, "%s\n", host_chp_online(x->h, x->chp->cssid, x->chp->chpid) ? "online" : "offline")
+/* kernel/module/main.c show_initstate: a loaded module is "live". */
+SHOW(show_initstate, "live\n")
 SHOW(show_override, "%s\n", x->hs->override[0] ? x->hs->override : "(null)")
 
 static int show_pimpampom(const struct vctx *x, char *b, size_t cap)
@@ -200,6 +202,7 @@ ATTR_WO(create, store_create);
 ATTR_WO(remove, store_remove);
 static const struct vattr a_chp_type = { "type", show_chp_type, NULL };
 static const struct vattr a_chp_status = { "status", show_chp_status, store_chp_status };
+ATTR_RO(initstate, show_initstate);
 
 /* ---- building ---------------------------------------------------------------------- */
 
@@ -257,6 +260,29 @@ __attribute__((format(printf, 3, 4))) static void link_(struct vnode *d, const c
     va_end(ap);
 }
 
+/*
+ * /sys/module/vfio_ccw as for a loaded module (driverctl checks that the
+ * directory exists before it sets an override): initstate, and the
+ * "BUS:DRIVER" links to its drivers with a "module" link back from each
+ * (drivers/base/module.c module_add_driver).  io_subchannel is built in.
+ */
+static void build_module(struct vnode *sys, struct vctx *c)
+{
+    static const struct {
+        const char *bus, *drv;
+    } mdrv[] = { { "css", HOST_DRV_VFIO_NAME }, { "mdev", "vfio_ccw_mdev" } };
+    struct vnode *m = dir(sys, "module/" HOST_DRV_VFIO_NAME);
+    file(m, &a_initstate, c);
+    struct vnode *md = dir(m, "drivers");
+    for (size_t i = 0; i < sizeof mdrv / sizeof mdrv[0]; i++) {
+        char name[64], p[64];
+        snprintf(name, sizeof name, "%s:%s", mdrv[i].bus, mdrv[i].drv);
+        link_(md, name, "../../../bus/%s/drivers/%s", mdrv[i].bus, mdrv[i].drv);
+        snprintf(p, sizeof p, "bus/%s/drivers/%s", mdrv[i].bus, mdrv[i].drv);
+        link_(dir(sys, p), "module", "../../../../module/%s", HOST_DRV_VFIO_NAME);
+    }
+}
+
 static void build_drivers(struct vnode *sys, struct vctx *c)
 {
     static const char *const drv[] = { HOST_DRV_IO_NAME, HOST_DRV_VFIO_NAME };
@@ -285,6 +311,7 @@ static void build_drivers(struct vnode *sys, struct vctx *c)
     dir(sys, "bus/mdev/devices");
     dir(sys, "bus/mdev/drivers/vfio_ccw_mdev");
     dir(sys, "kernel/iommu_groups");
+    build_module(sys, c);
 }
 
 static void build_chps(struct vnode *sys, struct vctx *c)

@@ -61,6 +61,7 @@ status
 fault
 chp
 qemu
+host
 VERBS
 # the help of a sub-verb is that sub-verb's
 out=$("$C" dasd info --help)
