@@ -311,6 +311,7 @@ static void build_drivers(struct vnode *sys, struct vctx *c)
     dir(sys, "bus/mdev/devices");
     dir(sys, "bus/mdev/drivers/vfio_ccw_mdev");
     dir(sys, "kernel/iommu_groups");
+    dir(sys, "class/mdev_bus");     /* the class exists while the mdev core is loaded */
     build_module(sys, c);
 }
 
@@ -356,6 +357,8 @@ static void build_mdev(struct vnode *sys, struct vnode *sd, const char *sch, con
     file(t, &a_available, c);
     file(t, &a_create, c);
     struct vnode *tdev = dir(t, "devices");
+    /* a registered mdev parent (drivers/vfio/mdev/mdev_core.c mdev_register_parent) */
+    link_(dir(sys, "class/mdev_bus"), sch, "../../devices/css%x/%s", hs->cfg.schid.cssid, sch);
     struct vfio_ccw_mdev *m = vfio_ccw_parent_mdev(hs->parent);
     if (!m)
         return;
