@@ -180,6 +180,9 @@ int cmd_host(int argc, char **argv)
             view = argv[++i];
         } else if (!strncmp(argv[i], "--view=", strlen("--view="))) {
             view = argv[i] + strlen("--view=");
+        } else if (!strcmp(argv[i], "--view")) {
+            fprintf(stderr, "ccwpass host: --view needs a value\n");
+            return 2;
         } else {
             fprintf(stderr, "ccwpass host: unknown option '%s'\n", argv[i]);
             cli_usage(stderr, usage_lines, 1, "host", NULL);

@@ -30,7 +30,7 @@ static const struct {
     { "fault",   cmd_ctl,  "SCHID KNOB=VALUE...    fault injection (delay_ms, stuck, eqc, not_oper)" },
     { "chp",     cmd_ctl,  "CHPID on|off           vary a channel path" },
     { "qemu",    cmd_qemu, "[QEMU options...]      start qemu-system-s390x with the adapter" },
-    { "host",    cmd_host, "[--view DIR] [-- CMD...]  run CMD (a shell) with ccwpassd's view at /sys" },
+    { "host",    cmd_host, "[-- COMMAND...]        a shell or COMMAND with ccwpassd's view at /sys" },
 };
 
 static void usage(FILE *f)

@@ -47,6 +47,12 @@ check "host: no view: a clear error, exit 1" \
     eq "$(CCWPASS_VIEW=$T/none "$C" host -- true 2>&1; echo "rc=$?")" \
        "ccwpass: error: no ccwpassd view at $T/none/sys (start ccwpassd, or give --view DIR)
 rc=1"
+check "host: --view without a value: exit 2, said so" \
+    eq "$("$C" host --view 2>&1; echo "rc=$?")" "ccwpass host: --view needs a value
+rc=2"
+check "host: an unknown option: exit 2, named" \
+    eq "$("$C" host --bogus 2>&1 | head -1; echo "rc=${PIPESTATUS[0]}")" "ccwpass host: unknown option '--bogus'
+rc=2"
 # --- the rest of the host stays visible, nothing leaks out -------------------------
 first_bus=$(ls /sys/bus | head -1)
 check "host: the host's /sys/kernel/mm still there" eq "$(H sh -c 'test -d /sys/kernel/mm && echo yes')" "yes"
