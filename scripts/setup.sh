@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what ccwpass needs on a Debian machine (idempotent: installs only
 # what is missing).  Guest packages (s390x) are fetched separately by
 # guest/build.sh into a project-local cache; the host's dpkg architectures

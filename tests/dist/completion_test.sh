@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dist/bash-completion/ccwpass: sourced into bash, its function is called the
 # way bash calls it (COMP_WORDS, COMP_CWORD) and COMPREPLY must hold what a
 # user expects after TAB: verbs, sub-verbs, options, and the subchannels,

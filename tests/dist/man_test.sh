@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The man pages ccwpass(1), ccwpassd(8) and ccwpassd.conf(5) that meson built
 # render without a groff warning, and they cannot drift from the programs:
 # every option `ccwpassd --help` prints is in ccwpassd(8), every verb and

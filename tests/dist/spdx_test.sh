@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The license is stated once and everywhere alike: LICENSE holds the GPL-2.0
 # text, meson.build declares GPL-2.0-or-later, and every tracked source file
 # (C, headers, shell, python, meson) carries the matching SPDX line in its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TAP helpers shared by the tests/dist shell tests (sourced, not run).
 n=0 fails=0
 ok()  { n=$((n+1)); echo "ok $n - $1"; }
