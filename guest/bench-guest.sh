@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of guest/bench.sh: numbers, never asserted.
 # /dev of the passed-through DASD 0.0.1234 vs virtio-blk-ccw disks: the same
 # image file (serial ccwpass-img, read) and a scratch file of the same size

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of guest/bench.sh, the tape part (sourced by bench-guest.sh,
 # which provides rate/timed and guestlib.sh): sequential dd to and from the
 # passed-through 3490 at 0.0.0580 (/dev/ntibm0) with 32768- and 65535-byte

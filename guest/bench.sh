@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest/bench.sh [BUILD-DIR] — guest-side benchmarks of the passthrough DASD.
 # Numbers are printed, never asserted.
 #

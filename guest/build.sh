@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest/build.sh [--refresh] — build the ccwpass s390x test guest.
 #
 # Produces guest/out/vmlinuz and guest/out/initrd.img (a busybox initramfs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=dash
 # Guest-side helpers for ccwpass test scripts (busybox sh or bash).
 # Installed in the initramfs as /usr/lib/ccwpass/guestlib.sh; a test script

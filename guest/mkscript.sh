@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest/mkscript.sh SCRIPT [FILE[:GUESTPATH]...] > extra.cpio.gz
 #
 # Packs a test script (as /ccwpass/test.sh) and extra files into a small

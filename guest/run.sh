@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest/run.sh [OPTIONS] [-- EXTRA-QEMU-ARGS...] — boot the s390x test guest.
 #
 #   -s, --script FILE      the guest's test script (/ccwpass/test.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Configure (once) and build the normal tree (build/) and, with --asan, the
 # sanitizer tree (build-asan/); with --fuzz also the libFuzzer targets in
 # build-fuzz/ (clang, ASan+UBSan, every library coverage-instrumented).

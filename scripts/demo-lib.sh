@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # scripts/demo-lib.sh — the parts scripts/demo.sh and scripts/demo-tape.sh
 # share: the output directory and log, the set-up steps (host packages, the

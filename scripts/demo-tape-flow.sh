@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/demo-tape-flow.sh BUILD-DIR — step 4 of scripts/demo-tape.sh (TAP).
 # Host: `ccwpass tape create` makes an empty AWSTAPE cartridge; ccwpassd
 # serves a 3490 at 0.0.0580 (subchannel 0.0.0580, chpid 51) loaded with it;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of scripts/demo-tape-flow.sh: the passed-through 3490 at
 # 0.0.0580 under Linux's tape_34xx and s390-tools.  lscss, lstape,
 # chccwdev -e, /proc/tapedevices; a tar archive of a directory as file 1,

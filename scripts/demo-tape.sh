@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/demo-tape.sh — the tape demo, from a fresh Debian machine:
 #   1-3. as scripts/demo.sh: host packages, the build, the s390x guest
 #   4. a 3490 tape drive passed through (scripts/demo-tape-flow.sh):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/demo.sh — the end-to-end demo, from a fresh Debian machine:
 #   1. scripts/setup.sh          host packages
 #   2. scripts/build.sh          ccwpassd, ccwpass, the QEMU adapter (build/)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what ccwpass needs on a Debian machine (idempotent: installs only
 # what is missing).  Guest packages (s390x) are fetched separately by
 # guest/build.sh into a project-local cache; the host's dpkg architectures
@@ -6,7 +7,7 @@
 set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config python3
       libcmocka-dev libfuse3-dev fuse3 zlib1g-dev libbz2-dev libinih-dev libjson-c-dev uuid-dev uuid-runtime
-      libsystemd-dev systemd driverctl mdevctl
+      libsystemd-dev systemd driverctl mdevctl go-md2man bash-completion
       hercules qemu-system-misc e2fsprogs cpio xz-utils zstd
       clang llvm libclang-rt-14-dev)
 missing=()

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test command: installs, builds (normal + ASan/UBSan + libFuzzer), runs
 # every suite and a short run of each fuzzer, and ends with one summary line
 # "N passed, M failed".

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Adds up the TAP results of meson test logs into one 'N passed, M failed' line.
 
 A test program that printed no TAP line counts as one result of its own (its

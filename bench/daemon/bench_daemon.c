@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Round trips through ccwpassd: a real daemon, the VMM socket, the vfio_ccw
  * translation and the ECKD device.  Prints numbers only:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Track throughput of the ECKD device through the channel interpreter, the
  * way Linux drives it: per track one channel program of Define Extent,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Image layer throughput: volume creation (CKD, CCKD) and track writes and
  * reads (CKD, CCKD zlib/bzip2/none).  Prints numbers only.

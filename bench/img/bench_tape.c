@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Tape image throughput: block writes and reads of 32 KiB blocks on AWS,
  * HET zlib and HET bzip2 (text-like, compressible data).  Prints numbers

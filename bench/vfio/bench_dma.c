@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Lookups in the guest-memory map with many maps: ns per 8-byte read
  * (vfio_dma_read, what the translator does for CCWs and IDAWs) and per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * z/Architecture channel-I/O formats: encode/decode between the architected
  * big-endian images (PoP chapters 13-16) and the host-order structs of cio.h.

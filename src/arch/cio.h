@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * z/Architecture channel-I/O formats (Principles of Operation, chapters 13-16):
  * ORB, CCW format 0/1, IDAW format 1/2, SCSW, ESW (format 0), IRB, PMCW/SCHIB,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The channel: a channel-program interpreter over an address space supplied
  * by the caller, and the interface between the channel and a device model

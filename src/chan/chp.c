@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel paths (chpids) of the host channel subsystem and the channel-report
  * -word queue (PoP chapter 17, "I/O support functions": channel reports; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Subchannels of the host channel subsystem and the I/O instructions that
  * address them (PoP chapter 14: START, RESUME, HALT, CLEAR, CANCEL, TEST,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host channel subsystem ("the hardware" below the vfio_ccw driver):
  * subchannels addressed cssid.ssid.schno, channel paths (chpids), the

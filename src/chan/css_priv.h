@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private to the host channel subsystem (css.c: subchannels and the I/O
  * instructions; chp.c: channel paths and the CRW queue).

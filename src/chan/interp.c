@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The channel-program interpreter (PoP ch. 15 "Basic I/O functions" and
  * ch. 16 "I/O interruptions"): command chaining, data chaining resolved

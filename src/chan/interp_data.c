@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Data transfer between the channel buffer and the storage area of one CCW
  * (PoP ch. 15, "Indirect data addressing"): direct addressing, format-1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * CCW fetch and validation for the channel-program interpreter (PoP ch. 15,
  * "Channel-command word", "Transfer in channel", and ch. 16 "Program check"):

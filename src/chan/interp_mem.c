@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A flat channel address space (struct chan_flatmem): the simplest
  * struct chan_mem, used by tests, benchmarks and the fuzzer.  Like real

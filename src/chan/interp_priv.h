@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private state of the channel-program interpreter, shared by interp*.c.
  */

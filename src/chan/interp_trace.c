@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Optional trace of the channel's view of a program, for debugging guest
  * I/O: every command sent to the device and the status the program ends

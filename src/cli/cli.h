@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ccwpass command-line verbs: one file per subcommand (kvmtool style). */
 #ifndef CCWPASS_CLI_CLI_H
 #define CCWPASS_CLI_CLI_H

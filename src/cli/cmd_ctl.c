@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpass bind | unbind | mdev | status | fault | chp | tape load|unload:
  * the control verbs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpass dasd: tools for Hercules CKD/CCKD DASD images, in the spirit of
  * Hercules' dasdinit, dasdls, cckdcdsk and dasdcopy, plus `export` of a

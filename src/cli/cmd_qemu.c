@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpass qemu [--socket PATH] [--view DIR] [--dry-run] [QEMU options...]
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpass tape: tools for Hercules AWSTAPE/HET tape images, in the spirit of
  * Hercules' hetinit, hetmap/tapemap and hetupd (docs/tape.md).

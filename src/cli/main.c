@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ccwpass: the user's command.  Dispatches to one file per subcommand. */
 #include <stdbool.h>
 #include <stdio.h>

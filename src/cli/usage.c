@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ccwpass: the usage text of a verb, and whether the user asked for it. */
 #include <stdbool.h>
 #include <stdio.h>

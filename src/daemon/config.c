@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ccwpassd configuration: INI file (libinih) and defaults. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ccwpassd's configuration: the host channel subsystem it owns (channel
  * paths and I/O devices on subchannels, like an IOCDS) and where it lives

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Message framing for one VMM connection (vfio-user style: 16-byte header,
  * host byte order, fds as SCM_RIGHTS).  A peer that breaks the framing is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One VMM connection: framing of struct ccwp_hdr messages with SCM_RIGHTS
  * fds on a non-blocking AF_UNIX stream socket, the reply queue, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* CCWP_CMD_CONTROL: JSON verbs onto the host's driver-model operations. */
 #include <errno.h>
 #include <json-c/json.h>

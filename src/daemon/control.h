@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The admin control interface (CCWP_CMD_CONTROL): one JSON object in, one
  * JSON object out.  Requests, with "op" naming the verb:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small file-system helpers of ccwpassd (state dir, view mount point, socket dir). */
 #ifndef CCWPASS_DAEMON_FSUTIL_H
 #define CCWPASS_DAEMON_FSUTIL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The host's channel subsystem: building it from the configuration (images,
  * ECKD devices and 3490 drives (host_tape.c), subchannels, chpids), lookups, path masks, fault injection

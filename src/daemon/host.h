@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host as ccwpassd models it: the channel subsystem (css, chpids,
  * subchannels with their devices and images) plus the Linux driver-model

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Driver binding on the css and ccw buses, as drivers/base/bus.c
  * bind_store/unbind_store, drivers/s390/cio/css.c driver_override and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vfio_ccw-io mediated devices (drivers/vfio/mdev create_store/remove_store):
  * UUID rules, one instance per subchannel, no removal while open, and the

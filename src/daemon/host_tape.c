@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * 3490 tape drives in the host's channel subsystem: creating the drive
  * behind its subchannel (empty, or with the configured cartridge), loading

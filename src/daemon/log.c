@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd's log: one line per event, to stderr, the journal's stderr
  * stream (with sd-daemon priority prefixes, see sd-daemon(3)), syslog or a

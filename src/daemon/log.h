@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ccwpassd's log: one line per event.  Where lines go (log_init()):
  * - in the foreground, without systemd: stderr, prefixed "ccwpassd: ";

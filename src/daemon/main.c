@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd: the host half of vfio-ccw in userspace.  Builds the host
  * channel subsystem from the configuration, restores saved mdevs, mounts the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Service-manager notifications through libsystemd's sd_notify(3): the
  * daemon's side of a Type=notify unit.  sd_notify() returns 0 and sends

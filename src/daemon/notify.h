@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reports to a service manager over its notification socket (sd_notify(3)):
  * readiness, status and shutdown.  Without NOTIFY_SOCKET in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Per-key job queues off the event loop (see offload.h).  A queue's thread
  * exists while the queue has work; finished jobs go onto the done list and

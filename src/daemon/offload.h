@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Work that waits on a device, kept off the event loop (issue 7, item 5).
  *

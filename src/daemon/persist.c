@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mdevctl-style saved mdev definitions (mdevctl's /etc/mdevctl.d layout). */
 #include <dirent.h>
 #include <errno.h>

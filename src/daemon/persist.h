@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Saved mdev definitions, laid out like mdevctl's: one JSON file per mdev at
  * <state>/mdevctl.d/<parent subchannel>/<uuid> holding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ccwpassd VMM protocol: an AF_UNIX stream socket, messages framed like
  * vfio-user (QEMU docs/interop/vfio-user.rst) — a 16-byte header, host byte

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The epoll event loop and the listening AF_UNIX socket. */
 #include <errno.h>
 #include <signal.h>

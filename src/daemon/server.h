@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ccwpassd's event loop: one epoll over the listening VMM socket, each
  * client connection, the FUSE view's channel and a signalfd for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * FUSE glue for the sysfs-shaped view (libfuse3 high-level API), served from
  * the daemon's epoll loop through the session fd.

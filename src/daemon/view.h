@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The sysfs-shaped view (libfuse3): the parts of /sys that the seed's steps,
  * lscss-style tools and QEMU's vfio-ccw realize touch, mounted at

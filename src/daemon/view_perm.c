@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The view's permission rule (see view_perm.h). */
 #include <sys/stat.h>
 #include "daemon/view_perm.h"

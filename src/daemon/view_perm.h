@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Who may read or write a file of the sysfs-shaped view: the rules sysfs
  * gets from the kernel's generic permission check plus kernfs's open check

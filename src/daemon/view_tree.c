@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The sysfs layout the view presents (Linux drivers/s390/cio/css.c,
  * device.c, chp.c, vfio_ccw_drv.c and drivers/vfio/mdev): which

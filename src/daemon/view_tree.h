@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The view's tree: built from the host's state for each FUSE request (it is
  * tiny), so it can never disagree with the host.  Directories, attribute

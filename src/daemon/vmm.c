@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The VMM commands of src/daemon/proto.h: what QEMU's hw/vfio/ccw.c does
  * through the Linux VFIO UAPI (container MAP_DMA, device GET_INFO,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Interrupts of the attached mdev: VFIO_DEVICE_SET_IRQS for the IO, CRW and
  * REQ indexes (eventfds passed by SCM_RIGHTS; ACTION_TRIGGER only, as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Guest memory for one VMM connection: DMA_MAP / DMA_UNMAP, the counterpart
  * of VFIO_IOMMU_MAP_DMA on a type1 container.  The VMM passes the fd of its

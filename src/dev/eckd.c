@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The ECKD device object: creation on an opened CKD/CCKD image, and the
  * struct ccw_dev_ops the channel calls (start, exec, end, sense, reset,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * IBM 3990 control unit with 3390 (or 3380) ECKD devices behind it, as Linux
  * 6.1's dasd_eckd driver, s390-tools and IPL code use it.  Commands are a

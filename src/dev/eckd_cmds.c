@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The 3990/3390 command table and the dispatcher: one row per command code
  * with its handler, data direction and the prerequisites the control unit

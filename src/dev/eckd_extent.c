@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Define Extent (0x63), Locate Record (0x47), Locate Record Extended (0x4B)
  * and Prefix (0xE7): the parameter blocks of docs/eckd.md "Parameter blocks", checked the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * 3390 (and 3380) geometry: models and their cylinder counts, and the track
  * capacity formula in "cells", the same arithmetic as Linux's

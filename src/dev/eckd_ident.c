@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Identity of the device: Sense ID with CIWs (cio device_id.c), Read Device
  * Characteristics (64 bytes, struct dasd_eckd_characteristics) and Read

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The older 3990 commands that Linux does not use but other operating
  * systems and stand-alone utilities do: Set File Mask (0x1F), Read / Set

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Path grouping and reservation (3990: Sense/Set Path Group ID, Device
  * Reserve/Release, Unconditional Reserve).  The path group itself is the

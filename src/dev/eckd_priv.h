@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private state of the 3990/3390 ECKD device model, shared by the files of
  * src/dev/.  The device keeps three kinds of state:

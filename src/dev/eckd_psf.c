@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Perform Subsystem Function (0x27) and Read Subsystem Data (0x3E), plus the
  * small control commands NOP (0x03) and Diagnostic Control (0xF3).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Read commands: Read Data, Read Key and Data, Read Count, Read Count Key and
  * Data (each also multitrack, bit 0x80), Read Record Zero, Read Home

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Sense data of the 3990: 32 bytes in the 24-byte compatible format (byte 27
  * bit 0x80), which makes Linux's 3990 ERP decide on bytes 0-2 and byte 7

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The current track and the orientation on it (3990 "orientation": index,
  * count, key, data, end of track).  The device works on an in-memory copy of

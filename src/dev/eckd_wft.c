@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Write Full Track (0x95, raw-track access): the CCW data is the track's
  * records from R0 on, as Read Track returns them (count, key, data, ...),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Write commands: Write Data / Key and Data (after a Search ID Equal or in a
  * single-record Write Locate Record domain), Write Update Data / Key and

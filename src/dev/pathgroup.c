@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Sense / Set Path Group ID for one channel path (pathgroup.h): the SPID
  * function byte selects establish, resign or disband; a grouped path keeps

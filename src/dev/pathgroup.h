@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Path grouping as a control unit answers Sense Path Group ID (0x34) and Set
  * Path Group ID (0xAF), shared by the device models (3990/3390, 3490).  One

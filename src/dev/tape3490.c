@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The 3490 drive object: creation (empty), cartridge load and unload from
  * the host, the unsolicited "cartridge mounted" status, and the struct

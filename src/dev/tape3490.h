@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * IBM 3490 tape drive (control unit 3490, device 3490 model 50), as Linux
  * 6.1's tape_34xx/tape_std drivers use it, on a tape image (img/tape.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The 3490 command table and the dispatcher: one row per command code with
  * its handler and what the drive checks before executing it -- a cartridge

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Commands of the 3490 that do not move the tape: Sense ID, the path group,
  * Assign/Unassign, Mode Set, Load Display, No Operation and Synchronize.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Data transfer on the 3490: Read Forward, Read Backward, Write and Write
  * Tapemark.  No tape CCW of Linux carries SLI, so the channel reports the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Tape motion on the 3490: spacing by blocks and files, Rewind,
  * Rewind-Unload, Read Block ID / Locate Block, Erase Gap and Data Security

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private state of the 3490 tape drive model (tape3490.h), shared by the
  * tape3490*.c files.  The drive keeps:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Sense data of the 3490: 32 bytes, of which Linux's tape_34xx looks at
  * bytes 0-3 (tape_34xx_unit_check).  Byte 1 carries the drive's state (drive

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Compressed Hercules CKD images (CCKD, CKD_C370): CKD_DEVHDR at 0,
  * CCKD_DEVHDR at 512, L1 table at 1024, then L2 tables, track images and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Compressed CKD (Hercules CCKD, CKD_C370) private layout and state, shared
  * by cckd.c (tables, track read/write), cckd_space.c (free space),

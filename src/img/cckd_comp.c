@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * CCKD track image compression: byte 0 of the stored home address names the
  * algorithm (0 none, 1 zlib, 2 bzip2); bytes 1-4 stay plain and everything

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Creating a compressed CCKD volume the way Hercules' `dasdinit -z` /
  * `-bz2` / `-0` does: headers, a one-entry-per-256-tracks L1 table, the L2

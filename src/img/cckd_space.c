@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * CCKD free space.  The authoritative picture is the complement of what the
  * tables reference (headers, L1, L2 tables, track images); it is rebuilt

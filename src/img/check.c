@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Checking an image track by track (what cckdcdsk level 1 and Hercules'
  * cckd_validate look at, for CKD and CCKD alike) plus the CCKD tables.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Uncompressed Hercules CKD images (CKD_P370): one 512-byte CKD_DEVHDR, then
  * fixed-size track slots.  A volume larger than 2 GiB may be split into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * CKD track image (Hercules layout of a 3390 track): home address, count-key-
  * data records starting with R0, end-of-track marker.  Parsing and the null

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The CKD track image: 5-byte home address (bin, CC, HH), then records of an
  * 8-byte count (CC HH R KL DL) followed by key and data, then an 8-byte

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Copying a volume track by track into a new image of another format
  * (CKD <-> CCKD, another compression), like Hercules' dasdcopy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * img_create: a new volume as Hercules' dasdinit makes it.  Track 0 holds
  * IPL1, IPL2 and VOL1 (unless raw); with linux_null every other track is a

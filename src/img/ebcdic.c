@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ASCII <-> EBCDIC (code page 037) for the characters that appear in volume
  * labels and data set names: letters, digits, blank and . - _ # @ $ / ( ) , + * = : ;

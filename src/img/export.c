@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Export of Linux blocks from a CKD volume to a flat file: the host-side
  * view of what the guest's dasd driver sees as /dev/dasdX (or a partition

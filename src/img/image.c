@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Image layer entry points: open (format detection from the CKD_DEVHDR),
  * close, flush, and track read/write dispatch to the CKD or CCKD code.

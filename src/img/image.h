@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Hercules-compatible CKD DASD images: uncompressed CKD (CKD_P370, single- and
  * multi-file) and compressed CCKD (CKD_C370, zlib / bzip2 / none, null track

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private state of an open image, shared by the files of the image layer
  * (image.c dispatch, ckd.c, cckd*.c, lock.c, create.c).  Nothing outside

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Opening and locking the files of a volume.  Only regular files are
  * opened: a FIFO would block the open or the first read for ever, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Tape images: opening, validation of the chunk chain, positioning, reading
  * and writing blocks and tapemarks (src/img/tape.h, docs/tape.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Tape images: Hercules AWSTAPE (.aws) and HET (.het: the same chunk headers,
  * block data compressed with zlib or bzip2 when that is smaller), positioned

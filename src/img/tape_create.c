@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Creating an empty tape like Hercules' hetinit: unlabelled (two tapemarks)
  * or labelled with an IBM standard VOL1 and a dummy HDR1 record followed by

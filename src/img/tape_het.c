@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * HET block compression.  A block is compressed as a whole, with zlib
  * (compress2) or bzip2 (BZ2_bzBuffToBuffCompress), and stored compressed only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private state of the tape image layer (tape.c, tape_het.c, tape_create.c,
  * tape_scan.c).  Nothing outside src/img/ includes this.  The file format is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Whole-tape work for `ccwpass tape info|check|copy`: per-file statistics
  * like Hercules' hetmap/tapemap, a full read that expands every compressed

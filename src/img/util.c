@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Small helpers of the image layer: error messages and whole-buffer I/O.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Decoding a volume's Linux layout and VTOC the way the kernel does it
  * (dasd_eckd analysis of track 0/1 record shapes, block/partitions/ibm.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Volume label and VTOC (z/OS DFSMS DSCB formats as Linux libvtoc and the
  * kernel's block/partitions/ibm.c use them): building the IPL1/IPL2/VOL1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a freshly initialised volume: IPL1/IPL2/VOL1 as Hercules'
  * dasdinit writes them, and the VTOC (F4 VTOC descriptor, F5 free space, F7

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Activation of the preloaded adapter.  It is active only in
  * qemu-system-s390x (or when CCWPASS_ADAPTER_FORCE=1), so a wrapper such as

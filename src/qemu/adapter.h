@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ccwpass QEMU adapter: a library preloaded into an unmodified
  * qemu-system-s390x that implements the Linux VFIO UAPI (container, group and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Field-wise byte swapping of the vfio-ccw regions (see byteorder.h for which
  * field is in which order on each side).  The tables list only the multi-byte

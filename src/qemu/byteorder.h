@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Byte order of the vfio-ccw regions between ccwpassd and QEMU on a
  * little-endian host.

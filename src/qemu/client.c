@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd protocol transport: vfio-user style framing (16-byte header, host
  * byte order) over an AF_UNIX stream socket, fds as SCM_RIGHTS.

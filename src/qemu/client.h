@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Client side of the ccwpassd VMM protocol (src/daemon/proto.h): one
  * connection per vfio-ccw device the VMM opens.  Calls are synchronous

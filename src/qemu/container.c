@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * VFIO container (/dev/vfio/vfio) and group (/dev/vfio/<n>) emulation: the
  * type1 IOMMU as the kernel presents it for an emulated-IOMMU (mdev) device,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vfio-ccw device fd (what VFIO_GROUP_GET_DEVICE_FD returns for an mdev):
  * a connection to ccwpassd attached to the mdev by UUID, answering the device

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The emulated VFIO file descriptors.  Each container, group and device fd is
  * a real file (an empty memfd), so QEMU can close it like any fd; this table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared by the files that define libc entry points (interpose_path.c,
  * interpose_fd.c): how to reach the real function and how to export ours.

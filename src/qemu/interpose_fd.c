@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The fd-taking libc entry points: ioctl, pread, pwrite and close on the
  * emulated container, group and device fds go to the adapter; on any other

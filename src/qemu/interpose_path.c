@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The path-taking libc entry points QEMU's vfio-ccw code uses: the css/mdev
  * sysfs files go to ccwpassd's view, /dev/vfio/vfio and /dev/vfio/<n> become emulated fds, every

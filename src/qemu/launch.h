@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `ccwpass qemu`: the launcher's command-line rewriting (implemented in
  * src/cli/cmd_qemu.c; declared here so tests/qemu can unit-test it).

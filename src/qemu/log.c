@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Adapter messages.  CCWPASS_DEBUG=1 adds a trace of every emulated call. */
 #include <stdio.h>
 #include <stdlib.h>

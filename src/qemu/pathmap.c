@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Path classification for the interposed open/fopen/readlink calls. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which paths QEMU's vfio-ccw code touches and where the adapter sends them:
  * the sysfs files of the css and mdev buses go to ccwpassd's sysfs-shaped view

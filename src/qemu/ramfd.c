@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* /proc/self/maps parsing and fd lookup for the guest-RAM DMA map. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Finding the file that backs QEMU's guest RAM.  VFIO_IOMMU_MAP_DMA hands the
  * adapter a virtual address; ccwpassd lives in another process and needs a

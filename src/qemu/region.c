@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pread/pwrite on the vfio-ccw device fd: region `index` lives at file offset
  * index << VFIO_CCW_OFFSET_SHIFT (drivers/s390/cio/vfio_ccw_private.h).  Each

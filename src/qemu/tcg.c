@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Keeping TCG's translated code coherent with what the device wrote.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The async command region (Linux vfio_ccw_async.c): HALT and CLEAR
  * SUBCHANNEL requested by the VMM, with a ret_code like the I/O region's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The SCHIB and CRW regions and channel-path events (Linux vfio_ccw_chp.c and
  * vfio_ccw_chp_event): a SCHIB region read is a live STORE SUBCHANNEL; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program translation (Linux drivers/s390/cio/vfio_ccw_cp.c): the
  * guest's channel program, which speaks guest addresses, becomes a host

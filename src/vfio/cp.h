@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Channel-program translation (Linux vfio_ccw_cp.h): a self-contained library
  * with the five-call API of the kernel driver.  See cp.c for the design and

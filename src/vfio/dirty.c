@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The log of guest memory written by device input, per mdev.  QEMU's TCG
  * notices guest stores that modify translated code, but not stores made by

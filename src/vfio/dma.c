@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The guest-memory map of one VMM (what VFIO_IOMMU_MAP_DMA established on the
  * kernel's type1 IOMMU): guest IOVA ranges → host memory that the daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Internal interface of the guest-memory (DMA) map and of the per-mdev log of
  * guest memory written by devices.  The translator (cp.c) reaches guest memory

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vfio_ccw subchannel driver (Linux vfio_ccw_drv.c) and the mdev type
  * vfio_ccw-io: probe binds I/O subchannels only and refuses QDIO; the parent

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vfio_ccw finite state machine (Linux vfio_ccw_fsm.c): the
  * [state][event] jump table, the handlers that issue the subchannel

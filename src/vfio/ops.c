@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The mdev as a VFIO device (Linux vfio_ccw_ops.c): open/close, region info
  * with the capability chain for the device-specific regions, region read and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private to the vfio_ccw driver (Linux vfio_ccw_private.h): the parent
  * (a subchannel bound to vfio_ccw), the mdev with its regions, IRQ eventfds

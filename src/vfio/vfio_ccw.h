@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The vfio_ccw host driver, in userspace (Linux drivers/s390/cio/vfio_ccw_*):
  * binding of I/O subchannels, the vfio_ccw-io mdev type and its lifecycle,

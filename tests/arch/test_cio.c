@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of the channel-I/O formats (src/arch/cio.c) against byte images
  * assembled by hand from the PoP field layouts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The scripted device and flat memory of the interpreter tests (fixture.h). */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test fixture for the channel-program interpreter: a 1 MiB flat channel
  * address space, CCW/IDAW builders, and a scripted device that records every

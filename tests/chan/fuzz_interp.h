@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzzing the channel-program interpreter: one input = ORB flags + a 64 KiB
  * flat storage image holding a channel program at address 0; a device whose

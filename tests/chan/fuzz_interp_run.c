@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The body of the interpreter fuzzer (see fuzz_interp.h). */
 #include "fuzz_interp.h"
 

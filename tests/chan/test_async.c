@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program interpreter: program-controlled interruption, suspend and
  * resume, and halt from another thread.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program interpreter: command chaining, CCW formats, data chaining,
  * SLI / incorrect length, status modifier, and the status that ends a chain.

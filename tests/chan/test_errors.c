@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program interpreter: program check and protection check for
  * invalid CCWs and for addresses the storage refuses, at every kind of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Deterministic fuzz smoke test of the interpreter: thousands of random but
  * well-shaped channel programs (fixed seed), each run through the fuzzer

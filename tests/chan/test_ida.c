@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program interpreter: indirect data addressing in all three IDAW
  * formats, read backward (direct and with IDA), and skip.

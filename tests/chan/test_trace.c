@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * CCWPASS_CHAN_TRACE: the commands a program sends and the status it ends
  * with appear on stderr, including a program check the device never sees.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The programs' own help: --version on ccwpass and ccwpassd, `ccwpass VERB
 # --help` for every verb and sub-verb (usage on stdout, exit 0, no file
 # opened, no daemon asked), and `ccwpass --json VERB` as the usage text

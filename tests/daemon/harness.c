@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Running a real ccwpassd for the tests (see harness.h). */
 #include <errno.h>
 #include <fcntl.h>

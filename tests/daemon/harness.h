@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Runs a real ccwpassd for the tests: a private temp directory (socket,
  * state dir, images, log, view mount), fork/exec of the built binary

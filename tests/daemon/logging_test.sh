@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Where ccwpassd's log goes.  Detached (no --foreground) and without systemd
 # it must let go of the caller's stdio, so `out=$(ccwpassd … 2>&1)` and
 # `ccwpassd | tee` return once it serves instead of when it exits, and it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the systemd tests (sourced): TAP helpers and a coprocess that
 # plays systemd's notification socket (notify_listen.py).
 n=0 fails=0

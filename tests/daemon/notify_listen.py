@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A stand-in for systemd's notification socket (sd_notify(3)).
 
 Binds a unix datagram socket at PATH, prints "listening" once it is bound,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ccwpassd under a service manager's notification socket (sd_notify(3)):
 # with NOTIFY_SOCKET set it says READY=1 (with a STATUS= line) only once
 # its socket and its view serve, and STOPPING=1 when SIGTERM stops it.

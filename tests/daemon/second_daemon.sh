@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A second ccwpassd on a view or a socket that a live ccwpassd already
 # serves is refused at once, with "error:" and what to do, before it
 # creates anything (no volume in its state dir, no second FUSE mount over

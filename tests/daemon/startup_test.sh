@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ccwpassd refuses a config file that is not a regular file (a FIFO that
 # never gets a writer, /dev/zero that never ends, a directory) at once, with
 # a message naming it and exit status 2, instead of hanging with SIGTERM

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A 3490 beside the 3390 in ccwpassd: the view shows the drive's own Sense ID
 # values and tape_34xx as its host driver; `ccwpass tape load|unload` and
 # `ccwpass status` drive and show its cartridge.  Prints TAP.

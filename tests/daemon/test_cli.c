@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * `ccwpass status` against daemons that do not answer: a socket that takes
  * the connection but never replies, and a real ccwpassd flooded with idle

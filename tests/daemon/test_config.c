@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd's configuration: bus-id parsing as sysfs writes deliver it
  * (trailing newline), the INI file with its error messages, and the

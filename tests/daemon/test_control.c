@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd's control rules (CCWP_CMD_CONTROL, the same code as the sysfs
  * view): binding, one mdev per subchannel, EEXIST / EBUSY / REQ on unbind,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Protocol robustness: thousands of pseudo-random messages (fixed seed, so
  * every run is the same) -- valid and invalid commands, random payloads and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * One device's slow storage must not stall the others (issue 7, item 5).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The view's permission rule (sysfs's): root may read a file with any read
  * bit and write one with any write bit; everybody else gets the class bits

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd over its VMM socket, against a real daemon process: channel
  * programs on the default 3390 (Sense ID, reading the VOL1 label, a write

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dist/systemd/ccwpassd.service as installed: `meson install` puts it in
 # systemd's unit directory with an ExecStart naming the installed daemon;
 # `systemd-analyze verify` accepts it without a word; and its ExecStart,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Who may use the view: sysfs's rules.  A local user other than root (here
 # uid/gid 65534 through setpriv) is refused every privileged store with
 # EACCES and the host does not change; reads of world-readable attributes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The seed's sysfs steps, verbatim apart from the $V prefix, through
 # ccwpassd's FUSE view; plus the kernel's rules (EBUSY, EEXIST, EUSERS,
 # available_instances) and the matching `ccwpass` verbs.  Prints TAP.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The test VMM client for ccwpassd's protocol (see vmmclient.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A small test VMM for ccwpassd: speaks src/daemon/proto.h, maps a memfd as
  * guest RAM (DMA_MAP with the fd, zero copy), builds channel programs in it

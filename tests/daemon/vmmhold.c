@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vmmhold SOCKET UUID: a VMM that opens an mdev and holds it, for shell
  * tests.  Prints "attached" (or "error N"), then "req" if the daemon asks

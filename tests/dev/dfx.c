@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The ECKD device test fixture (dfx.h). */
 #include "dfx.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test fixture of the ECKD device: a fresh CKD image in a temporary
  * directory, the device on it, and a 16 MiB flat channel address space in

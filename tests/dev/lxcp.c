@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Linux 6.1 dasd_eckd channel programs for the device tests (lxcp.h). */
 #include "lxcp.h"
 

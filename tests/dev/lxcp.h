@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Channel programs as Linux 6.1's dasd_eckd driver builds them (docs/eckd.md
  * "What Linux 6.1 sends"): Define Extent and Locate Record parameter blocks, and whole

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ECKD device: data commands through the interpreter on a CDL-shaped volume
  * (dasdinit -linux: 12 x 4 KiB records on tracks >= 2) -- status, sense bytes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ECKD device: identity and control commands through the interpreter --
  * Sense ID with CIWs, RDC per 3390 model, RCD (NED/SNEQ/GNEQ, distinct UIDs),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Replay of what Linux 6.1 (cio + dasd_eckd + dasdfmt/fdasd) does with a
  * 3390 on an unformatted volume (docs/eckd.md "What Linux 6.1 sends"): bring-online

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ECKD device robustness: thousands of pseudo-random channel programs (fixed
  * seed, so every run is the same) mixing plausible and garbage Define

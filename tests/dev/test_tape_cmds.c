@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The 3490 drive command by command (docs/tape.md "## The 3490 device"):
  * status, sense bytes, residual count and what lands in the AWSTAPE file,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Replay of what Linux 6.1 (cio + tape_34xx/tape_std, busybox mt, dd) does
  * with a 3490 (docs/tape.md "## The 3490 device"): set online, write files

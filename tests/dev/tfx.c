@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The 3490 tape drive test fixture (tfx.h). */
 #include "tfx.h"
 

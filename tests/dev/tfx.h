@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test fixture of the 3490 tape drive: an AWSTAPE image in a temporary
  * directory, the drive with that cartridge loaded, and the channel address

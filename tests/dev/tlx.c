@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Linux 6.1 tape_34xx channel programs and error decisions (tlx.h). */
 #include "tlx.h"
 

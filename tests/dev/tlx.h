@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Channel programs as Linux 6.1's tape_34xx/tape_std build them for a 3490
  * (docs/tape.md "## The 3490 device"), laid out in a tfx fixture, and a model of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: channel paths.  `ccwpass chp 0.50 off` takes the DASD's only path away
 # while the guest runs: the guest learns it (channel report, STSCH through the
 # schib region) and loses the path; `ccwpass chp 0.50 on` brings it back and

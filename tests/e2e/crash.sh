@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: crashes around the passed-through DASD.
 #  1. The guest writes files, syncing after each; QEMU is killed (SIGKILL) in the
 #     middle: nothing acknowledged (synced) is lost — checked in the next boot.

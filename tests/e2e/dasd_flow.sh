@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: the seed's whole flow, as a user does it (also the demo, scripts/demo.sh).
 # Host: ccwpassd with a small 3390 volume; the seed's sysfs steps through the
 # view; QEMU through the launcher with the seed's command line.  Guest, boot 1:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: the s390x test guest boots (QEMU directly, no ccwpass) to its script,
 # runs s390-tools, bash and e2fsprogs, sees a virtio-blk-ccw disk, returns
 # the script's exit status; a failing script's status comes back too.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: HSCH/CSCH driven from the guest.  `ccwpass fault 0.0.16ca delay_ms=10000`
 # makes each command outlast the guest DASD driver's 3 s timeout; the driver
 # terminates the I/O (clear subchannel, through QEMU's async region into

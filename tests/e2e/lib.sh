@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # tests/e2e/lib.sh — helpers for the end-to-end tests and scripts/demo.sh.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: several DASDs in one guest, dasdfmt block sizes and layouts, and a
 # read-only volume.  Five devices (host 0.0.7e52..0.0.7e56 on subchannels
 # 0.0.16ca..0.0.16ce, guest 0.0.1234..0.0.1238), five mdevs, five

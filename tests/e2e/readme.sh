@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: the README's "Using it" block, executed literally, line by line, as a
 # new user would paste it (one bash, set -e semantics: the first failing line
 # ends the run), so the quick start cannot drift from the programs.

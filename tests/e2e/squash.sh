@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: where the passed-through device lands in the guest's channel subsystem.
 #  - the seed's -M s390-ccw-virtio,s390-squash-mcss=on with devno=0.0.1234:
 #    the guest sees 0.0.1234 (3390/0c) and can bring it online;

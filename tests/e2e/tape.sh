@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: a 3490 tape drive and a 3390 in one guest.  Host: ccwpassd with a
 # 3390 volume and a 3490 (device 0.0.0580 on subchannel 0.0.0580, chpid 51)
 # loaded with an empty AWSTAPE cartridge; the seed's sysfs steps for both;

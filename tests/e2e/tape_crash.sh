@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: ccwpassd killed (SIGKILL) while the guest writes to a 3490.
 #  1. The guest writes files to the tape with dd, each closed (its tapemark
 #     written) before it is acknowledged; ccwpassd is killed in the middle.

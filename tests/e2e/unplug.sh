@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: removing the mdev while a guest uses it (the seed's lifecycle in
 # reverse).  echo 1 > <view>/sys/bus/mdev/devices/<uuid>/remove while QEMU runs:
 # refused with EBUSY (an mdev in use cannot be removed), and the device is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: what a user sees when QEMU cannot have the device.
 #  - sysfsdev names a UUID no mdev has: QEMU does not start, the error names it;
 #  - the mdev is already open in another QEMU: the second QEMU fails with

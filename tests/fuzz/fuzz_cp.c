@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: channel-program translation (src/vfio/cp.c) through its
  * API, over a DMA map of fuzz-controlled guest memory, and the translated

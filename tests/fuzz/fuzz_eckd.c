@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the 3390 ECKD device (src/dev/) under the channel-program
  * interpreter, on a one-cylinder CDL-shaped CKD image on tmpfs that is put

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the image layer (src/img/) on fuzz-controlled file
  * bytes.  The input, less its first byte, becomes the image file; the file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the channel-program interpreter (src/chan/interp*.c)
  * with a device whose answers follow from the command code.  Input layout:

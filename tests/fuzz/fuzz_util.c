@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Helpers shared by the libFuzzer targets (fuzz_util.h). */
 #include "fuzz_util.h"
 

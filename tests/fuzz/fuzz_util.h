@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Helpers shared by the libFuzzer targets of tests/fuzz/: a private scratch
  * directory (on tmpfs when there is one), a hard failure that libFuzzer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the VMM protocol of ccwpassd (src/daemon/conn.c framing,
  * vmm*.c commands, down to the vfio_ccw driver and the 3390 behind it).  The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes the seed inputs of the fuzz targets: mkcorpus <tests/fuzz/corpus>.
  * The seeds are checked in; rerun this after changing an input layout

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Short deterministic libFuzzer run of one target over its checked-in corpus,
 # reported as TAP: run.sh <target> <corpus dir> <runs>.  New inputs and any
 # crash go to a scratch directory, never into the tree; on a crash the

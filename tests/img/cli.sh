@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ccwpass dasd against Hercules 3.13's own tools: images we make are read by
 # dasdls/cckdcdsk/dasdcopy, images dasdinit makes are read by us, and bad
 # input gives a clear message and a non-zero exit status.  Prints TAP.

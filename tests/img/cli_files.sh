@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ccwpass dasd and ccwpassd on files that are not images: every verb, and
 # the daemon's image, refuse a FIFO and a character device (/dev/zero) at
 # once, naming the file, instead of blocking on it; and a copy or a daemon

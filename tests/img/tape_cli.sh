@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ccwpass tape and the tape image layer against Hercules 3.13's own tools:
 # tapes hetinit/hetupd make are read by us, tapes we write are listed by
 # hetmap/tapemap and extracted by hetget, and bad input gives a clear message

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Test tool for tests/img/tape_cli.sh: writes a tape through the image
  * layer so that Hercules' tools can read what we write.
  *

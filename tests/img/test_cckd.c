@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Compressed CCKD images: create like dasdinit -z/-bz2, every compression,
  * null tracks, free-space reuse, the OPENED bit, crash recovery, and
  * Hercules' cckdcdsk on what we write. */

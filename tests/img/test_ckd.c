@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Uncompressed CKD images: create, open, read/write tracks, persistence,
  * byte equality with Hercules dasdinit, multi-file sets. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Track image parsing, null tracks and the EAV CCHH encoding. */
 #include <setjmp.h>
 #include <stdarg.h>

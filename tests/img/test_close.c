@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Closing a CCKD image on a full file system (a small tmpfs in a mount
  * namespace of this process): the close reports the failure with a message
  * naming the image, the image keeps its OPENED bit, and the next read-write

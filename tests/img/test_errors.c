@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Bad input: every refusal names the file (and track), returns an error,
  * and never crashes. */
 #include <errno.h>

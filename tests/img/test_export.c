@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* VTOC decoding, Linux partitions (CDL via F1, LDL via LNX1) and export of
  * blocks to a flat file that host tools (e2fsck, debugfs) read. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Storage that gives out under a CCKD image: a file-size limit
  * (RLIMIT_FSIZE, with SIGXFSZ ignored so write returns EFBIG), a full
  * file system (a small tmpfs in a mount namespace of this process), and

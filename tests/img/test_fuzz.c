@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Damaged images never crash the image layer: random byte flips in the
  * headers, tables and track data of CKD and CCKD volumes give either a
  * clean refusal naming the file or per-track errors naming file and track.

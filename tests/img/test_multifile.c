@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Multi-file CKD volumes (x_1.3390, x_2.3390, ...): create, open from the
  * logical name, the first or any member, tracks across file boundaries,
  * and inconsistent sets. */

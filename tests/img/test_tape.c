@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Tape images (src/img/tape.h): positions, block IDs, what lands in the
  * file, capacity, torn tails and damaged images. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared helpers of the img tests: a private temp directory per test run. */
 #ifndef CCWPASS_TESTS_IMG_TESTUTIL_H
 #define CCWPASS_TESTS_IMG_TESTUTIL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The fake ccwpassd: one thread, one connection at a time (the adapter opens
  * one per device).  Region contents are kept in architecture order, as the
  * real daemon keeps them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A scripted stand-in for ccwpassd's VMM socket (src/daemon/proto.h), run as
  * a thread inside a test: it answers the adapter like the daemon does and

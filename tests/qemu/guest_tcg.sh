@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tcg.sh: put the two code blocks on the passed-through DASD and
 # run the probe (see mkprobe.py), which reports 18 when the second block's code
 # ran and 17 when a stale translation of the first block ran instead.

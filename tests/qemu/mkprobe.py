@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the TCG-coherence probe for the s390x guest into DIR:
 
   tcgprobe   a static s390x ELF (hand-assembled) that opens /dev/dasda with

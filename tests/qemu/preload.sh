@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The adapter as an LD_PRELOAD library: active only inside qemu-system-s390x
 # (or when forced), passing everything through elsewhere, and leaving a clean
 # environment for the processes QEMU starts.  No daemon needed.

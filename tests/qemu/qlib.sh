@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # tests/qemu/qlib.sh — helpers for the adapter tests that run the real
 # qemu-system-s390x against the real ccwpassd.  Sourced by a test script that

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The adapter inside the real qemu-system-s390x 7.2 against the real ccwpassd:
 # the seed's command line realizes the vfio-ccw device (in the default css with
 # s390-squash-mcss=on), -m sizes reach the shared RAM the daemon maps, and the

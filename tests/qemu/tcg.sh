@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TCG coherence (docs/qemu.md "TCG coherence"): code the guest reads from the
 # passed-through DASD into a page that already holds translated code must run
 # as read.  The device writes guest RAM from ccwpassd, behind TCG's back; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The adapter driven the way qemu-system-s390x 7.2 drives a vfio-ccw device
  * (hw/s390x/s390-ccw.c, css.c, hw/vfio/common.c, hw/vfio/ccw.c), through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The adapter's region byte order against two independent sources: QEMU's
  * host-order structs (include/hw/s390x/ioinst.h masks, written out by hand

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The adapter's side of the ccwpassd framing (src/daemon/proto.h): requests
  * carry their fds, error replies become -errno without losing the stream,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * `ccwpass qemu` command-line rewriting: the seed's options on QEMU 7.2
  * (s390-squash-mcss on/off, devno forms, -M/-machine spellings, -m sizes) and the shared RAM backend ccwpassd needs.

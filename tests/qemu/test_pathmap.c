@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Which paths the adapter sends into ccwpassd's view, and which it leaves alone. */
 #include <setjmp.h>
 #include <stdarg.h>

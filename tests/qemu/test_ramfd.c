@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Finding the fd behind guest RAM: what MAP_DMA needs so that ccwpassd can map
  * the memory QEMU gave the guest, and the clear refusal when RAM is not a

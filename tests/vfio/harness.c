@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Test harness for the css and vfio_ccw tests (see harness.h). */
 #include <stdarg.h>
 #include <stddef.h>

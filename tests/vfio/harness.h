@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test harness for the css and vfio_ccw tests: a small test device behind a
  * subchannel, guest memory mapped through a vfio_dma, an mdev opened on it,

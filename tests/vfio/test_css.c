@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The host channel subsystem: condition codes of the I/O instructions, the
  * status they leave, concurrent sense, fault injection, halt/clear of a

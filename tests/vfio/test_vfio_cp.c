@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Channel-program translation, the security boundary: every bug and CVE of
  * docs/vfio.md "Regression tests" as a regression test, and adversarial programs.  The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The guest-memory (DMA) map on its own: the lifetime of a mapping that is
  * still pinned when its owner goes away, a bus error (SIGBUS) on guest memory

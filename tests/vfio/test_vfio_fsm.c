@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Every cell of the vfio_ccw FSM jump table (docs/vfio.md "FSM"), fired
  * directly on an opened mdev whose state is set beforehand, with the effect

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Random channel programs through the mdev (deterministic seed): whatever
  * the guest writes, the daemon does not crash, every start request either

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * I/O through the mdev end to end: the real 3990/3390 ECKD device on a
  * temporary image, halt and clear of a long program through the async region,

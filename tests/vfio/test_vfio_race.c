@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The completion path under a VMM that races halt and clear against
  * completions and new start requests (issue 7, item 1).

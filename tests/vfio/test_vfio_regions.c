@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The vfio_ccw region and device ABI as a VMM sees it: binding and the mdev
  * lifecycle (QDIO refused, one instance, REQ on unbind of an open mdev),

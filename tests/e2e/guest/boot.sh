@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/guest_boot.sh: the guest itself works (modules,
 # s390-tools, bash scripts, e2fsprogs), and a virtio-blk-ccw disk shows up.
 . /usr/lib/ccwpass/guestlib.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/chp.sh: the host varies the DASD's only channel path
 # off and on again (`ccwpass chp 0.50 off|on`); the guest learns it through
 # channel reports (CRWs) and sees the path go and come back, and the DASD works

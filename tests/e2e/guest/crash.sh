@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/crash.sh, by phase (kernel parameter ccwpass.phase):
 #  1  format, mkfs, then write files f1, f2, ... each followed by sync; after each
 #     sync "CCWPASS-VALUE synced=f<i>" — the host kills QEMU in the middle.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of the demo / e2e flow, second boot: the DASD written in the first
 # boot comes online again; every file's checksum matches the one recorded then
 # (the host passes its copy as /ccwpass/SHA256SUMS.host); its programs run.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of the demo / e2e flow, first boot: find the passed-through DASD,
 # bring it online, format, partition, make a file system, write files (among
 # them programs) and run a program from the DASD, then take it offline.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of the second half of tests/e2e/hsch.sh: the common I/O layer's own
 # requests (path verification when the DASD is set online) carry timeouts; when
 # they expire the guest cancels/halts the subchannel (HSCH through the async

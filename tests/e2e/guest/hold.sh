@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Holds the vfio-ccw device open (the guest runs) until the host mails "done".
 . /usr/lib/ccwpass/guestlib.sh
 check_out "lscss shows 0.0.1234" '^0\.0\.1234 ' lscss

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/hsch.sh: an I/O that outlasts the DASD driver's
 # timeout is terminated by the guest (clear/halt subchannel through the async
 # region), retried, and completes with the right data once the delay is gone.

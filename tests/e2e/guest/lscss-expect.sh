@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Does the guest see device ccwpass.devno (default 0.0.1234)?  The kernel
 # parameter ccwpass.expect=present|absent says which answer is right.
 . /usr/lib/ccwpass/guestlib.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/multi.sh: five passed-through DASDs in one guest.
 #  phase 1: 0.0.1234..0.0.1237 formatted with 512/1024/2048-byte blocks and
 #           with -d ldl; two file systems used at once (1234 and 1235); 0.0.1238

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/tape_crash.sh, by phase (kernel parameter ccwpass.phase):
 #  1  writes files t1, t2, ... to the 3490 at 0.0.0580, each with dd (32768-byte
 #     blocks) whose close writes the file's tapemark; after each close

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/tape.sh: a 3490 at 0.0.0580 (beside the 3390 at
 # 0.0.1234) under Linux 6.1's tape_34xx and s390-tools.
 #  phase 1: writes two files (32768- and 65535-byte blocks), reads them back,

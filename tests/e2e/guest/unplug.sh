@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of tests/e2e/unplug.sh: the host removes the mdev while the guest
 # runs (echo 1 > …/mdev/devices/<uuid>/remove); QEMU gets the device request
 # and unplugs the vfio-ccw device; the guest sees 0.0.1234 go away and keeps
