@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpass host: run a command in a private mount namespace where
  * ccwpassd's view sits at the real sysfs places (/sys/bus/css, …), so the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mdevctl inside `ccwpass host`: `mdevctl types`, `start -p 0.0.16ca -t
 # vfio_ccw-io`, `list`, `stop` on ccwpassd's view at the real /sys places
 # (they need the /sys/class/mdev_bus/<sch> link of a registered parent).

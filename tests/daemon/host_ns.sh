@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `ccwpass host`: a private mount namespace with ccwpassd's view at the real
 # /sys places (the seed's steps verbatim, no prefix), the rest of the host's
 # /sys still visible, nothing leaking out; and driverctl inside it
