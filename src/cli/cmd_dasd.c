@@ -9,6 +9,7 @@
  *   check  FILE [-v]
  *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--force]
  *   export FILE OUT [--partition N | --all]
+ *   compact FILE
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +38,7 @@ static const char *const usage_lines[] = {
     "dasd check FILE [-v]",
     "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]",
     "dasd export FILE OUT [--partition N | --all]",
+    "dasd compact FILE",
 };
 
 static int usage(void)
@@ -507,11 +509,28 @@ static int export_main(int argc, char **argv)
     return close_image("export", im, rc < 0 ? 1 : 0);
 }
 
+/* ---- compact -------------------------------------------------------------- */
+
+static int compact_main(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    char err[ERRLEN];
+    struct img_compact_result res;
+    if (img_compact(argv[1], &res, err, sizeof err) < 0) {
+        fprintf(stderr, "ccwpass dasd compact: %s\n", err);
+        return 1;
+    }
+    printf("compacted %s: %llu -> %llu bytes (%llu freed)\n", argv[1], (unsigned long long)res.before,
+           (unsigned long long)res.after, (unsigned long long)(res.before > res.after ? res.before - res.after : 0));
+    return 0;
+}
+
 int cmd_dasd(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } sub[] = {
         { "create", create_main }, { "info", info_main }, { "check", check_main },
-        { "copy", copy_main }, { "export", export_main },
+        { "copy", copy_main }, { "export", export_main }, { "compact", compact_main },
     };
     const size_t nlines = sizeof usage_lines / sizeof usage_lines[0];
     if (argc < 2)

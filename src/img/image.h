@@ -129,4 +129,14 @@ long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque)
  * errno with a message. */
 int img_copy(struct img *in, const char *out_path, const struct img_create_opts *o, char *err, size_t errlen);
 
+/* compact.c: rewrite the CCKD image at path without free space (track
+ * images and L2 tables packed, no free list, file cut to its data), as
+ * Hercules' cckdcomp does.  Written to a temporary file beside it, synced
+ * and renamed over it, so a crash leaves the old or the new image.  Fails
+ * with -EBUSY ("in use by another process") while a ccwpassd or any other
+ * process has the volume open, and with -EINVAL for a CKD image.  res gets
+ * the file size before and after.  0 or negative errno with a message. */
+struct img_compact_result { uint64_t before, after; };
+int img_compact(const char *path, struct img_compact_result *res, char *err, size_t errlen);
+
 #endif

@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..41"
+echo "1..47"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -117,6 +117,36 @@ read -r _ < held
 run check lnx.3390
 [ "$(rc)" = 1 ] && grep -q "image lnx.3390 is in use by another process" err; ok $? "locked image: clear in-use message"
 echo done > release; wait $holder
+
+# compact: a packed, clean image with the same tracks; CKD and busy volumes refused
+run create cz.cckd -c 30 --cckd --linux --volser CMP001
+run copy cz.cckd cz-before.3390
+run compact cz.cckd
+[ "$(rc)" = 0 ] && grep -q "^compacted cz.cckd: [0-9]* -> [0-9]* bytes" out; ok $? "compact CCKD exits 0 and reports the sizes"
+cckdcdsk -3 cz.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 3 clean after compact"
+run check cz.cckd
+ok $(( $(rc) != 0 )) "check clean after compact"
+run copy cz.cckd cz-after.3390
+cmp -s cz-before.3390 cz-after.3390; ok $? "every track the same after compact (CKD copies identical)"
+run compact lnx.3390
+[ "$(rc)" = 1 ] && grep -q "not a compressed (CCKD) image" err; ok $? "compact refuses a CKD image"
+python3 - cz.cckd <<'PY' &
+import fcntl, os, sys
+try:
+    fd = os.open(sys.argv[1], os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    state = "locked"
+except OSError as e:
+    state = "failed %s" % e
+open("held", "w").write(state + "\n")
+open("release").read()
+PY
+holder=$!
+read -r _ < held
+run compact cz.cckd
+[ "$(rc)" = 1 ] && grep -q "image cz.cckd is in use by another process" err && ! ls | grep -q compact-; ok $? "compact refuses a volume in use, leaves no temporary file"
+echo done > release; wait $holder
+rm -f cz.cckd cz-before.3390 cz-after.3390
 
 run create m3.3390 -m 3390-3
 ok $(( $(rc) != 0 )) "create 3390-3 without --lfs"
