@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "img/image.h"
 #include "img/vtoc.h"
 
@@ -84,22 +85,10 @@ static double now(void)
 
 /* ---- progress bar (only on a terminal) ----------------------------------- */
 
-static void progress_bar(void *opaque, uint32_t done, uint32_t total)
+/* img_create_opts.progress counts cylinders in 32 bits */
+static void cyl_progress(void *opaque, uint32_t done, uint32_t total)
 {
-    static unsigned last = ~0u;
-    const char *what = opaque;
-    unsigned width = 40, fill = total ? (unsigned)((uint64_t)done * width / total) : width;
-    unsigned pct = total ? (unsigned)((uint64_t)done * 100 / total) : 100;
-    if (pct == last && done != total)
-        return;                 /* redraw only when the percentage moves */
-    last = done == total ? ~0u : pct;
-    char bar[41];
-    memset(bar, '#', fill);
-    memset(bar + fill, '.', width - fill);
-    bar[width] = 0;
-    fprintf(stderr, "\r%s [%s] %3u%% %u/%u cyl", what, bar, pct, done, total);
-    if (done == total)
-        fputc('\n', stderr);
+    cli_progress_show(opaque, done, total);
 }
 
 /* Total size of an image on disk, all members of a multi-file set. */
@@ -203,9 +192,10 @@ static int create_main(int argc, char **argv)
     const char *path = argv[optind];
     if (!force && image_exists(path))
         return 1;
-    if (isatty(STDERR_FILENO)) {
-        o.progress = progress_bar;
-        o.progress_opaque = (void *)"creating";
+    struct cli_progress bar = { "creating", "cyl", 1, 0, false };
+    if (cli_progress_wanted()) {
+        o.progress = cyl_progress;
+        o.progress_opaque = &bar;
     }
     char err[ERRLEN];
     double t0 = now();
@@ -338,7 +328,8 @@ static int check_main(int argc, char **argv)
         return 1;
     }
     const struct img_geometry *g = img_geometry(im);
-    long n = img_check(im, verbose, report, NULL);
+    struct cli_progress bar = { "checking", "cyl", 1, 0, false };
+    long n = img_check_progress(im, verbose, report, NULL, cli_progress_wanted() ? cli_progress_show : NULL, &bar);
     printf("%s: %llu tracks checked, %ld error%s\n", argv[optind], (unsigned long long)g->cyls * g->heads,
            n < 0 ? 1 : n, n == 1 ? "" : "s");
     return close_image("check", im, n == 0 ? 0 : 1);
@@ -382,9 +373,10 @@ static int copy_main(int argc, char **argv)
     if (!chosen)
         o.format = img_format(in) == IMG_CKD ? IMG_CCKD : IMG_CKD;
     o.lfs = true;
-    if (isatty(STDERR_FILENO)) {
-        o.progress = progress_bar;
-        o.progress_opaque = (void *)"copying";
+    struct cli_progress bar = { "copying", "cyl", 1, 0, false };
+    if (cli_progress_wanted()) {
+        o.progress = cyl_progress;
+        o.progress_opaque = &bar;
     }
     double t0 = now();
     int rc = img_copy(in, argv[optind + 1], &o, err, sizeof err);
@@ -460,7 +452,9 @@ static int export_to(struct img *im, const struct vtoc_info *vi, int part, const
     if (fd < 0)
         return 1;
     struct vtoc_export_stats st;
-    int rc = vtoc_export(im, vi, start, n, fd, &st, err, sizeof err);
+    struct cli_progress bar = { "exporting", "MiB", vi->blksize / CLI_MIB, 0, false };
+    int rc = vtoc_export_progress(im, vi, start, n, fd, &st, cli_progress_wanted() ? cli_progress_show : NULL, &bar,
+                                  err, sizeof err);
     close(fd);
     if (rc < 0) {
         fprintf(stderr, "ccwpass dasd export: %s\n", err);

@@ -123,6 +123,11 @@ void img_set_writethrough(struct img *im, bool on);
  * errors, or a negative errno when the check itself could not run. */
 typedef void (*img_report_fn)(void *opaque, bool error, const char *msg);
 long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque);
+/* Progress of long work: done of total units (cylinders, blocks). */
+typedef void img_progress_fn(void *opaque, uint64_t done, uint64_t total);
+/* img_check() that also calls progress (if not NULL) after each cylinder. */
+long img_check_progress(struct img *im, bool verbose, img_report_fn report, void *opaque,
+                        img_progress_fn *progress, void *progress_opaque);
 
 /* copy.c: copy every track of in into a new image at out_path made with o
  * (geometry taken from in; o->cyls/devtype are ignored).  0 or negative

@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..47"
+echo "1..50"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -97,6 +97,12 @@ run export lnx.3390 out.img
 [ "$(rc)" = 1 ] && grep -q "has 0 partitions, no partition 1" err; ok $? "export of a volume without partitions fails clearly"
 run export lnx.3390 all.img --all
 [ "$(rc)" = 0 ] && [ "$(stat -c %s all.img)" = $((5400 * 4096)) ]; ok $? "export --all writes every block"
+! grep -q "exporting \[" err; ok $? "no progress bar when stderr is not a terminal"
+script -qc "$CCWPASS dasd export lnx.3390 all.img --all" /dev/null | tr '\r' '\n' > tty.out
+grep -q "exporting \[########################################\] 100% 21.1/21.1 MiB" tty.out; ok $? "export: progress bar on a terminal"
+script -qc "$CCWPASS dasd check lnx.3390" /dev/null | tr '\r' '\n' > tty.out
+grep -q "checking \[####################....................\]  50% 15/30 cyl" tty.out && grep -q "100% 30/30 cyl" tty.out
+ok $? "check: progress bar on a terminal"
 
 # another process holds a POSIX write lock (conflicts with our OFD locks);
 # FIFOs sequence the two processes
