@@ -14,8 +14,8 @@
  *  - CCKD: a track image always goes to space no table points at; the image
  *    is written before the L2 entry that points at it (and a new L2 table
  *    before its L1 entry); the old space is freed only afterwards, and space
- *    freed since the last flush is not reused until a flush (64 MiB of such
- *    space forces one).  The header's OPENED bit is set while the image is
+ *    freed since the last flush is not reused until a flush (a quarter of
+ *    the file, at least 1 MiB and at most 64 MiB, of such space forces one).  The header's OPENED bit is set while the image is
  *    open read-write and cleared by a clean img_close(); an image found with
  *    it set gets its free space rebuilt from the tables on the next
  *    read-write open.
