@@ -44,6 +44,7 @@ dasd info
 dasd check
 dasd copy
 dasd export
+dasd compact
 tape
 tape create
 tape info
