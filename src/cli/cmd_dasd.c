@@ -224,9 +224,10 @@ static void print_geometry(struct img *im)
         printf("format:    CCKD (compressed), %s, null track format %d\n", comp_name(img_compression(im)),
                img_nullfmt(im));
         if (img_space(im, &sp) == 0)
-            printf("space:     %llu bytes, %llu used, %llu free (%llu imbedded) in %u blocks%s\n",
+            printf("space:     %llu bytes, %llu used, %llu free (%u%%, %llu imbedded) in %u blocks%s\n",
                    (unsigned long long)sp.size, (unsigned long long)sp.used, (unsigned long long)sp.free_total,
-                   (unsigned long long)sp.free_imbed, sp.free_blocks,
+                   sp.size ? (unsigned)(sp.free_total * 100 / sp.size) : 0, (unsigned long long)sp.free_imbed,
+                   sp.free_blocks,
                    sp.closed_cleanly ? "" : "; NOT closed cleanly");
     } else
         printf("format:    CKD (uncompressed)\n");

@@ -16,7 +16,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..50"
+echo "1..51"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -134,6 +134,8 @@ run check cz.cckd
 ok $(( $(rc) != 0 )) "check clean after compact"
 run copy cz.cckd cz-after.3390
 cmp -s cz-before.3390 cz-after.3390; ok $? "every track the same after compact (CKD copies identical)"
+run info cz.cckd
+grep -q "^space:     [0-9]* bytes, [0-9]* used, 0 free (0%, 0 imbedded) in 0 blocks$" out; ok $? "info after compact: 0% free"
 run compact lnx.3390
 [ "$(rc)" = 1 ] && grep -q "not a compressed (CCKD) image" err; ok $? "compact refuses a CKD image"
 python3 - cz.cckd <<'PY' &
