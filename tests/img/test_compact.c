@@ -1,8 +1,13 @@
 /* ccwpass dasd compact (img_compact): a CCKD image full of free space is
  * rewritten packed -- smaller, no free blocks, every track the same (a CKD
  * copy before and after is byte-identical), clean for our check and for
- * Hercules' cckdcdsk -3 -- and a volume another open holds is refused. */
+ * Hercules' cckdcdsk -3 -- a volume another open holds is refused, and a
+ * full disk leaves the original as it was. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +25,8 @@
 #define PASSES 4
 #define NULL_FROM 256           /* tracks 256-511 end up null: a whole L2 table */
 #define NULL_TO   512
+#define FS_SIZE   "size=64m"    /* the small file system of the full-disk test */
+#define FS_LEFT   (256u << 10)  /* room left there: the free list of a close, not a compacted copy */
 
 static uint8_t buf[CKD_MAX_TRACK_IMAGE];
 static char err[512];
@@ -147,12 +154,50 @@ static void compact_refuses_ckd(void **s)
     assert_non_null(strstr(err, "not a compressed (CCKD) image"));
 }
 
+/* The disk fills up while the compacted copy is written: compact fails
+ * naming the cause, the original keeps every track and is closed cleanly,
+ * and no temporary file is left.  A small tmpfs in a mount namespace of
+ * this process only. */
+static void compact_on_full_disk_keeps_the_original(void **s)
+{
+    (void)s;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", tu_path("fs"));      /* tu_path's buffers are reused */
+    assert_int_equal(unshare(CLONE_NEWNS), 0);
+    assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(mount("tmpfs", dir, "tmpfs", 0, FS_SIZE), 0);
+    make_fragmented("fs/full.cckd");
+    copy_to_ckd("fs/full.cckd", "full-before.3390");
+    struct statvfs sv;
+    assert_int_equal(statvfs(dir, &sv), 0);
+    int fd = open(tu_path("fs/filler"), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(fallocate(fd, 0, 0, (off_t)(sv.f_bavail * sv.f_bsize - FS_LEFT)), 0);
+    close(fd);
+
+    struct img_compact_result res;
+    assert_int_equal(img_compact(tu_path("fs/full.cckd"), &res, err, sizeof err), -ENOSPC);
+    assert_non_null(strstr(err, "No space left on device"));
+    assert_int_equal(tu_sh("ls %s | grep -q compact", dir), 1);
+    struct img *im = img_open(tu_path("fs/full.cckd"), true, err, sizeof err);
+    struct img_space sp;
+    assert_non_null(im);
+    assert_int_equal(img_space(im, &sp), 0);
+    assert_true(sp.closed_cleanly);
+    img_close(im);
+    copy_to_ckd("fs/full.cckd", "full-after.3390");
+    assert_int_equal(tu_sh("cmp -s %s %s", tu_path("full-before.3390"), tu_path("full-after.3390")), 0);
+    assert_int_equal(umount(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compact_packs_and_keeps_every_track),
         cmocka_unit_test(compact_refuses_volume_in_use),
         cmocka_unit_test(compact_refuses_ckd),
+        cmocka_unit_test(compact_on_full_disk_keeps_the_original),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_cleanup();
