@@ -37,7 +37,7 @@ bool cli_wants_help(int argc, char **argv);
  */
 void cli_usage(FILE *f, const char *const *lines, size_t nlines, const char *verb, const char *sub);
 
-int cmd_dasd(int argc, char **argv);  /* cmd_dasd.c: create, info, check, copy, export */
+int cmd_dasd(int argc, char **argv);  /* cmd_dasd.c: create, info, check, copy, export, compact */
 int cmd_ctl(int argc, char **argv);   /* cmd_ctl.c: bind, unbind, mdev, status, fault, chp (talks to ccwpassd) */
 int cmd_qemu(int argc, char **argv);  /* cmd_qemu.c: launch qemu-system-s390x with the adapter */
 /* cmd_ctl.c: tape load|unload (argv[0] is load or unload), reached from cmd_tape */

@@ -10,6 +10,7 @@
  *   check  FILE [-v]
  *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--force]
  *   export FILE OUT [--partition N | --all]
+ *   compact FILE
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "img/image.h"
 #include "img/vtoc.h"
 
@@ -38,6 +40,7 @@ static const char *const usage_lines[] = {
     "dasd check FILE [-v]",
     "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]",
     "dasd export FILE OUT [--partition N | --all]",
+    "dasd compact FILE",
 };
 
 static int usage(void)
@@ -83,22 +86,10 @@ static double now(void)
 
 /* ---- progress bar (only on a terminal) ----------------------------------- */
 
-static void progress_bar(void *opaque, uint32_t done, uint32_t total)
+/* img_create_opts.progress counts cylinders in 32 bits */
+static void cyl_progress(void *opaque, uint32_t done, uint32_t total)
 {
-    static unsigned last = ~0u;
-    const char *what = opaque;
-    unsigned width = 40, fill = total ? (unsigned)((uint64_t)done * width / total) : width;
-    unsigned pct = total ? (unsigned)((uint64_t)done * 100 / total) : 100;
-    if (pct == last && done != total)
-        return;                 /* redraw only when the percentage moves */
-    last = done == total ? ~0u : pct;
-    char bar[41];
-    memset(bar, '#', fill);
-    memset(bar + fill, '.', width - fill);
-    bar[width] = 0;
-    fprintf(stderr, "\r%s [%s] %3u%% %u/%u cyl", what, bar, pct, done, total);
-    if (done == total)
-        fputc('\n', stderr);
+    cli_progress_show(opaque, done, total);
 }
 
 /* Total size of an image on disk, all members of a multi-file set. */
@@ -202,9 +193,10 @@ static int create_main(int argc, char **argv)
     const char *path = argv[optind];
     if (!force && image_exists(path))
         return 1;
-    if (isatty(STDERR_FILENO)) {
-        o.progress = progress_bar;
-        o.progress_opaque = (void *)"creating";
+    struct cli_progress bar = { "creating", "cyl", 1, 0, false };
+    if (cli_progress_wanted()) {
+        o.progress = cyl_progress;
+        o.progress_opaque = &bar;
     }
     char err[ERRLEN];
     double t0 = now();
@@ -233,9 +225,10 @@ static void print_geometry(struct img *im)
         printf("format:    CCKD (compressed), %s, null track format %d\n", comp_name(img_compression(im)),
                img_nullfmt(im));
         if (img_space(im, &sp) == 0)
-            printf("space:     %llu bytes, %llu used, %llu free (%llu imbedded) in %u blocks%s\n",
+            printf("space:     %llu bytes, %llu used, %llu free (%u%%, %llu imbedded) in %u blocks%s\n",
                    (unsigned long long)sp.size, (unsigned long long)sp.used, (unsigned long long)sp.free_total,
-                   (unsigned long long)sp.free_imbed, sp.free_blocks,
+                   sp.size ? (unsigned)(sp.free_total * 100 / sp.size) : 0, (unsigned long long)sp.free_imbed,
+                   sp.free_blocks,
                    sp.closed_cleanly ? "" : "; NOT closed cleanly");
     } else
         printf("format:    CKD (uncompressed)\n");
@@ -337,7 +330,8 @@ static int check_main(int argc, char **argv)
         return 1;
     }
     const struct img_geometry *g = img_geometry(im);
-    long n = img_check(im, verbose, report, NULL);
+    struct cli_progress bar = { "checking", "cyl", 1, 0, false };
+    long n = img_check_progress(im, verbose, report, NULL, cli_progress_wanted() ? cli_progress_show : NULL, &bar);
     printf("%s: %llu tracks checked, %ld error%s\n", argv[optind], (unsigned long long)g->cyls * g->heads,
            n < 0 ? 1 : n, n == 1 ? "" : "s");
     return close_image("check", im, n == 0 ? 0 : 1);
@@ -381,9 +375,10 @@ static int copy_main(int argc, char **argv)
     if (!chosen)
         o.format = img_format(in) == IMG_CKD ? IMG_CCKD : IMG_CKD;
     o.lfs = true;
-    if (isatty(STDERR_FILENO)) {
-        o.progress = progress_bar;
-        o.progress_opaque = (void *)"copying";
+    struct cli_progress bar = { "copying", "cyl", 1, 0, false };
+    if (cli_progress_wanted()) {
+        o.progress = cyl_progress;
+        o.progress_opaque = &bar;
     }
     double t0 = now();
     int rc = img_copy(in, argv[optind + 1], &o, err, sizeof err);
@@ -459,7 +454,9 @@ static int export_to(struct img *im, const struct vtoc_info *vi, int part, const
     if (fd < 0)
         return 1;
     struct vtoc_export_stats st;
-    int rc = vtoc_export(im, vi, start, n, fd, &st, err, sizeof err);
+    struct cli_progress bar = { "exporting", "MiB", vi->blksize / CLI_MIB, 0, false };
+    int rc = vtoc_export_progress(im, vi, start, n, fd, &st, cli_progress_wanted() ? cli_progress_show : NULL, &bar,
+                                  err, sizeof err);
     close(fd);
     if (rc < 0) {
         fprintf(stderr, "ccwpass dasd export: %s\n", err);
@@ -508,11 +505,28 @@ static int export_main(int argc, char **argv)
     return close_image("export", im, rc < 0 ? 1 : 0);
 }
 
+/* ---- compact -------------------------------------------------------------- */
+
+static int compact_main(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    char err[ERRLEN];
+    struct img_compact_result res;
+    if (img_compact(argv[1], &res, err, sizeof err) < 0) {
+        fprintf(stderr, "ccwpass dasd compact: %s\n", err);
+        return 1;
+    }
+    printf("compacted %s: %llu -> %llu bytes (%llu freed)\n", argv[1], (unsigned long long)res.before,
+           (unsigned long long)res.after, (unsigned long long)(res.before > res.after ? res.before - res.after : 0));
+    return 0;
+}
+
 int cmd_dasd(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } sub[] = {
         { "create", create_main }, { "info", info_main }, { "check", check_main },
-        { "copy", copy_main }, { "export", export_main },
+        { "copy", copy_main }, { "export", export_main }, { "compact", compact_main },
     };
     const size_t nlines = sizeof usage_lines / sizeof usage_lines[0];
     if (argc < 2)

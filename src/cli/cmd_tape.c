@@ -15,11 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "img/tape.h"
 
 #define ERRLEN 512
-#define BAR_WIDTH 40
-#define MIB (1024.0 * 1024.0)
 
 static const char *const usage_lines[] = {
     "tape create FILE [--het[=zlib|bzip2] | --aws] [--label VOLSER [--owner NAME]] [--force]",
@@ -84,23 +83,9 @@ static long long file_size(const char *path)
 }
 
 /* Progress on a terminal: a bar over the bytes of the input file. */
-static void progress_bar(void *opaque, uint64_t done, uint64_t total)
-{
-    const char *what = opaque;
-    unsigned fill = total ? (unsigned)(done * BAR_WIDTH / total) : BAR_WIDTH;
-    unsigned pct = total ? (unsigned)(done * 100 / total) : 100;
-    char bar[BAR_WIDTH + 1];
-    memset(bar, '#', fill);
-    memset(bar + fill, '.', BAR_WIDTH - fill);
-    bar[BAR_WIDTH] = 0;
-    fprintf(stderr, "\r%s [%s] %3u%% %.1f/%.1f MiB", what, bar, pct, done / MIB, total / MIB);
-    if (done == total)
-        fputc('\n', stderr);
-}
-
 static tape_progress_fn *progress_if_tty(void)
 {
-    return isatty(STDERR_FILENO) ? progress_bar : NULL;
+    return cli_progress_wanted() ? cli_progress_show : NULL;
 }
 
 /* ---- create ----------------------------------------------------------------------- */
@@ -166,7 +151,8 @@ static void totals(const struct tape_scan *s, uint32_t *blocks, uint64_t *bytes)
 static int scan(const char *verb, const char *path, struct tape_scan *s)
 {
     char err[ERRLEN];
-    int rc = tape_scan(path, s, progress_if_tty(), (void *)"reading", err, sizeof err);
+    struct cli_progress bar = { "reading", "MiB", 1 / CLI_MIB, 0, false };
+    int rc = tape_scan(path, s, progress_if_tty(), &bar, err, sizeof err);
     if (rc < 0)
         fprintf(stderr, "ccwpass tape %s: %s\n", verb, err);
     return rc;
@@ -250,7 +236,8 @@ static int copy_main(int argc, char **argv)
     if (exists(out, force))
         return 1;
     char err[ERRLEN];
-    if (tape_copy(in, out, &o, progress_if_tty(), (void *)"copying", err, sizeof err) < 0) {
+    struct cli_progress bar = { "copying", "MiB", 1 / CLI_MIB, 0, false };
+    if (tape_copy(in, out, &o, progress_if_tty(), &bar, err, sizeof err) < 0) {
         fprintf(stderr, "ccwpass tape copy: %s\n", err);
         return 1;
     }

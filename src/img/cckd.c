@@ -22,7 +22,13 @@
 #include "img/cckd.h"
 #include "img/ckdtrack.h"
 
-#define PENDING_FLUSH_BYTES (64u << 20)   /* sync once this much is held back */
+/* Sync once this much freed space is held back: a quarter of the file, so
+ * repeated rewrites without a flush from the caller (a guest reformatting
+ * its volume) reuse space and the file stays near its data's size, but at
+ * least 1 MiB (small rewrites stay cheap) and at most 64 MiB. */
+#define PENDING_FLUSH_MIN   (1u << 20)
+#define PENDING_FLUSH_MAX   (64u << 20)
+#define PENDING_FLUSH_SHARE 4             /* 1/4 of the file */
 
 uint32_t cckd_get32(const struct cckd *c, const uint8_t *p)
 {
@@ -351,7 +357,12 @@ int cckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, 
         c->imbed -= old.size - old.len;
         cckd_space_release(c, old.pos, old.size);
     }
-    if (c->pending >= PENDING_FLUSH_BYTES)
+    uint64_t limit = c->size / PENDING_FLUSH_SHARE;
+    if (limit < PENDING_FLUSH_MIN)
+        limit = PENDING_FLUSH_MIN;
+    if (limit > PENDING_FLUSH_MAX)
+        limit = PENDING_FLUSH_MAX;
+    if (c->pending >= limit)
         return img_flush(im);
     return 0;
 }

@@ -170,6 +170,12 @@ static void check_cckd(struct checker *k)
 
 long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque)
 {
+    return img_check_progress(im, verbose, report, opaque, NULL, NULL);
+}
+
+long img_check_progress(struct img *im, bool verbose, img_report_fn report, void *opaque,
+                        img_progress_fn *progress, void *progress_opaque)
+{
     struct checker k = { im, verbose, report, opaque, 0 };
     uint8_t *buf = malloc(CKD_MAX_TRACK_IMAGE);
     struct ckd_track *t = malloc(sizeof *t);
@@ -180,9 +186,12 @@ long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque)
     }
     if (im->cckd)
         check_cckd(&k);
-    for (uint32_t cyl = 0; cyl < im->geo.cyls; cyl++)
+    for (uint32_t cyl = 0; cyl < im->geo.cyls; cyl++) {
         for (uint32_t head = 0; head < im->geo.heads; head++)
             check_track(&k, buf, t, cyl, head);
+        if (progress)
+            progress(progress_opaque, cyl + 1, im->geo.cyls);
+    }
     free(buf);
     free(t);
     return k.errors;

@@ -80,6 +80,13 @@ static bool all_zero(const uint8_t *p, size_t n)
 int vtoc_export(struct img *im, const struct vtoc_info *vi, uint64_t start, uint64_t n, int outfd,
                 struct vtoc_export_stats *st, char *err, size_t errlen)
 {
+    return vtoc_export_progress(im, vi, start, n, outfd, st, NULL, NULL, err, errlen);
+}
+
+int vtoc_export_progress(struct img *im, const struct vtoc_info *vi, uint64_t start, uint64_t n, int outfd,
+                         struct vtoc_export_stats *st, img_progress_fn *progress, void *progress_opaque,
+                         char *err, size_t errlen)
+{
     memset(st, 0, sizeof *st);
     if (!vi->blksize || !vi->rpt)
         return img_fail(err, errlen, EINVAL, "image %s: no Linux block size recognised (not formatted with dasdfmt?)",
@@ -95,6 +102,8 @@ int vtoc_export(struct img *im, const struct vtoc_info *vi, uint64_t start, uint
     int rc = 0;
     for (uint64_t b = start; b < start + n && rc == 0; b++) {
         uint64_t trk = b / vi->rpt;
+        if (trk != x->cur && progress)
+            progress(progress_opaque, b - start, n);
         if (trk != x->cur)
             rc = load_track(x, trk, err, errlen);
         if (rc < 0)
@@ -109,6 +118,8 @@ int vtoc_export(struct img *im, const struct vtoc_info *vi, uint64_t start, uint
     }
     if (rc == 0 && ftruncate(outfd, (off_t)(n * vi->blksize)) < 0)
         rc = img_fail(err, errlen, errno, "export: cannot size the output: %s", strerror(errno));
+    if (rc == 0 && progress)
+        progress(progress_opaque, n, n);
     free(x);
     free(blk);
     return rc;

@@ -15,8 +15,8 @@
  *  - CCKD: a track image always goes to space no table points at; the image
  *    is written before the L2 entry that points at it (and a new L2 table
  *    before its L1 entry); the old space is freed only afterwards, and space
- *    freed since the last flush is not reused until a flush (64 MiB of such
- *    space forces one).  The header's OPENED bit is set while the image is
+ *    freed since the last flush is not reused until a flush (a quarter of
+ *    the file, at least 1 MiB and at most 64 MiB, of such space forces one).  The header's OPENED bit is set while the image is
  *    open read-write and cleared by a clean img_close(); an image found with
  *    it set gets its free space rebuilt from the tables on the next
  *    read-write open.
@@ -124,10 +124,25 @@ void img_set_writethrough(struct img *im, bool on);
  * errors, or a negative errno when the check itself could not run. */
 typedef void (*img_report_fn)(void *opaque, bool error, const char *msg);
 long img_check(struct img *im, bool verbose, img_report_fn report, void *opaque);
+/* Progress of long work: done of total units (cylinders, blocks). */
+typedef void img_progress_fn(void *opaque, uint64_t done, uint64_t total);
+/* img_check() that also calls progress (if not NULL) after each cylinder. */
+long img_check_progress(struct img *im, bool verbose, img_report_fn report, void *opaque,
+                        img_progress_fn *progress, void *progress_opaque);
 
 /* copy.c: copy every track of in into a new image at out_path made with o
  * (geometry taken from in; o->cyls/devtype are ignored).  0 or negative
  * errno with a message. */
 int img_copy(struct img *in, const char *out_path, const struct img_create_opts *o, char *err, size_t errlen);
+
+/* compact.c: rewrite the CCKD image at path without free space (track
+ * images and L2 tables packed, no free list, file cut to its data), as
+ * Hercules' cckdcomp does.  Written to a temporary file beside it, synced
+ * and renamed over it, so a crash leaves the old or the new image.  Fails
+ * with -EBUSY ("in use by another process") while a ccwpassd or any other
+ * process has the volume open, and with -EINVAL for a CKD image.  res gets
+ * the file size before and after.  0 or negative errno with a message. */
+struct img_compact_result { uint64_t before, after; };
+int img_compact(const char *path, struct img_compact_result *res, char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "img/image.h"
 
 struct img;
 
@@ -104,6 +105,11 @@ struct vtoc_export_stats {
 };
 int vtoc_export(struct img *im, const struct vtoc_info *vi, uint64_t start, uint64_t n, int outfd,
                 struct vtoc_export_stats *st, char *err, size_t errlen);
+/* vtoc_export() that also calls progress (if not NULL) with the blocks
+ * done of n, once per track and at the end. */
+int vtoc_export_progress(struct img *im, const struct vtoc_info *vi, uint64_t start, uint64_t n, int outfd,
+                         struct vtoc_export_stats *st, img_progress_fn *progress, void *progress_opaque,
+                         char *err, size_t errlen);
 
 /* Linux recs_per_track for a 3390 (kernel dasd_eckd.c). */
 unsigned vtoc_recs_per_track_3390(unsigned kl, unsigned dl);

@@ -45,6 +45,7 @@ dasd info
 dasd check
 dasd copy
 dasd export
+dasd compact
 tape
 tape create
 tape info

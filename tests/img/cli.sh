@@ -17,7 +17,7 @@ run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 
-echo "1..41"
+echo "1..51"
 
 run create lnx.3390 -c 30 --linux --volser LNX001
 ok $(( $(rc) != 0 )) "create CKD --linux exits 0"
@@ -98,6 +98,12 @@ run export lnx.3390 out.img
 [ "$(rc)" = 1 ] && grep -q "has 0 partitions, no partition 1" err; ok $? "export of a volume without partitions fails clearly"
 run export lnx.3390 all.img --all
 [ "$(rc)" = 0 ] && [ "$(stat -c %s all.img)" = $((5400 * 4096)) ]; ok $? "export --all writes every block"
+! grep -q "exporting \[" err; ok $? "no progress bar when stderr is not a terminal"
+script -qc "$CCWPASS dasd export lnx.3390 all.img --all" /dev/null | tr '\r' '\n' > tty.out
+grep -q "exporting \[########################################\] 100% 21.1/21.1 MiB" tty.out; ok $? "export: progress bar on a terminal"
+script -qc "$CCWPASS dasd check lnx.3390" /dev/null | tr '\r' '\n' > tty.out
+grep -q "checking \[####################....................\]  50% 15/30 cyl" tty.out && grep -q "100% 30/30 cyl" tty.out
+ok $? "check: progress bar on a terminal"
 
 # another process holds a POSIX write lock (conflicts with our OFD locks);
 # FIFOs sequence the two processes
@@ -118,6 +124,38 @@ read -r _ < held
 run check lnx.3390
 [ "$(rc)" = 1 ] && grep -q "image lnx.3390 is in use by another process" err; ok $? "locked image: clear in-use message"
 echo done > release; wait $holder
+
+# compact: a packed, clean image with the same tracks; CKD and busy volumes refused
+run create cz.cckd -c 30 --cckd --linux --volser CMP001
+run copy cz.cckd cz-before.3390
+run compact cz.cckd
+[ "$(rc)" = 0 ] && grep -q "^compacted cz.cckd: [0-9]* -> [0-9]* bytes" out; ok $? "compact CCKD exits 0 and reports the sizes"
+cckdcdsk -3 cz.cckd >/dev/null 2>&1; ok $? "cckdcdsk level 3 clean after compact"
+run check cz.cckd
+ok $(( $(rc) != 0 )) "check clean after compact"
+run copy cz.cckd cz-after.3390
+cmp -s cz-before.3390 cz-after.3390; ok $? "every track the same after compact (CKD copies identical)"
+run info cz.cckd
+grep -q "^space:     [0-9]* bytes, [0-9]* used, 0 free (0%, 0 imbedded) in 0 blocks$" out; ok $? "info after compact: 0% free"
+run compact lnx.3390
+[ "$(rc)" = 1 ] && grep -q "not a compressed (CCKD) image" err; ok $? "compact refuses a CKD image"
+python3 - cz.cckd <<'PY' &
+import fcntl, os, sys
+try:
+    fd = os.open(sys.argv[1], os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    state = "locked"
+except OSError as e:
+    state = "failed %s" % e
+open("held", "w").write(state + "\n")
+open("release").read()
+PY
+holder=$!
+read -r _ < held
+run compact cz.cckd
+[ "$(rc)" = 1 ] && grep -q "image cz.cckd is in use by another process" err && ! ls | grep -q compact-; ok $? "compact refuses a volume in use, leaves no temporary file"
+echo done > release; wait $holder
+rm -f cz.cckd cz-before.3390 cz-after.3390
 
 run create m3.3390 -m 3390-3
 ok $(( $(rc) != 0 )) "create 3390-3 without --lfs"

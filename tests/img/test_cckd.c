@@ -461,6 +461,37 @@ static void random_rewrites_stay_consistent(void **s)
     assert_true(header_u32("rnd.cckd", 512 + 24) * 4 < header_u32("rnd.cckd", 512 + 12));
 }
 
+/* A guest that reformats its volume again and again, with no flush between
+ * (ccwpassd flushes only when the guest asks): the file must not grow
+ * without bound but stay near the size of the data it holds. */
+static void repeated_rewrites_converge(void **s)
+{
+    (void)s;
+    enum { CYLS = 10, PASSES = 10 };
+    create("rr.cckd", CYLS, IMG_COMP_ZLIB, false);
+    struct img *im = img_open(tu_path("rr.cckd"), false, err, sizeof err);
+    assert_non_null(im);
+    off_t one_pass = 0;
+    for (unsigned p = 0; p < PASSES; p++) {
+        for (unsigned t = 2; t < CYLS * 15; t++) {
+            size_t n = data_track(buf, t / 15, t % 15, 2 * (p * 1000 + t) + 1);   /* incompressible */
+            assert_int_equal(img_write_track(im, t / 15, t % 15, buf, n), 0);
+        }
+        if (p == 0)
+            one_pass = file_size("rr.cckd");
+    }
+    assert_int_equal(img_close(im), 0);
+    off_t after = file_size("rr.cckd");
+    print_message("# one pass %lld bytes, after %d passes %lld bytes\n", (long long)one_pass, PASSES,
+                  (long long)after);
+    assert_true(after <= 2 * one_pass);
+    int errors = 0;
+    im = img_open(tu_path("rr.cckd"), true, err, sizeof err);
+    assert_non_null(im);
+    assert_int_equal(img_check(im, false, count_errors, &errors), 0);
+    img_close(im);
+}
+
 static void put_u32(const char *name, off_t off, uint32_t v)
 {
     uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
@@ -533,6 +564,7 @@ int main(void)
         cmocka_unit_test(l2_entry_past_eof),
         cmocka_unit_test(big_endian_image),
         cmocka_unit_test(random_rewrites_stay_consistent),
+        cmocka_unit_test(repeated_rewrites_converge),
         cmocka_unit_test(old_free_chain),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
