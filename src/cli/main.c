@@ -22,7 +22,7 @@ static const struct {
     int (*fn)(int argc, char **argv);
     const char *help;
 } verbs[] = {
-    { "dasd",    cmd_dasd, "create|info|check|copy|export  DASD image tools" },
+    { "dasd",    cmd_dasd, "create|info|check|copy|export|compact  DASD image tools" },
     { "tape",    cmd_tape, "create|info|check|copy|load|unload  tape images; cartridges in a 3490 drive" },
     { "bind",    cmd_ctl,  "SCHID DRIVER           bind a subchannel to io_subchannel or vfio_ccw" },
     { "unbind",  cmd_ctl,  "SCHID                  unbind a subchannel from its driver" },

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The progress bar shared by the ccwpass verbs (see progress.h). */
 #include <stdio.h>
 #include <string.h>

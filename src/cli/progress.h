@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Progress bar of long ccwpass verbs (dasd create/copy/check/export, tape
  * check/copy), drawn on stderr only when stderr is a terminal. */
 #ifndef CCWPASS_CLI_PROGRESS_H

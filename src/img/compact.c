@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Compaction of a CCKD image (what Hercules' cckdcomp does): rewrite the
  * file so that it holds no free space.  The headers and L1 table come

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ccwpass dasd compact (img_compact): a CCKD image full of free space is
  * rewritten packed -- smaller, no free blocks, every track the same (a CKD
  * copy before and after is byte-identical), clean for our check and for
