@@ -6,11 +6,7 @@
 # promises.  Prints TAP.
 # usage: cli_usage.sh CCWPASSD CCWPASS VERSION
 D=$1 C=$2 VERSION=$3
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 
 T=$(mktemp -d /tmp/ccwpu-XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -1,12 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Shared by the systemd tests (sourced): TAP helpers and a coprocess that
+# Shared by the systemd tests (sourced): lib.sh's TAP helpers and a coprocess that
 # plays systemd's notification socket (notify_listen.py).
-n=0 fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 GUARD_S=20          # only against a hang: startup takes well under a second
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
 has() { grep -qF -- "$2" <<<"$1" || { echo "# '$2' not in:"; sed 's/^/#   /' <<<"$1"; return 1; }; }
 
 # listen LISTENER PATH: start the notification socket at PATH; NOTIFY_SOCKET

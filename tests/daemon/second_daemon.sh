@@ -10,11 +10,7 @@ D=$1 C=$2
 GUARD_S=30          # far above the milliseconds a refusal takes
 KILL_AFTER_S=5
 EXIT_IN_USE=1
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 has() { grep -qF -- "$2" "$1" || { echo "# '$2' not in:"; sed 's/^/#   /' "$1"; return 1; }; }
 # mounts VIEW: how many mounts sit on the directory VIEW
 mounts() { awk -v m="$1" '$5 == m' /proc/self/mountinfo | wc -l; }

@@ -11,11 +11,7 @@ D=$1
 GUARD_S=30          # far above the milliseconds a refusal takes
 KILL_AFTER_S=5      # for a daemon that ignores timeout's SIGTERM
 EXIT_CONFIG=2
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 has() { grep -qF -- "$2" "$1" || { echo "# '$2' not in:"; sed 's/^/#   /' "$1"; return 1; }; }
 
 T=$(mktemp -d /tmp/ccwps-XXXXXX)

@@ -5,24 +5,12 @@
 # `ccwpass status` drive and show its cartridge.  Prints TAP.
 # usage: tape_test.sh CCWPASSD CCWPASS
 D=$1 C=$2
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 has() { grep -qF -- "$2" <<<"$1" || { echo "# '$2' not in:"; sed 's/^/#   /' <<<"$1"; return 1; }; }
 # write VALUE FILE: the errno text of a failed echo, "" on success
 write() { { echo "$1" > "$2"; } 2>&1 | sed 's/.*write error: //'; }
 
-T=$(mktemp -d /tmp/ccwpt-XXXXXX)
-V=$T/view
-S=$T/sock
-cleanup() {
-    if [ -n "${pid:-}" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-    mountpoint -q "$V" 2>/dev/null && umount -l "$V"
-    rm -rf "$T"
-}
-trap cleanup EXIT
+scratch ccwpt
 "$C" tape create "$T/a.aws" >/dev/null && "$C" tape create "$T/b.het" >/dev/null || {
     echo "1..1"; echo "not ok 1 - ccwpass tape create failed"; exit 1; }
 cat >"$T/conf" <<CONF
@@ -34,13 +22,7 @@ image = $T/a.aws
 capacity = 4M
 chpids = 51
 CONF
-mkfifo "$T/ready"
-"$D" --foreground -c "$T/conf" --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 \
-    3>"$T/ready" 2>"$T/log" &
-pid=$!
-if ! read -r -t 120 line <"$T/ready" || [ "$line" != READY ]; then
-    echo "1..1"; echo "not ok 1 - ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
-fi
+daemon_start "$D" -c "$T/conf"
 export CCWPASS_SOCKET=$S
 CD=$V/sys/bus/ccw/devices
 

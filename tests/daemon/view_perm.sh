@@ -7,11 +7,7 @@
 # usage: view_perm.sh CCWPASSD
 D=$1
 NOBODY=65534
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 # as_nobody CMD...: run a command as an unprivileged user with no groups
 as_nobody() { setpriv --reuid "$NOBODY" --regid "$NOBODY" --clear-groups "$@"; }
 # write VALUE FILE: the errno text of a failed echo as root, "" on success
@@ -20,29 +16,15 @@ write() { { echo "$1" > "$2"; } 2>&1 | sed 's/.*: //'; }
 nobody_write() { as_nobody sh -c 'echo "$1" > "$2"' sh "$1" "$2" 2>&1 | sed 's/.*: //'; }
 driver() { basename "$(readlink "$1/driver" 2>/dev/null)"; }
 
-T=$(mktemp -d /tmp/ccwpp-XXXXXX)
+scratch ccwpp
 chmod 755 "$T"          # the unprivileged user must reach the mount point
-V=$T/view
-S=$T/sock
-cleanup() {
-    if [ -n "${pid:-}" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-    mountpoint -q "$V" 2>/dev/null && umount -l "$V"
-    rm -rf "$T"
-}
-trap cleanup EXIT
 cat >"$T/conf" <<EOF
 [device 0.0.7e52]
 subchannel = 0.0.16ca
 [device 0.0.7e53]
 subchannel = 0.0.16cb
 EOF
-mkfifo "$T/ready"
-"$D" --foreground --config "$T/conf" --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 \
-    3>"$T/ready" 2>"$T/log" &
-pid=$!
-if ! read -r -t 120 line <"$T/ready" || [ "$line" != READY ]; then
-    echo "1..1"; echo "not ok 1 - ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
-fi
+daemon_start "$D" --config "$T/conf"
 SCH=$V/sys/bus/css/devices
 CCW=$V/sys/bus/ccw/devices
 CHP=$V/sys/devices/css0/chp0.50

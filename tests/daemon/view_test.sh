@@ -5,30 +5,17 @@
 # available_instances) and the matching `ccwpass` verbs.  Prints TAP.
 # usage: view_test.sh CCWPASSD CCWPASS VMMHOLD
 D=$1 C=$2 H=$3
-n=0 fails=0
-ok()  { n=$((n+1)); echo "ok $n - $1"; }
-nok() { n=$((n+1)); fails=$((fails+1)); echo "not ok $n - $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "# got '$1', want '$2'"; return 1; }; }
+. "$(dirname "$0")/lib.sh"
 # write VALUE FILE: the errno text of a failed echo, "" on success
 write() { { echo "$1" > "$2"; } 2>&1 | sed 's/.*write error: //'; }
 
-T=$(mktemp -d /tmp/ccwpv-XXXXXX)
-V=$T/view
-S=$T/sock
+scratch ccwpv
 cleanup() {
     [ -n "${hold_pid:-}" ] && kill "$hold_pid" 2>/dev/null
-    if [ -n "${pid:-}" ]; then kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
-    mountpoint -q "$V" 2>/dev/null && umount -l "$V"
-    rm -rf "$T"
+    scratch_cleanup
 }
 trap cleanup EXIT
-mkfifo "$T/ready"
-"$D" --foreground --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
-pid=$!
-if ! read -r -t 120 line <"$T/ready" || [ "$line" != READY ]; then
-    echo "1..1"; echo "not ok 1 - ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
-fi
+daemon_start "$D"
 export CCWPASS_SOCKET=$S
 
 # --- the host before: DASD online under io_subchannel -----------------------
