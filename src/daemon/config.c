@@ -145,28 +145,33 @@ struct ini_ctx {
     int read_errno;                 /* why fgets failed, 0 at the end of the file */
 };
 
-/* Record the first error (later ones would be about a config already wrong). */
+/* Record the first error, at `line` (later ones would be about a config
+ * already wrong). */
+__attribute__((format(printf, 3, 0))) static void ini_vfail(struct ini_ctx *x, unsigned line, const char *fmt,
+                                                             va_list ap)
+{
+    if (x->err[0])
+        return;
+    vsnprintf(x->err, sizeof x->err, fmt, ap);
+    x->err_line = line;
+}
+
+/* A mistake on the line being read. */
 __attribute__((format(printf, 2, 3))) static void ini_fail(struct ini_ctx *x, const char *fmt, ...)
 {
     va_list ap;
-    if (x->err[0])
-        return;
     va_start(ap, fmt);
-    vsnprintf(x->err, sizeof x->err, fmt, ap);
+    ini_vfail(x, x->lineno, fmt, ap);
     va_end(ap);
-    x->err_line = x->lineno;
 }
 
-/* ini_fail(), for a mistake on an earlier line than the one being read. */
+/* A mistake on an earlier line than the one being read. */
 __attribute__((format(printf, 3, 4))) static void ini_fail_at(struct ini_ctx *x, unsigned line, const char *fmt, ...)
 {
     va_list ap;
-    if (x->err[0])
-        return;
     va_start(ap, fmt);
-    vsnprintf(x->err, sizeof x->err, fmt, ap);
+    ini_vfail(x, line, fmt, ap);
     va_end(ap);
-    x->err_line = line;
 }
 
 /* The keys a section may have: anything else is named as unknown. */

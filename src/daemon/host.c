@@ -195,16 +195,8 @@ bool host_has_ccwdev(const struct host_sch *hs)
 
 struct host_sch *host_find_ccwdev(struct host *h, const char *busid)
 {
-    uint8_t cssid, ssid;
-    uint16_t devno;
-    if (parse_busid(busid, &cssid, &ssid, &devno))
-        return NULL;
-    for (unsigned i = 0; i < h->nsch; i++) {
-        struct host_sch *hs = &h->sch[i];
-        if (hs->cfg.cssid == cssid && hs->cfg.ssid == ssid && hs->cfg.devno == devno && host_has_ccwdev(hs))
-            return hs;
-    }
-    return NULL;
+    struct host_sch *hs = host_find_dev(h, busid);   /* device numbers are unique (config) */
+    return hs && host_has_ccwdev(hs) ? hs : NULL;
 }
 
 struct host_sch *host_find_mdev(struct host *h, const char *uuid, struct vfio_ccw_mdev **m)
