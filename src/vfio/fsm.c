@@ -9,8 +9,8 @@
  *  - The interrupt handler takes io_mutex BEFORE it takes the status (TSCH),
  *    and every SSCH/HSCH/CSCH is issued under io_mutex.  So the IRB an event
  *    handler sees and the FSM state belong to the same moment: no start can
- *    be accepted between a TSCH and the FSM's look at its IRB (the hardware
- *    kernel gets the same from the subchannel lock around TSCH and SSCH).
+ *    be accepted between a TSCH and the FSM's look at its IRB (the kernel
+ *    gets the same from the subchannel lock around TSCH and SSCH).
  *  - The current program ends only on solicited status that ends its start
  *    function: final (no subchannel or device activity, not suspended, not
  *    intermediate status alone) with the start or clear function indicated
@@ -195,7 +195,8 @@ static void fsm_disabled_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
 }
 
 /* SSCH with the translated program; the cc becomes the errno (fsm_io_helper).
- * On cc 0 the subchannel holds a reference on cp and cp becomes current. */
+ * On cc 0 the subchannel holds a reference of its own, and the caller's
+ * reference becomes the FSM's: cp is the current program. */
 static int io_helper(struct vfio_ccw_mdev *m, struct channel_program *cp)
 {
     struct orb orb;
@@ -208,7 +209,6 @@ static int io_helper(struct vfio_ccw_mdev *m, struct channel_program *cp)
         cp_put(cp);
     switch (cc) {
     case 0:
-        cp_get(cp);
         m->cp = cp;
         m->state = VFIO_CCW_STATE_CP_PENDING;
         return 0;
@@ -245,7 +245,8 @@ static int start_request(struct vfio_ccw_mdev *m, const struct orb *orb)
         ret = cp_prefetch(cp);
     if (!ret)
         ret = io_helper(m, cp);
-    cp_put(cp);   /* the request's reference; m->cp and the subchannel keep theirs */
+    if (ret)
+        cp_put(cp);   /* never started: the request's reference was the only one */
     return ret;
 }
 
