@@ -266,14 +266,14 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     log_verbose = cfg.verbose;
     if (host_init(&host, &cfg, err, sizeof err)) {
-        log_warn("%s", err);
+        log_error("%s", err);
         notify_service_failed(err);
         host_fini(&host);
         return 1;
     }
     int restored = persist_restore(&host);
     if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
-        log_warn("%s", err);
+        log_error("%s", err);
         notify_service_failed(err);
         server_fini(&srv);
         host_fini(&host);
