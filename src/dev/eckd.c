@@ -2,8 +2,9 @@
 /*
  * The ECKD device object: creation on an opened CKD/CCKD image, and the
  * struct ccw_dev_ops the channel calls (start, exec, end, sense, reset,
- * destroy).  Writes are write-through (see eckd_track.c), so ending a
- * program flushes nothing.
+ * destroy).  A program that ends without the device seeing its last
+ * command (halt, a channel-detected error, an injected status) may leave
+ * the current track dirty: end, reset and destroy store it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +16,13 @@ static void eckd_start(struct ccw_dev *d, const struct orb *orb)
     eckd_prog_reset(to_eckd(d));
 }
 
+/* Normally the command that ended the chain stored the track already
+ * (eckd_exec).  Here the status is already decided (halted, or an error the
+ * channel found), so a failed store can only be logged: nothing that failed
+ * to reach the image was presented as complete without error. */
 static void eckd_end(struct ccw_dev *d)
 {
-    /* nothing to flush: every write reached the image before its status */
+    eckd_trk_flush(to_eckd(d), NULL);
 }
 
 static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
@@ -33,6 +38,7 @@ static void eckd_reset(struct ccw_dev *d)
 {
     struct eckd *e = to_eckd(d);
 
+    eckd_trk_flush(e, NULL);     /* writes that completed are on the media */
     eckd_prog_reset(e);
     e->sense_pending = false;
     memset(e->sense, 0, sizeof(e->sense));
@@ -45,6 +51,8 @@ static void eckd_destroy(struct ccw_dev *d)
 
     if (!e)
         return;
+    if (e->trk.img)
+        eckd_trk_flush(e, NULL);
     free(e->trk.img);
     free(e);
 }
