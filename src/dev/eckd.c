@@ -3,8 +3,9 @@
  * The ECKD device object: creation on an opened CKD/CCKD image, and the
  * struct ccw_dev_ops the channel calls (start, exec, end, sense, reset,
  * destroy).  A program that ends without the device seeing its last
- * command (halt, a channel-detected error, an injected status) may leave
- * the current track dirty: end, reset and destroy store it.
+ * command (halt, a channel-detected error, an injected status) or that
+ * suspends may leave the current track dirty: end, suspend, reset and
+ * destroy store it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,10 @@
 
 static void eckd_start(struct ccw_dev *d, const struct orb *orb)
 {
-    eckd_prog_reset(to_eckd(d));
+    struct eckd *e = to_eckd(d);
+
+    eckd_prog_reset(e);
+    e->store_lost = false;      /* it belonged to a program that was ended */
 }
 
 /* Normally the command that ended the chain stored the track already
@@ -23,6 +27,17 @@ static void eckd_start(struct ccw_dev *d, const struct orb *orb)
 static void eckd_end(struct ccw_dev *d)
 {
     eckd_trk_flush(to_eckd(d), NULL);
+}
+
+/* The program suspended: store now, since HSCH or XSCH may end it without
+ * another call.  If that fails, the program's next command (after RSCH)
+ * ends in equipment check, so it never completes without error. */
+static void eckd_suspend(struct ccw_dev *d)
+{
+    struct eckd *e = to_eckd(d);
+
+    if (eckd_trk_flush(e, NULL) < 0)
+        e->store_lost = true;
 }
 
 static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
@@ -39,6 +54,7 @@ static void eckd_reset(struct ccw_dev *d)
     struct eckd *e = to_eckd(d);
 
     eckd_trk_flush(e, NULL);     /* writes that completed are on the media */
+    e->store_lost = false;
     eckd_prog_reset(e);
     e->sense_pending = false;
     memset(e->sense, 0, sizeof(e->sense));
@@ -62,6 +78,7 @@ static const struct ccw_dev_ops eckd_ops = {
     .start = eckd_start,
     .exec = eckd_exec,
     .end = eckd_end,
+    .suspend = eckd_suspend,
     .sense = eckd_sense_op,
     .reset = eckd_reset,
     .destroy = eckd_destroy,

@@ -218,7 +218,10 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
     r->unitstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
     if (c->seq == 0)
         eckd_prog_reset(e);
-    if (!cmd)
+    if (e->store_lost) {
+        e->store_lost = false;
+        eckd_fail(e, r, SNS0_EQUIP_CHECK, 0, SNS7_F1(0));
+    } else if (!cmd)
         eckd_reject(e, r, MSG_INVALID_CMD);
     else if (check_prereq(e, cmd, c, r) == 0) {
         update_xmark(e, c->code);

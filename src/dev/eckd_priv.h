@@ -148,6 +148,8 @@ struct eckd {
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;
+    bool store_lost;            /* a store at a suspend point failed: the
+                                   resumed program's next command reports it */
     enum eckd_orient orient;
     unsigned cur;               /* index of the current record in trk.t */
     struct eckd_prog p;

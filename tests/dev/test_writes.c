@@ -282,38 +282,107 @@ static void test_halt_stores_completed_writes(void **state)
     dfx_free(f);
 }
 
-/* A program suspended after a completed write keeps nothing only in memory
- * once the subchannel is cleared (ops->reset) or the device is closed. */
-static void suspend_after_write(struct dfx *f, const uint8_t *blk)
+/* DE + LR(2 records of track 2) + Write Update Data, then a second one
+ * whose CCW carries the suspend flag: the program suspends before it. */
+static void build_suspending(struct dfx *f, const uint8_t *blk)
 {
     de_write(f, 2, 2);
     lr(f, LX_CMD_WRITE_MT, 2, 1, 2);
     dfx_ccw(f, 0x85, CCW_FLAG_CC, BLK, blk);
     dfx_ccw(f, 0x85, CCW_FLAG_SUSPEND, BLK, blk);
     f->orb.spnd = true;
-    assert_int_equal(dfx_run(f), CHAN_SUSPENDED);
-    f->orb.spnd = false;
 }
 
+/* A program suspended after a completed write: the write is on the image
+ * while the program is suspended (HSCH or XSCH may end it there). */
+static void test_suspend_stores_completed_writes(void **state)
+{
+    struct dfx *f = mk(false);
+    static uint8_t blk[BLK];
+    uint64_t w0 = writes(f);
+
+    fill(blk, BLK, 21);
+    build_suspending(f, blk);
+    struct chan_prog p;
+    assert_int_equal(chan_prog_init(&p, &f->orb, &f->cm, f->dev, NULL), 0);
+    assert_int_equal(chan_run(&p), CHAN_SUSPENDED);
+    assert_int_equal(writes(f) - w0, 1);
+    assert_memory_equal(image_data(f, 2, 1), blk, BLK);
+    chan_prog_free(&p);
+    dfx_free(f);
+}
+
+/* The store at the suspend point fails: the resumed program does not end
+ * without error, its first command gets the equipment check. */
+static void test_suspend_store_error_on_resume(void **state)
+{
+    struct dfx *f = mk_failing();
+    static uint8_t blk[BLK];
+
+    build_suspending(f, blk);
+    struct chan_prog p;
+    assert_int_equal(chan_prog_init(&p, &f->orb, &f->cm, f->dev, NULL), 0);
+    assert_int_equal(chan_run(&p), CHAN_SUSPENDED);
+    /* RSCH: the channel refetches the CCW; its S flag is cleared first */
+    f->mem[dfx_ccw_addr(f, 3) + 1] &= (uint8_t)~CCW_FLAG_SUSPEND;
+    assert_int_equal(chan_resume(&p), CHAN_DONE);
+    assert_int_equal(p.status.dstat, CE_DE_UC);
+    assert_int_equal(p.status.cpa, dfx_ccw_addr(f, 3) + 8);
+    uint8_t sense[32];
+    assert_int_equal(f->dev->ops->sense(f->dev, sense), 32);
+    assert_int_equal(sense[0], SNS0_EQUIP_CHECK);
+    assert_int_equal(sense[7], SNS7_F1(0));
+    chan_prog_free(&p);
+    dfx_free(f);
+}
+
+/* Issue DE, LR and one Write Update Data with command chaining straight to
+ * the device, as the channel does in the middle of a program. */
+static void write_mid_chain(struct dfx *f, const uint8_t *blk)
+{
+    static uint8_t buf[CHAN_IOBUF_SIZE];
+    struct ccw_result r;
+    uint8_t code[3] = { 0x63, 0x47, 0x85 };
+
+    lx_define_extent(buf, 2, 2, LX_CMD_WRITE_MT, false);
+    f->dev->ops->start(f->dev, &f->orb);
+    for (uint32_t i = 0; i < 3; i++) {
+        struct ccw_cmd c = { .code = code[i], .flags = CCW_FLAG_CC, .chained = i > 0,
+                             .prev_code = i ? code[i - 1] : 0, .seq = i, .buf = buf };
+        if (i == 1)
+            lx_locate_record(buf, 2, 1, 2, LX_CMD_WRITE_MT, BLK, BLK);
+        if (i == 2)
+            memcpy(buf, blk, BLK);
+        c.count = i == 2 ? BLK : 16;
+        f->dev->ops->exec(f->dev, &c, &r);
+        assert_int_equal(r.unitstat, CE_DE);
+    }
+}
+
+/* A clear (ops->reset) in the middle of a chain stores the completed write. */
 static void test_reset_stores_dirty_track(void **state)
 {
     struct dfx *f = mk(false);
     static uint8_t blk[BLK];
+    uint64_t w0 = writes(f);
 
-    fill(blk, BLK, 21);
-    suspend_after_write(f, blk);
+    fill(blk, BLK, 23);
+    write_mid_chain(f, blk);
+    assert_int_equal(writes(f) - w0, 0);            /* dirty, not yet stored */
     f->dev->ops->reset(f->dev);
+    assert_int_equal(writes(f) - w0, 1);
     assert_memory_equal(image_data(f, 2, 1), blk, BLK);
     dfx_free(f);
 }
 
+/* Closing the device (ops->destroy) stores it too. */
 static void test_close_stores_dirty_track(void **state)
 {
     struct dfx *f = mk(false);
     static uint8_t blk[BLK];
 
-    fill(blk, BLK, 22);
-    suspend_after_write(f, blk);
+    fill(blk, BLK, 24);
+    write_mid_chain(f, blk);
     dfx_reopen(f, false);
     assert_memory_equal(image_data(f, 2, 1), blk, BLK);
     dfx_free(f);
@@ -329,6 +398,8 @@ int main(void)
         cmocka_unit_test(test_store_error_at_track_switch),
         cmocka_unit_test(test_store_error_at_last_ccw),
         cmocka_unit_test(test_halt_stores_completed_writes),
+        cmocka_unit_test(test_suspend_stores_completed_writes),
+        cmocka_unit_test(test_suspend_store_error_on_resume),
         cmocka_unit_test(test_reset_stores_dirty_track),
         cmocka_unit_test(test_close_stores_dirty_track),
     };
