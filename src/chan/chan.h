@@ -102,6 +102,10 @@ struct ccw_dev_ops {
     void (*exec)(struct ccw_dev *d, const struct ccw_cmd *cmd, struct ccw_result *res);
     /* The program ended, normally or by halt/clear: flush what must be durable. */
     void (*end)(struct ccw_dev *d);
+    /* Optional.  The program stopped at a suspend point: flush what must be
+     * durable, as at the end (a suspended program may never resume: HSCH or
+     * XSCH end it without another call to the device). */
+    void (*suspend)(struct ccw_dev *d);
     /* Fetch and clear the pending sense (after unit check).  Returns the number
      * of bytes stored (32 for DASD), 0 if no sense is pending. */
     unsigned (*sense)(struct ccw_dev *d, uint8_t sense[32]);
@@ -197,8 +201,8 @@ struct chan_prog {
 int  chan_prog_init(struct chan_prog *p, const struct orb *orb, const struct chan_mem *mem,
                     struct ccw_dev *dev, const struct chan_hooks *hooks);
 /* Run until done, suspended or halted.  Calls dev->ops->start before the
- * first command and dev->ops->end when the program ends (done or halted,
- * not when suspended).  A halted program reports in p->status the status of
+ * first command, dev->ops->end when the program ends (done or halted) and
+ * dev->ops->suspend (if set) when it suspends.  A halted program reports in p->status the status of
  * the last command executed (cpa = orb.cpa if none ran). */
 enum chan_state chan_run(struct chan_prog *p);
 /* Resume a suspended program (RSCH): refetches the CCW at the suspend point. */

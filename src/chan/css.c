@@ -378,6 +378,14 @@ static void proxy_end(struct ccw_dev *d)
         real->ops->end(real);
 }
 
+static void proxy_suspend(struct ccw_dev *d)
+{
+    struct ccw_dev *real = proxy_sch(d)->dev;
+
+    if (real->ops->suspend)
+        real->ops->suspend(real);
+}
+
 static unsigned proxy_sense(struct ccw_dev *d, uint8_t sense[32])
 {
     struct subchannel *sch = proxy_sch(d);
@@ -401,6 +409,7 @@ static const struct ccw_dev_ops proxy_ops = {
     .start = proxy_start,
     .exec = proxy_exec,
     .end = proxy_end,
+    .suspend = proxy_suspend,
     .sense = proxy_sense,
     .reset = proxy_reset,
 };

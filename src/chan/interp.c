@@ -410,6 +410,8 @@ enum chan_state chan_run(struct chan_prog *p)
             continue;
         case STEP_SUSPEND:
             p->state = CHAN_SUSPENDED;
+            if (p->dev->ops->suspend)
+                p->dev->ops->suspend(p->dev);
             if (interp_trace_enabled())
                 interp_trace_end(p);
             return p->state;

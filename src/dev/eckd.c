@@ -2,8 +2,10 @@
 /*
  * The ECKD device object: creation on an opened CKD/CCKD image, and the
  * struct ccw_dev_ops the channel calls (start, exec, end, sense, reset,
- * destroy).  Writes are write-through (see eckd_track.c), so ending a
- * program flushes nothing.
+ * destroy).  A program that ends without the device seeing its last
+ * command (halt, a channel-detected error, an injected status) or that
+ * suspends may leave the current track dirty: end, suspend, reset and
+ * destroy store it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,12 +14,30 @@
 
 static void eckd_start(struct ccw_dev *d, const struct orb *orb)
 {
-    eckd_prog_reset(to_eckd(d));
+    struct eckd *e = to_eckd(d);
+
+    eckd_prog_reset(e);
+    e->store_lost = false;      /* it belonged to a program that was ended */
 }
 
+/* Normally the command that ended the chain stored the track already
+ * (eckd_exec).  Here the status is already decided (halted, or an error the
+ * channel found), so a failed store can only be logged: nothing that failed
+ * to reach the image was presented as complete without error. */
 static void eckd_end(struct ccw_dev *d)
 {
-    /* nothing to flush: every write reached the image before its status */
+    eckd_trk_flush(to_eckd(d), NULL);
+}
+
+/* The program suspended: store now, since HSCH or XSCH may end it without
+ * another call.  If that fails, the program's next command (after RSCH)
+ * ends in equipment check, so it never completes without error. */
+static void eckd_suspend(struct ccw_dev *d)
+{
+    struct eckd *e = to_eckd(d);
+
+    if (eckd_trk_flush(e, NULL) < 0)
+        e->store_lost = true;
 }
 
 static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
@@ -33,6 +53,8 @@ static void eckd_reset(struct ccw_dev *d)
 {
     struct eckd *e = to_eckd(d);
 
+    eckd_trk_flush(e, NULL);     /* writes that completed are on the media */
+    e->store_lost = false;
     eckd_prog_reset(e);
     e->sense_pending = false;
     memset(e->sense, 0, sizeof(e->sense));
@@ -45,6 +67,8 @@ static void eckd_destroy(struct ccw_dev *d)
 
     if (!e)
         return;
+    if (e->trk.img)
+        eckd_trk_flush(e, NULL);
     free(e->trk.img);
     free(e);
 }
@@ -54,6 +78,7 @@ static const struct ccw_dev_ops eckd_ops = {
     .start = eckd_start,
     .exec = eckd_exec,
     .end = eckd_end,
+    .suspend = eckd_suspend,
     .sense = eckd_sense_op,
     .reset = eckd_reset,
     .destroy = eckd_destroy,

@@ -6,7 +6,8 @@
  * command sequence" when one is not met).  After the command the dispatcher
  * keeps the chaining state: search-equal and write-CKD flags, the index
  * mark, and the Locate Record domain count (a domain that is left without
- * command chaining ends in "incomplete domain").
+ * command chaining ends in "incomplete domain"), and it stores a dirty
+ * track before the status of a command that ends the chain.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -174,6 +175,25 @@ static void after_command(struct eckd *e, const struct eckd_cmd *cmd, const stru
         eckd_fail(e, r, SNS0_CMD_REJECT | SNS0_INCOMPL_DOM, 0, 0);
 }
 
+/*
+ * Does the chain end with this command?  No command chaining, a status other
+ * than channel end + device end (+ status modifier), or a length the channel
+ * will report as incorrect.  With data chaining the chaining flag that
+ * counts is on a CCW the device does not see: assume the end.  Erring
+ * towards "ends" only costs a track write; the other way round the status
+ * could be presented before the data is on the image.
+ */
+static bool chain_ends(const struct ccw_cmd *c, const struct ccw_result *r)
+{
+    uint8_t ds = r->unitstat & (uint8_t)~DEV_STAT_STAT_MOD;
+
+    if (!(c->flags & CCW_FLAG_CC) || (c->flags & CCW_FLAG_CD))
+        return true;
+    if (ds != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
+        return true;
+    return r->len != c->count && !(c->flags & CCW_FLAG_SLI);
+}
+
 /* One line per command on stderr (CCWPASS_ECKD_TRACE): code, name, count,
  * position, status, length, and the sense bytes that matter after a unit check. */
 static void trace(const struct eckd *e, const struct eckd_cmd *cmd, const struct ccw_cmd *c,
@@ -198,13 +218,18 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
     r->unitstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
     if (c->seq == 0)
         eckd_prog_reset(e);
-    if (!cmd)
+    if (e->store_lost) {
+        e->store_lost = false;
+        eckd_fail(e, r, SNS0_EQUIP_CHECK, 0, SNS7_F1(0));
+    } else if (!cmd)
         eckd_reject(e, r, MSG_INVALID_CMD);
     else if (check_prereq(e, cmd, c, r) == 0) {
         update_xmark(e, c->code);
         cmd->fn(e, c, r);
     }
     after_command(e, cmd, c, r);
+    if (e->trk.dirty && chain_ends(c, r))
+        eckd_trk_flush(e, r);   /* failure: equipment check on this command */
     if (e->trace)
         trace(e, cmd, c, r);
 }

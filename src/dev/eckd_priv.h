@@ -4,7 +4,8 @@
  * src/dev/.  The device keeps three kinds of state:
  *  - identity (Sense ID, RDC, RCD), built once by eckd_new();
  *  - state that outlives a channel program: path group, reservation, pending
- *    sense, the current track (a write-through copy of one track image);
+ *    sense, the current track (a copy of one track image, stored once when
+ *    dirty: see eckd_track.c);
  *  - per-program state (struct eckd_prog): Define Extent, the Locate Record
  *    domain, the chaining flags a 3990 checks.  ops->start and the first
  *    command of a program clear it.
@@ -111,6 +112,7 @@ enum eckd_orient { OR_NONE, OR_INDEX, OR_COUNT, OR_KEY, OR_DATA, OR_EOT };
 
 struct eckd_trk {
     bool valid;
+    bool dirty;                 /* changed since it was loaded or stored */
     uint32_t cyl, head;
     size_t len;                 /* bytes of the image, EOT marker included */
     uint8_t *img;               /* CKD_MAX_TRACK_IMAGE bytes */
@@ -146,6 +148,8 @@ struct eckd {
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;
+    bool store_lost;            /* a store at a suspend point failed: the
+                                   resumed program's next command reports it */
     enum eckd_orient orient;
     unsigned cur;               /* index of the current record in trk.t */
     struct eckd_prog p;
@@ -181,7 +185,13 @@ static inline uint32_t eckd_trkno(const struct eckd *e, uint32_t cyl, uint32_t h
 int  eckd_seek(struct eckd *e, uint32_t cyl, uint32_t head, struct ccw_result *r);
 int  eckd_read_count(struct eckd *e, uint8_t code, struct ccw_result *r);
 int  eckd_mt_advance(struct eckd *e, uint8_t code, struct ccw_result *r);
-int  eckd_trk_store(struct eckd *e, struct ccw_result *r);
+/* A write changed the current track: it is stored by eckd_trk_flush(). */
+void eckd_trk_mark_dirty(struct eckd *e);
+/* Store the current track if it is dirty.  0, or -1 after a failed store:
+ * the copy is dropped and, with r, the command ends in unit check with
+ * equipment check (without r the failure is only logged). */
+int  eckd_trk_flush(struct eckd *e, struct ccw_result *r);
+/* Forget the current track (a dirty copy is lost: callers flush first). */
 void eckd_trk_invalidate(struct eckd *e);
 const struct ckd_rec *eckd_cur(const struct eckd *e);
 uint8_t *eckd_rec_key(struct eckd *e, const struct ckd_rec *rec);

@@ -2,10 +2,13 @@
 /*
  * The current track and the orientation on it (3990 "orientation": index,
  * count, key, data, end of track).  The device works on an in-memory copy of
- * one track image; reads come from it, writes modify it and are written to
- * the image with img_write_track() before the command ends, so nothing the
- * channel acknowledged is lost (write-through: ops->end has nothing to do).
- * The copy stays valid across channel programs because the image is opened
+ * one track image; reads come from it, writes modify it and mark it dirty.
+ * A dirty copy is stored with img_write_track() once (docs/eckd.md "Track
+ * writes"): before another track is loaded, at the command that ends the
+ * chain (eckd_exec, before its status is presented), and when the program
+ * ends otherwise, on reset and on close.  A store that fails ends the
+ * command in progress with equipment check and drops the copy.  The copy
+ * stays valid across channel programs because the image is opened
  * exclusively by this device.
  */
 #include <stdio.h>
@@ -17,6 +20,7 @@ static const uint8_t eot_marker[CKD_EOT_SIZE] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 
 void eckd_trk_invalidate(struct eckd *e)
 {
     e->trk.valid = false;
+    e->trk.dirty = false;
     e->orient = OR_NONE;
     e->cur = 0;
 }
@@ -34,6 +38,8 @@ static int trk_load(struct eckd *e, uint32_t cyl, uint32_t head, struct ccw_resu
 
     if (t->valid && t->cyl == cyl && t->head == head)
         return 0;
+    if (eckd_trk_flush(e, r) < 0)
+        return -1;
     t->valid = false;
     if (img_read_track(e->im, cyl, head, t->img, CKD_MAX_TRACK_IMAGE, &t->len) < 0) {
         fprintf(stderr, "eckd %04x: %s\n", e->cfg.devno, img_error(e->im));
@@ -50,14 +56,25 @@ static int trk_load(struct eckd *e, uint32_t cyl, uint32_t head, struct ccw_resu
     return 0;
 }
 
-int eckd_trk_store(struct eckd *e, struct ccw_result *r)
+void eckd_trk_mark_dirty(struct eckd *e)
+{
+    e->trk.dirty = true;
+}
+
+int eckd_trk_flush(struct eckd *e, struct ccw_result *r)
 {
     struct eckd_trk *t = &e->trk;
 
+    if (!t->valid || !t->dirty)
+        return 0;
     if (img_write_track(e->im, t->cyl, t->head, t->img, t->len) < 0) {
         fprintf(stderr, "eckd %04x: %s\n", e->cfg.devno, img_error(e->im));
-        return equipment_check(e, r);
+        if (r)
+            return equipment_check(e, r);
+        eckd_trk_invalidate(e);
+        return -1;
     }
+    t->dirty = false;
     return 0;
 }
 
@@ -246,7 +263,8 @@ int eckd_trk_put_record(struct eckd *e, unsigned keep, const uint8_t *rec, uint3
         return -1;
     e->cur = keep;
     e->orient = OR_DATA;
-    return eckd_trk_store(e, r);
+    eckd_trk_mark_dirty(e);
+    return 0;
 }
 
 int eckd_trk_erase_after(struct eckd *e, unsigned keep, struct ccw_result *r)
@@ -259,5 +277,6 @@ int eckd_trk_erase_after(struct eckd *e, unsigned keep, struct ccw_result *r)
         return -1;
     e->cur = keep ? keep - 1 : 0;
     e->orient = OR_DATA;
-    return eckd_trk_store(e, r);
+    eckd_trk_mark_dirty(e);
+    return 0;
 }

@@ -81,5 +81,5 @@ void eckd_cmd_write_full_track(struct eckd *e, const struct ccw_cmd *c, struct c
     }
     e->orient = OR_EOT;
     e->cur = e->trk.t.nrecs - 1;
-    eckd_trk_store(e, r);
+    eckd_trk_mark_dirty(e);
 }

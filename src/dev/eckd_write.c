@@ -7,7 +7,8 @@
  * Updates keep the record's length: the Locate Record transfer length factor
  * must equal it, else invalid track format.  Format writes replace the rest
  * of the track and must fit the 3390 track capacity, else invalid track
- * format.  Every write reaches the image before the command ends.
+ * format.  Writes change the current track and mark it dirty; eckd_track.c
+ * stores it before any status that ends the chain.
  */
 #include <string.h>
 #include "dev/eckd_priv.h"
@@ -27,7 +28,7 @@ static void update_fields(struct eckd *e, const struct ccw_cmd *c, struct ccw_re
     memset(dst + n, 0, size - n);
     r->len = size;
     e->orient = OR_DATA;
-    eckd_trk_store(e, r);
+    eckd_trk_mark_dirty(e);
 }
 
 /* Write Data / Write Key and Data (0x05 / 0x0D). */

@@ -225,7 +225,16 @@ int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *
         return img_set_error(im, EINVAL, "image %s: track cyl %u head %u: refusing to write a bad track image: %s",
                              im->path, cyl, head, rc < 0 ? why : "length does not end at the end-of-track marker");
     rc = im->fmt == IMG_CCKD ? cckd_write(im, cyl, head, buf, len) : ckd_write(im, cyl, head, buf, len);
-    return rc == 0 && im->writethrough ? img_flush(im) : rc;
+    if (rc == 0 && im->writethrough)
+        rc = img_flush(im);
+    if (rc == 0)
+        im->track_writes++;
+    return rc;
+}
+
+uint64_t img_track_writes(const struct img *im)
+{
+    return im->track_writes;
 }
 
 void img_set_writethrough(struct img *im, bool on)

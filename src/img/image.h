@@ -110,6 +110,9 @@ int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, si
 /* Replace the track image of (cyl, head); len includes the EOT marker. */
 int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
 int img_flush(struct img *im);
+/* Number of img_write_track() calls that succeeded since the image was
+ * opened: the device layer's write amplification, for tests and benches. */
+uint64_t img_track_writes(const struct img *im);
 /* Write-through: every img_write_track() also runs img_flush() before it
  * returns, so a write the caller acknowledges survives a machine crash
  * (at the cost of one fdatasync per track).  Off by default. */

@@ -52,6 +52,7 @@ struct img {
     struct img_file file[CKD_MAXFILES];
     struct cckd *cckd;      /* CCKD state, NULL for CKD */
     uint8_t *slot;          /* scratch of trksize bytes */
+    uint64_t track_writes;  /* successful img_write_track() calls (img_track_writes) */
     char err[512];
 };
 
