@@ -20,6 +20,7 @@ void cfg_init(struct daemon_config *c)
     snprintf(c->socket_path, sizeof c->socket_path, "%s", CCWP_DEFAULT_SOCKET);
     snprintf(c->view_dir, sizeof c->view_dir, "%s", CFG_DEFAULT_VIEW);
     snprintf(c->state_dir, sizeof c->state_dir, "%s", CFG_DEFAULT_STATE);
+    snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", CFG_DEFAULT_MDEVCTL);
 }
 
 static size_t strip_len(const char *s)
