@@ -52,6 +52,7 @@ static void usage(FILE *f)
 
 struct flags {
     const char *config, *image, *devno, *schid, *log_file;
+    const char *mdevctl_dir;    /* wins over the config file's [daemon] mdevctl_dir */
     int ready_fd;
     bool readonly, have_dev;
 };
@@ -82,7 +83,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_SOCKET: snprintf(c->socket_path, sizeof c->socket_path, "%s", optarg); break;
         case O_VIEW: snprintf(c->view_dir, sizeof c->view_dir, "%s", optarg); break;
         case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
-        case O_MDEVCTL: snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", optarg); break;
+        case O_MDEVCTL: f->mdevctl_dir = optarg; break;
         case O_NOFUSE: c->no_fuse = true; break;
         case O_FG: c->foreground = true; break;
         case O_WSYNC: c->sync = true; break;
@@ -152,6 +153,8 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
         fprintf(stderr, "ccwpassd: error: %s\n", err);
         return -1;
     }
+    if (f.mdevctl_dir)
+        snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", f.mdevctl_dir);
     if (f.have_dev && flag_device(c, &f))
         return -1;
     if (cfg_finish(c, err, sizeof err)) {

@@ -107,6 +107,27 @@ check "log: a file beside the parent directories" eq "$(log "$M/stray: skipped: 
 check "log: a FIFO is not read" eq "$(grep -c 'not a regular file' "$T/log")" 1
 check "log: a manual definition is not started and not complained about" eq "$(log "$manual")" 0
 check "log: mdevctl's scripts.d is not a parent" eq "$(log "scripts.d")" 0
+# --- the directory from the config file's [daemon] section; the flag wins ---------------
+daemon_stop
+u3=$(uuidgen)
+mkdir -p "$T/conf.d/0.0.16ca"
+echo '{"mdev_type":"vfio_ccw-io","start":"auto","attrs":[]}' >"$T/conf.d/0.0.16ca/$u3"
+printf '[daemon]\nmdevctl_dir = %s\n[device 0.0.7e52]\nsubchannel = 0.0.16ca\n' "$T/conf.d" >"$T/conf"
+"$D" --foreground --no-fuse -c "$T/conf" --socket "$T/sock2" --state-dir "$T/state" --ready-fd 3 \
+    3>"$T/ready" 2>>"$T/log" &
+pid=$!
+read -r -t 120 line <"$T/ready"
+check "[daemon] mdevctl_dir: its definition is started" eq "$("$C" --socket "$T/sock2" mdev list)" \
+    "$u3 0.0.16ca vfio_ccw-io closed"
+daemon_stop
+"$D" --foreground --no-fuse -c "$T/conf" --mdevctl-dir "$T/mdevctl.d" --socket "$T/sock2" --state-dir "$T/state" \
+    --ready-fd 3 3>"$T/ready" 2>>"$T/log" &
+pid=$!
+read -r -t 120 line <"$T/ready"
+check "ccwpassd with -c and --mdevctl-dir started" eq "$line" "READY"
+check "--mdevctl-dir wins over the config file" eq "$("$C" --socket "$T/sock2" mdev list)" ""
+daemon_stop
+
 grep 'mdevctl definition' "$T/log" | sed "s|$M|MDEVCTL_DIR|; s/^/# /"
 check "no sanitizer reports in the daemon's log" eval '! grep -q -e Sanitizer -e "runtime error" "$T/log"'
 
