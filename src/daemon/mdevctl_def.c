@@ -25,6 +25,7 @@
 #define DEF_START_MAN   "manual"
 #define DEF_PATH_MAX    8192
 #define DEF_WHY_MAX     256
+#define JSON_SPACE      " \t\r\n"     /* RFC 8259 whitespace */
 
 enum scan_mode {
     SCAN_COUNT,     /* count the startable definitions, log nothing */
@@ -32,43 +33,65 @@ enum scan_mode {
     SCAN_START,     /* log, and start the startable ones */
 };
 
-/* Read a definition: a regular file (a FIFO would block, a device never
- * end) of at most DEF_MAX_BYTES, one JSON value.  NULL + reason in why. */
-static json_object *read_def(const char *path, char *why, size_t whylen)
+/* The contents of path, NUL-terminated, in *out (free() it): a regular
+ * file (a FIFO would block, a device never end) of at most DEF_MAX_BYTES.
+ * The length, or -1 with the reason in why. */
+static ssize_t read_small_file(const char *path, char **out, char *why, size_t whylen)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
         snprintf(why, whylen, "cannot open: %s", strerror(errno));
-        return NULL;
+        return -1;
     }
-    if (fstat(fd, &st)) {
+    if (fstat(fd, &st))
         snprintf(why, whylen, "cannot stat: %s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        snprintf(why, whylen, "not a regular file");
+    else if (st.st_size > DEF_MAX_BYTES)
+        snprintf(why, whylen, "larger than %d bytes", DEF_MAX_BYTES);
+    else
+        why[0] = 0;
+    if (why[0]) {
         close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_size > DEF_MAX_BYTES) {
-        snprintf(why, whylen, "%s", !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 64 KiB");
-        close(fd);
-        return NULL;
+        return -1;
     }
     char *buf = malloc(DEF_MAX_BYTES + 1);
     size_t len = 0;
     ssize_t r = 0;
-    if (buf) {
-        do {
-            r = read(fd, buf + len, DEF_MAX_BYTES + 1 - len);
-            if (r > 0)
-                len += (size_t)r;
-        } while (r > 0 && len <= DEF_MAX_BYTES);
+    int rerr = 0;
+    if (!buf) {
+        snprintf(why, whylen, "out of memory");
+        close(fd);
+        return -1;
     }
+    do {    /* the file may have grown since fstat */
+        r = read(fd, buf + len, DEF_MAX_BYTES + 1 - len);
+        if (r > 0)
+            len += (size_t)r;
+    } while (r > 0 && len <= DEF_MAX_BYTES);
+    rerr = errno;
     close(fd);
-    if (!buf || r < 0 || len > DEF_MAX_BYTES) {
-        snprintf(why, whylen, "%s", !buf ? "out of memory" : r < 0 ? strerror(errno) : "larger than 64 KiB");
+    if (r < 0 || len > DEF_MAX_BYTES) {
+        if (r < 0)
+            snprintf(why, whylen, "cannot read: %s", strerror(rerr));
+        else
+            snprintf(why, whylen, "larger than %d bytes", DEF_MAX_BYTES);
         free(buf);
-        return NULL;
+        return -1;
     }
     buf[len] = 0;
+    *out = buf;
+    return (ssize_t)len;
+}
+
+/* A definition file's one JSON value, or NULL with the reason in why. */
+static json_object *read_def(const char *path, char *why, size_t whylen)
+{
+    char *buf;
+    ssize_t len = read_small_file(path, &buf, why, whylen);
+    if (len < 0)
+        return NULL;
     json_tokener *tok = json_tokener_new();
     if (!tok) {
         snprintf(why, whylen, "out of memory");
@@ -78,13 +101,15 @@ static json_object *read_def(const char *path, char *why, size_t whylen)
     json_object *o = json_tokener_parse_ex(tok, buf, (int)len);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
-    if (o && e == json_tokener_success && end < len && buf[end + strspn(buf + end, " \t\r\n")] != 0) {
+    bool trailing = e == json_tokener_success && end + strspn(buf + end, JSON_SPACE) < (size_t)len;
+    if (e != json_tokener_success)
+        snprintf(why, whylen, "malformed: %s",
+                 e == json_tokener_continue ? "unexpected end of file" : json_tokener_error_desc(e));
+    else if (trailing)
         snprintf(why, whylen, "malformed: text after the JSON value");
-        json_object_put(o);
-        o = NULL;
-    } else if (!o || e != json_tokener_success) {
-        snprintf(why, whylen, "malformed: %s", e == json_tokener_continue ? "unexpected end of file"
-                                                                           : json_tokener_error_desc(e));
+    else if (!o)
+        snprintf(why, whylen, "malformed: not a JSON object");   /* the file is "null" */
+    if (e != json_tokener_success || trailing) {
         json_object_put(o);
         o = NULL;
     }

@@ -87,6 +87,10 @@ echo '[1,2' >"$M/0.0.16ca/not-a-uuid"
 trail=$(uuidgen)
 echo '{"mdev_type":"vfio_ccw-io","start":"auto","attrs":[]} x' >"$M/0.0.16ca/$trail"
 echo 'not a parent' >"$M/stray"
+null=$(uuidgen) empty=$(uuidgen) big=$(uuidgen)
+echo null >"$M/0.0.16ca/$null"
+: >"$M/0.0.16ca/$empty"
+head -c 70000 /dev/zero | tr '\0' ' ' >"$M/0.0.16ca/$big"
 mkfifo "$M/0.0.16ca/$(uuidgen)"
 restart
 check "bad definitions: the daemon starts, no mdev" eq "$("$C" mdev list)" ""
@@ -104,6 +108,9 @@ check "log: attributes a vfio_ccw-io mdev does not have" \
 check "log: a file name that is not a UUID" eq "$(log "$M/0.0.16ca/not-a-uuid: skipped: the file name is not a UUID")" 1
 check "log: text after the JSON value" eq "$(log "$M/0.0.16ca/$trail: malformed: text after the JSON value")" 1
 check "log: a file beside the parent directories" eq "$(log "$M/stray: skipped: not a parent directory")" 1
+check "log: JSON null" eq "$(log "$M/0.0.16ca/$null: malformed: not a JSON object")" 1
+check "log: an empty file" eq "$(log "$M/0.0.16ca/$empty: malformed: unexpected end of file")" 1
+check "log: a file too large to be a definition" eq "$(log "$M/0.0.16ca/$big: larger than 65536 bytes")" 1
 check "log: a FIFO is not read" eq "$(grep -c 'not a regular file' "$T/log")" 1
 check "log: a manual definition is not started and not complained about" eq "$(log "$manual")" 0
 check "log: mdevctl's scripts.d is not a parent" eq "$(log "scripts.d")" 0
