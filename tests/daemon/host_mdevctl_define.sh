@@ -61,6 +61,8 @@ check "mdevctl stop -u U1" eq "$(H mdevctl stop -u "$u1"; echo "rc=$?")" "rc=0"
 check "unbind, bind to vfio_ccw again: U1 starts (start-parent-mdevs)" eq "$(H sh -c '
 echo 0.0.16ca > /sys/bus/css/devices/0.0.16ca/driver/unbind &&
 echo 0.0.16ca > /sys/bus/css/drivers/vfio_ccw/bind && ls /sys/bus/mdev/devices')" "$u1"
+check "mdevctl stop, then mdevctl start -u U1 from its definition" \
+    eq "$(H sh -c "mdevctl stop -u $u1 && mdevctl start -u $u1 && ls /sys/bus/mdev/devices")" "$u1"
 
 # --- undefine: the file goes, the next restart has no mdev ---------------------------------
 out=$(H mdevctl undefine -u "$u1"; echo "rc=$?")
