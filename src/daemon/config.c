@@ -189,8 +189,15 @@ static const char *const daemon_keys[] = { "mdevctl_dir" };
 
 static bool known_key(const struct ini_ctx *x, const char *name)
 {
-    const char *const *keys = x->kind == SEC_DEVICE ? device_keys : x->kind == SEC_CHPID ? chpid_keys : daemon_keys;
-    size_t n = x->kind == SEC_DEVICE ? NKEYS(device_keys) : x->kind == SEC_CHPID ? NKEYS(chpid_keys) : NKEYS(daemon_keys);
+    const char *const *keys = daemon_keys;
+    size_t n = NKEYS(daemon_keys);
+    if (x->kind == SEC_DEVICE) {
+        keys = device_keys;
+        n = NKEYS(device_keys);
+    } else if (x->kind == SEC_CHPID) {
+        keys = chpid_keys;
+        n = NKEYS(chpid_keys);
+    }
     for (size_t i = 0; i < n; i++)
         if (!strcmp(keys[i], name))
             return true;

@@ -288,7 +288,8 @@ int main(int argc, char **argv)
     struct view *view = NULL;
     if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
         log_warn("%s; continuing without the view", err);
-    log_info("ready: %u subchannel(s), %d mdev(s) started from mdevctl definitions, socket %s", host.nsch, started, cfg.socket_path);
+    log_info("ready: %u subchannel(s), %d mdev(s) started from mdevctl definitions, socket %s", host.nsch, started,
+             cfg.socket_path);
     notify_service_ready("serving %u subchannel(s) on %s%s%s", host.nsch, cfg.socket_path,
                          view ? ", view at " : ", no view", view ? cfg.view_dir : "");
     notify_ready(ready_fd);
