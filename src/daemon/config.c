@@ -20,6 +20,7 @@ void cfg_init(struct daemon_config *c)
     snprintf(c->socket_path, sizeof c->socket_path, "%s", CCWP_DEFAULT_SOCKET);
     snprintf(c->view_dir, sizeof c->view_dir, "%s", CFG_DEFAULT_VIEW);
     snprintf(c->state_dir, sizeof c->state_dir, "%s", CFG_DEFAULT_STATE);
+    snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", CFG_DEFAULT_MDEVCTL);
 }
 
 static size_t strip_len(const char *s)
@@ -127,6 +128,8 @@ void cfg_device_defaults(struct cfg_device *d, uint16_t devno, struct schid schi
 #define SECTION_MAX       128
 #define KEY_MAX           32
 
+enum section_kind { SEC_CHPID, SEC_DEVICE, SEC_DAEMON };
+
 struct ini_ctx {
     struct daemon_config *c;
     FILE *f;
@@ -134,8 +137,8 @@ struct ini_ctx {
     unsigned dev0, chp0;            /* the first entries this file adds */
     unsigned dev_line[CFG_MAX_DEVICES], chp_line[CFG_MAX_CHPIDS];
     char section[SECTION_MAX];      /* the open section, as written */
-    void *cur;                      /* struct cfg_chpid / cfg_device being filled */
-    bool is_dev;
+    void *cur;                      /* struct cfg_chpid / cfg_device / daemon_config being filled */
+    enum section_kind kind;         /* ... which of them */
     unsigned section_line;          /* the open section's header line */
     unsigned nkeys;                 /* keys the open section has had */
     unsigned nsections;             /* sections this file has opened */
@@ -180,11 +183,21 @@ static const char *const device_keys[] = {
     "unit_addr",
 };
 static const char *const chpid_keys[] = { "type" };
+static const char *const daemon_keys[] = { "mdevctl_dir" };
+
+#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool known_key(const struct ini_ctx *x, const char *name)
 {
-    const char *const *keys = x->is_dev ? device_keys : chpid_keys;
-    size_t n = x->is_dev ? sizeof device_keys / sizeof device_keys[0] : sizeof chpid_keys / sizeof chpid_keys[0];
+    const char *const *keys = daemon_keys;
+    size_t n = NKEYS(daemon_keys);
+    if (x->kind == SEC_DEVICE) {
+        keys = device_keys;
+        n = NKEYS(device_keys);
+    } else if (x->kind == SEC_CHPID) {
+        keys = chpid_keys;
+        n = NKEYS(chpid_keys);
+    }
     for (size_t i = 0; i < n; i++)
         if (!strcmp(keys[i], name))
             return true;
@@ -196,7 +209,7 @@ static bool known_key(const struct ini_ctx *x, const char *name)
  * the error recorded at the section's line. */
 static int close_section(struct ini_ctx *x)
 {
-    if (x->cur && x->is_dev && x->nkeys == 0) {
+    if (x->cur && x->kind == SEC_DEVICE && x->nkeys == 0) {
         ini_fail_at(x, x->section_line, "empty section [%s] (give it its keys, e.g. image = FILE)", x->section);
         return -1;
     }
@@ -352,7 +365,7 @@ static int open_chpid(struct ini_ctx *x, const char *id)
     struct cfg_chpid *p = &c->chp[c->nchp++];
     *p = (struct cfg_chpid){ cssid, chpid, CHP_TYPE_FC };
     x->cur = p;
-    x->is_dev = false;
+    x->kind = SEC_CHPID;
     return 0;
 }
 
@@ -381,8 +394,25 @@ static int open_device(struct ini_ctx *x, const char *id)
     /* the subchannel defaults to the device number until subchannel= says otherwise */
     cfg_device_defaults(d, devno, (struct schid){ cssid, ssid, devno });
     x->cur = d;
-    x->is_dev = true;
+    x->kind = SEC_DEVICE;
     return 0;
+}
+
+/* [daemon]: settings of ccwpassd itself (a flag given on the command line wins) */
+static int open_daemon(struct ini_ctx *x)
+{
+    x->cur = x->c;
+    x->kind = SEC_DAEMON;
+    return 0;
+}
+
+static int daemon_key(struct daemon_config *c, const char *k, const char *v)
+{
+    if (!strcmp(k, "mdevctl_dir") && v[0] == '/' && strlen(v) < sizeof c->mdevctl_dir) {
+        snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", v);
+        return 0;
+    }
+    return -1;
 }
 
 /* A header line "[kind id]" (hdr points at '['), optionally followed by a
@@ -418,7 +448,9 @@ static int open_section(struct ini_ctx *x, const char *hdr)
         return open_chpid(x, id);
     if (two_words && !strcmp(kind, "device"))
         return open_device(x, id);
-    ini_fail(x, "unknown section [%s] (expected [chpid C.XX] or [device C.S.DDDD])", x->section);
+    if (kind && !id && !strcmp(kind, "daemon"))
+        return open_daemon(x);
+    ini_fail(x, "unknown section [%s] (expected [chpid C.XX], [device C.S.DDDD] or [daemon])", x->section);
     return -1;
 }
 
@@ -465,7 +497,7 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     struct ini_ctx *x = user;
     (void)section;     /* cfg_read_line opened it */
     if (!x->cur) {
-        ini_fail(x, "'%s' outside a [chpid] or [device] section", name);
+        ini_fail(x, "'%s' outside a [chpid], [device] or [daemon] section", name);
         return 0;
     }
     snprintf(x->key, sizeof x->key, "%s", name);
@@ -474,9 +506,11 @@ static int on_ini(void *user, const char *section, const char *name, const char 
         ini_fail(x, "unknown key '%s' in [%s]", name, x->section);
         return 0;
     }
-    int rc = x->is_dev ? dev_key(x->cur, name, value) : chp_key(x->cur, name, value);
+    int rc = x->kind == SEC_DEVICE ? dev_key(x->cur, name, value)
+           : x->kind == SEC_CHPID  ? chp_key(x->cur, name, value) : daemon_key(x->cur, name, value);
     if (rc) {
-        ini_fail(x, "[%s] bad value for %s: '%s'", x->section, name, value);
+        ini_fail(x, "[%s] bad value for %s: '%s'%s", x->section, name, value,
+                 x->kind == SEC_DAEMON ? " (an absolute directory)" : "");
         return 0;
     }
     return 1;

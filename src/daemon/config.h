@@ -25,6 +25,7 @@
 #define CFG_DEFAULT_CYLS     200
 #define CFG_DEFAULT_VIEW     "/run/ccwpass/view"
 #define CFG_DEFAULT_STATE    "/var/lib/ccwpass"
+#define CFG_DEFAULT_MDEVCTL  "/etc/mdevctl.d"   /* mdevctl's persistent definitions */
 
 /* What sits behind a subchannel: `type = 3390` (the default) or `type = 3490`. */
 enum cfg_devtype { CFG_DEV_3390, CFG_DEV_3490 };
@@ -58,6 +59,7 @@ struct daemon_config {
     char socket_path[PATH_MAX];
     char view_dir[PATH_MAX];
     char state_dir[PATH_MAX];
+    char mdevctl_dir[PATH_MAX];     /* mdevctl's definitions, read at start; "" = none */
     bool foreground, no_fuse, verbose;
     bool sync;                  /* --sync: every device write-through */
     struct cfg_chpid chp[CFG_MAX_CHPIDS];

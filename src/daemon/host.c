@@ -104,6 +104,7 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
 {
     memset(h, 0, sizeof *h);
     snprintf(h->state_dir, sizeof h->state_dir, "%s", c->state_dir);
+    snprintf(h->mdevctl_dir, sizeof h->mdevctl_dir, "%s", c->mdevctl_dir);
     h->css = css_new();
     if (!h->css) {
         ERR("out of memory");

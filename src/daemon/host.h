@@ -57,6 +57,7 @@ struct host {
     struct cfg_chpid chp[CFG_MAX_CHPIDS];
     unsigned nchp;
     char state_dir[4096];
+    char mdevctl_dir[4096];  /* mdevctl's definitions (mdevctl_def.h); "" = none */
 };
 
 /* Build the css from the configuration: open (or create) the images, make

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "daemon/host.h"
 #include "daemon/log.h"
-#include "daemon/persist.h"
+#include "daemon/mdevctl_def.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
 
@@ -28,7 +28,6 @@ static enum host_driver driver_by_name(const char *name)
 
 int host_sch_bind(struct host *h, struct host_sch *hs, const char *driver, char *err, size_t errlen)
 {
-    (void)h;
     enum host_driver d = driver_by_name(driver);
     if (d == HOST_DRV_NONE) {
         ERR("no such css driver '%s' (io_subchannel or vfio_ccw)", driver);
@@ -57,6 +56,8 @@ int host_sch_bind(struct host *h, struct host_sch *hs, const char *driver, char 
     hs->driver = d;
     log_info("subchannel %x.%x.%04x bound to %s", hs->cfg.schid.cssid, hs->cfg.schid.ssid,
              hs->cfg.schid.schno, host_driver_name(d));
+    if (d == HOST_DRV_VFIO)
+        mdevctl_def_start_parent(h, hs);   /* a new mdev parent: mdevctl's udev rule */
     return 0;
 }
 
@@ -81,8 +82,6 @@ int host_sch_unbind(struct host *h, struct host_sch *hs, char *err, size_t errle
             return rc;
         }
         hs->parent = NULL;
-        if (uuid[0])
-            persist_mdev_forget(h->state_dir, hs->cfg.schid, uuid);
     } else {
         hs->ccw_bound = false;     /* the ccw device goes away with io_subchannel */
         hs->ccw_online = false;

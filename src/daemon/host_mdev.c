@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vfio_ccw-io mediated devices (drivers/vfio/mdev create_store/remove_store):
- * UUID rules, one instance per subchannel, no removal while open, and the
- * saved definitions that make them survive a restart.
+ * UUID rules, one instance per subchannel, no removal while open.  They are
+ * transient, as in the kernel: mdevctl's definitions (mdevctl_def.h) are
+ * what makes one come back after a restart.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include <uuid/uuid.h>
-#include "daemon/persist.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
 
@@ -64,7 +64,6 @@ int host_mdev_create(struct host *h, struct host_sch *hs, const char *uuid, char
     }
     if (out_uuid)
         memcpy(out_uuid, u, 37);
-    persist_mdev_save(h->state_dir, hs->cfg.schid, u);
     log_info("mdev %s created on subchannel %x.%x.%04x", u, hs->cfg.schid.cssid, hs->cfg.schid.ssid,
              hs->cfg.schid.schno);
     return 0;
@@ -91,7 +90,6 @@ int host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen)
             ERR("mdev %s: %s", u, strerror(-rc));
         return rc;
     }
-    persist_mdev_forget(h->state_dir, hs->cfg.schid, u);
     log_info("mdev %s removed", u);
     return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ccwpassd: the host half of vfio-ccw in userspace.  Builds the host
- * channel subsystem from the configuration, restores saved mdevs, mounts the
+ * channel subsystem from the configuration, starts mdevctl's auto
+ * definitions, mounts the
  * sysfs-shaped view and serves VMMs and admins on the socket.
  */
 #include <errno.h>
@@ -20,7 +21,7 @@
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
-#include "daemon/persist.h"
+#include "daemon/mdevctl_def.h"
 #include "daemon/proto.h"
 #include "daemon/server.h"
 #include "daemon/view.h"
@@ -38,24 +39,26 @@ static void usage(FILE *f)
             "                        before the device presents channel end/device end\n"
             "      --socket PATH     VMM/control socket (default %s, or $CCWPASS_SOCKET)\n"
             "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
-            "      --state-dir DIR   images created by default, saved mdevs (default %s)\n"
+            "      --state-dir DIR   images created by default (default %s)\n"
+            "      --mdevctl-dir DIR mdevctl's definitions, whose auto ones are started (default %s)\n"
             "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
             "      --foreground      do not detach (log to stderr)\n"
             "      --log-file FILE   also log to FILE (detached: instead of syslog)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
             "  -v, --verbose         log every request\n"
             "      --version         print the version and exit\n",
-            CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE);
+            CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE, CFG_DEFAULT_MDEVCTL);
 }
 
 struct flags {
     const char *config, *image, *devno, *schid, *log_file;
+    const char *mdevctl_dir;    /* wins over the config file's [daemon] mdevctl_dir */
     int ready_fd;
     bool readonly, have_dev;
 };
 
 enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE,
-       O_VERSION };
+       O_VERSION, O_MDEVCTL };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -66,7 +69,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "view", required_argument, 0, O_VIEW },  { "state-dir", required_argument, 0, O_STATE },
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
-        { "log-file", required_argument, 0, O_LOGFILE },
+        { "log-file", required_argument, 0, O_LOGFILE }, { "mdevctl-dir", required_argument, 0, O_MDEVCTL },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, O_VERSION },  { 0, 0, 0, 0 },
     };
@@ -80,6 +83,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_SOCKET: snprintf(c->socket_path, sizeof c->socket_path, "%s", optarg); break;
         case O_VIEW: snprintf(c->view_dir, sizeof c->view_dir, "%s", optarg); break;
         case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
+        case O_MDEVCTL: f->mdevctl_dir = optarg; break;
         case O_NOFUSE: c->no_fuse = true; break;
         case O_FG: c->foreground = true; break;
         case O_WSYNC: c->sync = true; break;
@@ -149,6 +153,8 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
         fprintf(stderr, "ccwpassd: error: %s\n", err);
         return -1;
     }
+    if (f.mdevctl_dir)
+        snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", f.mdevctl_dir);
     if (f.have_dev && flag_device(c, &f))
         return -1;
     if (cfg_finish(c, err, sizeof err)) {
@@ -271,7 +277,7 @@ int main(int argc, char **argv)
         host_fini(&host);
         return 1;
     }
-    int restored = persist_restore(&host);
+    int started = mdevctl_def_autostart(&host);
     if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
         log_error("%s", err);
         notify_service_failed(err);
@@ -282,7 +288,8 @@ int main(int argc, char **argv)
     struct view *view = NULL;
     if (!cfg.no_fuse && !(view = view_start(&host, &srv, cfg.view_dir, err, sizeof err)))
         log_warn("%s; continuing without the view", err);
-    log_info("ready: %u subchannel(s), %d mdev(s) restored, socket %s", host.nsch, restored, cfg.socket_path);
+    log_info("ready: %u subchannel(s), %d mdev(s) started from mdevctl definitions, socket %s", host.nsch, started,
+             cfg.socket_path);
     notify_service_ready("serving %u subchannel(s) on %s%s%s", host.nsch, cfg.socket_path,
                          view ? ", view at " : ", no view", view ? cfg.view_dir : "");
     notify_ready(ready_fd);

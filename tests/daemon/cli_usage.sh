@@ -76,7 +76,7 @@ unset CCWPASS_SOCKET
 
 # --- ccwpass --json VERB -------------------------------------------------------
 mkfifo "$T/ready"
-"$D" --foreground --no-fuse --socket "$T/sock" --state-dir "$T/state" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
+"$D" --foreground --no-fuse --socket "$T/sock" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$T"' EXIT
 if read -r line <"$T/ready" && [ "$line" = READY ]; then

@@ -24,6 +24,7 @@ int dp_init(struct dproc *d)
     snprintf(d->sock, sizeof d->sock, "%s/sock", d->dir);
     snprintf(d->state, sizeof d->state, "%s/state", d->dir);
     snprintf(d->log, sizeof d->log, "%s/log", d->dir);
+    snprintf(d->mdevctl, sizeof d->mdevctl, "%s/mdevctl.d", d->dir);
     snprintf(d->view, sizeof d->view, "%s/view", d->dir);
     return 0;
 }
@@ -54,6 +55,8 @@ static void child(struct dproc *d, const char *const *args, bool with_view, int 
     argv[n++] = d->sock;
     argv[n++] = "--state-dir";
     argv[n++] = d->state;
+    argv[n++] = "--mdevctl-dir";
+    argv[n++] = d->mdevctl;
     argv[n++] = "--ready-fd";
     argv[n++] = rfd;
     if (with_view) {

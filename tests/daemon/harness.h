@@ -18,6 +18,7 @@ struct dproc {
     pid_t pid;
     char dir[128];
     char sock[192], state[192], log[192], view[192];
+    char mdevctl[192];    /* its --mdevctl-dir (not created), never /etc/mdevctl.d */
     unsigned nofile;      /* if set: RLIMIT_NOFILE of the daemon */
 };
 
@@ -27,7 +28,8 @@ int  dp_init(struct dproc *d);
  * (track 0: IPL1, IPL2, VOL1; tracks >= 2: 12 x 4096-byte records). */
 int  dp_make_image(struct dproc *d, const char *name, uint32_t cyls, char *path, size_t cap);
 /* Start with extra arguments (NULL-terminated); --socket/--state-dir/
- * --foreground/--ready-fd are added, and --no-fuse unless with_view. */
+ * --mdevctl-dir/--foreground/--ready-fd are added, and --no-fuse unless
+ * with_view. */
 int  dp_start(struct dproc *d, const char *const *args, bool with_view);
 /* SIGTERM and wait; returns the exit status (or -1). */
 int  dp_stop(struct dproc *d);

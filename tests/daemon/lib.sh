@@ -22,17 +22,27 @@ scratch_cleanup() {
     rm -rf "$T"
 }
 
-# daemon_start CCWPASSD [ARGS...]: ccwpassd in the foreground on $S, $V and
-# $T/state, its log in $T/log; returns once it said READY.  One that does
-# not start ends the test with a failed TAP line and its log.
+# daemon_start CCWPASSD [ARGS...]: ccwpassd in the foreground on $S, $V,
+# $T/state and the mdevctl definitions in $T/mdevctl.d (never the machine's
+# /etc/mdevctl.d), its log appended to $T/log; returns once it said READY.
+# One that does not start ends the test with a failed TAP line and its log.
 daemon_start() {
     local d=$1 line
     shift
+    rm -f "$T/ready"
     mkfifo "$T/ready"
-    "$d" --foreground "$@" --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 \
-        3>"$T/ready" 2>"$T/log" &
+    "$d" --foreground --mdevctl-dir "$T/mdevctl.d" "$@" --socket "$S" --state-dir "$T/state" --view "$V" \
+        --ready-fd 3 3>"$T/ready" 2>>"$T/log" &
     pid=$!
     if ! read -r -t 120 line <"$T/ready" || [ "$line" != READY ]; then
         echo "1..1"; echo "not ok 1 - ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
     fi
+}
+
+# daemon_stop: SIGTERM to the daemon daemon_start started; returns once it
+# has exited (its view unmounted).
+daemon_stop() {
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    pid=
 }

@@ -39,7 +39,7 @@ stop() {
 detached() {
     local i=$1; shift
     timeout -k 5 "$GUARD_S" bash -c 'out=$("$@" 2>&1); rc=$?; printf "%s\n" "$out" >&2; exit $rc' _ \
-        "$D" --socket "$T/sock$i" --state-dir "$T/state" --view "$T/view$i" "$@" </dev/null 2>"$T/out$i"
+        "$D" --socket "$T/sock$i" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --view "$T/view$i" "$@" </dev/null 2>"$T/out$i"
     echo $?
 }
 
@@ -68,7 +68,7 @@ check "naming the file" has "$(cat "$T/out3")" "$T/no/such/dir/log"
 # --- under systemd: stderr with priority prefixes --------------------------------------
 : >"$T/file"
 mkfifo "$T/ready"
-JOURNAL_STREAM=0:0 timeout -k 5 "$GUARD_S" "$D" --foreground --socket "$T/sock4" --state-dir "$T/state" \
+JOURNAL_STREAM=0:0 timeout -k 5 "$GUARD_S" "$D" --foreground --socket "$T/sock4" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" \
     --view "$T/file/view" --ready-fd 3 3>"$T/ready" 2>"$T/journal" </dev/null &
 jp=$!
 read -r -t "$GUARD_S" _ <"$T/ready"

@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 listen "$L" "$T/notify" || { echo "1..1"; echo "not ok 1 - notify listener"; exit 1; }
-"$D" --foreground --socket "$S" --state-dir "$T/state" --view "$V" 2>"$T/log" </dev/null &
+"$D" --foreground --socket "$S" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --view "$V" 2>"$T/log" </dev/null &
 pid=$!
 check "READY=1 arrives on NOTIFY_SOCKET" await READY=1
 check "with a STATUS= line saying it serves" await STATUS=serving

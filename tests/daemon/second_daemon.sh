@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkfifo "$T/ready"
-"$D" --foreground --socket "$T/sock" --state-dir "$T/state" --view "$V" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
+"$D" --foreground --socket "$T/sock" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --view "$V" --ready-fd 3 3>"$T/ready" 2>"$T/log" &
 pid=$!
 if ! read -r line <"$T/ready" || [ "$line" != READY ]; then
     echo "1..1"; echo "not ok 1 - the first ccwpassd did not start"; sed 's/^/# /' "$T/log"; exit 1
@@ -33,7 +33,7 @@ V=$(realpath "$V")
 
 # second DIR SOCKET: a second daemon in the foreground; its exit status
 second() {
-    timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --socket "$2" --state-dir "$T/state2" \
+    timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --socket "$2" --state-dir "$T/state2" --mdevctl-dir "$T/mdevctl.d" \
         --view "$1" 2>"$T/err" </dev/null
 }
 

@@ -19,7 +19,7 @@ trap 'rm -rf "$T"' EXIT
 # start CONFIG: run the daemon in the foreground on CONFIG; its exit status
 start() {
     timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --no-fuse --socket "$T/sock" \
-        --state-dir "$T/state" --config "$1" 2>"$T/err" </dev/null
+        --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --config "$1" 2>"$T/err" </dev/null
 }
 
 mkfifo "$T/fifo"

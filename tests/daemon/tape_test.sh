@@ -67,7 +67,7 @@ check "ccwpassd stops cleanly with a cartridge loaded" eq "$rc" 0
 # --- a cartridge that cannot be used stops the start with a message naming it ------------
 bad_start() { # bad_start IMAGE: ccwpassd's stderr, and its exit status
     printf '[device 0.0.0580]\ntype = 3490\nimage = %s\n' "$1" >"$T/bad.conf"
-    "$D" --foreground --no-fuse -c "$T/bad.conf" --socket "$T/sock2" --state-dir "$T/state2" 2>&1
+    "$D" --foreground --no-fuse -c "$T/bad.conf" --socket "$T/sock2" --state-dir "$T/state2" --mdevctl-dir "$T/mdevctl.d" 2>&1
     echo "rc=$?"
 }
 check "a directory as cartridge: refused, named" has "$(bad_start "$T/state")" "tape $T/state is a directory"

@@ -133,7 +133,7 @@ static void test_empty_unknown_section(void **state)
 {
     (void)state;
     expect_error("[disk 0.0.7e52]\n",
-                 ":1: unknown section [disk 0.0.7e52] (expected [chpid C.XX] or [device C.S.DDDD])");
+                 ":1: unknown section [disk 0.0.7e52] (expected [chpid C.XX], [device C.S.DDDD] or [daemon])");
 }
 
 static void test_empty_section_bad_devno_digits(void **state)
@@ -282,7 +282,7 @@ static void test_indented_continuation(void **state)
 static void test_key_outside_section(void **state)
 {
     (void)state;
-    expect_error("image = /x.cckd\n[device 0.0.7e52]\n", ":1: 'image' outside a [chpid] or [device] section");
+    expect_error("image = /x.cckd\n[device 0.0.7e52]\n", ":1: 'image' outside a [chpid], [device] or [daemon] section");
 }
 
 /* The message is the first error's, on its line. */
@@ -340,12 +340,34 @@ static void test_first_error_reported(void **state)
     expect_error("[device 0.0.7e52]\nno equals sign\nfrobnicate=1\n", ":2: syntax error");
 }
 
+/* [daemon] mdevctl_dir: where mdevctl's definitions are read; the default
+ * is mdevctl's own /etc/mdevctl.d. */
+static void test_daemon_section(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512] = "";
+    cfg_init(&c);
+    assert_string_equal(c.mdevctl_dir, "/etc/mdevctl.d");
+    assert_int_equal(load(&c, "[daemon]\nmdevctl_dir = /srv/mdevctl.d\n[device 0.0.7e52]\n"
+                              "image = /x.cckd\n", err, sizeof err), 0);
+    assert_string_equal(c.mdevctl_dir, "/srv/mdevctl.d");
+    assert_int_equal(c.ndev, 1);
+    expect_error("[daemon]\nmdevctl_dir = relative/dir\n[device 0.0.7e52]\n",
+                 ":2: [daemon] bad value for mdevctl_dir: 'relative/dir' (an absolute directory)");
+    expect_error("[daemon]\nimage = /x.cckd\n[device 0.0.7e52]\n", ":2: unknown key 'image' in [daemon]");
+    expect_error("[daemon x]\n", ":1: unknown section [daemon x] (expected [chpid C.XX], [device C.S.DDDD] "
+                                 "or [daemon])");
+    expect_error("[daemon]\nmdevctl_dir = /srv/mdevctl.d\n", ": no [device C.S.DDDD] section");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_busids),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_ini),
+        cmocka_unit_test(test_daemon_section),
         cmocka_unit_test(test_empty_unknown_section),
         cmocka_unit_test(test_empty_section_bad_devno_digits),
         cmocka_unit_test(test_empty_section_devno_too_long),

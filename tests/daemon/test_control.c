@@ -3,7 +3,7 @@
  * ccwpassd's control rules (CCWP_CMD_CONTROL, the same code as the sysfs
  * view): binding, one mdev per subchannel, EEXIST / EBUSY / REQ on unbind,
  * two VMMs on two mdevs from a config file, fault and channel-path verbs,
- * and saved mdevs coming back after a restart.
+ * mdevctl's auto definitions started at a restart, created mdevs not.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -166,19 +166,35 @@ static void test_fault_and_chp(void **state)
     vmm_close(&v);
 }
 
-static void test_restart_restores_mdevs(void **state)
+/* mdevctl define's file: <dir>/<parent>/<uuid> */
+static void write_definition(const struct fx *f, const char *parent, const char *uuid, const char *json)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s", f->d.mdevctl);
+    assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+    snprintf(path, sizeof path, "%s/%s", f->d.mdevctl, parent);
+    assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+    snprintf(path, sizeof path, "%s/%s/%s", f->d.mdevctl, parent, uuid);
+    FILE *d = fopen(path, "w");
+    assert_non_null(d);
+    fprintf(d, "%s\n", json);
+    assert_int_equal(fclose(d), 0);
+}
+
+/* An mdev created through CONTROL is transient; mdevctl's auto definition
+ * is started at the next start, and usable by a VMM. */
+static void test_restart_starts_definitions(void **state)
 {
     struct fx *f = *state;
     char path[512];
-    struct stat st;
-    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
-    snprintf(path, sizeof path, "%s/mdevctl.d/0.0.16ca/%s", f->d.state, TEST_UUID1);
-    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID2), 0);
+    write_definition(f, "0.0.16ca", TEST_UUID1, "{\"mdev_type\":\"vfio_ccw-io\",\"start\":\"auto\",\"attrs\":[]}");
     assert_int_equal(dp_stop(&f->d), 0);
 
     const char *args[] = { "--image", f->image, NULL };
     assert_int_equal(dp_start(&f->d, args, false), 0);
     assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"uuid\":\"" TEST_UUID1 "\""));
+    assert_false(reply_has(f, "{\"op\":\"mdev_list\"}", TEST_UUID2));
     assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"vfio_ccw\""));
     struct vmm v;
     assert_int_equal(vmm_connect(&v, f->d.sock), 0);
@@ -186,12 +202,19 @@ static void test_restart_restores_mdevs(void **state)
     assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
     vmm_close(&v);
 
-    /* removing forgets the definition: not back after the next restart */
+    /* removing the mdev leaves the definition (only mdevctl undefine ends it) */
     assert_int_equal(ctl(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}"), 0);
-    assert_int_equal(stat(path, &st), -1);
+    assert_int_equal(dp_stop(&f->d), 0);
+    assert_int_equal(dp_start(&f->d, args, false), 0);
+    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"uuid\":\"" TEST_UUID1 "\""));
+
+    /* undefined: not back after the next restart */
+    snprintf(path, sizeof path, "%s/0.0.16ca/%s", f->d.mdevctl, TEST_UUID1);
+    assert_int_equal(unlink(path), 0);
     assert_int_equal(dp_stop(&f->d), 0);
     assert_int_equal(dp_start(&f->d, args, false), 0);
     assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"mdevs\":[]"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"io_subchannel\""));
 }
 
 /* Two devices from a config file; two VMMs run I/O on their own mdevs. */
@@ -377,7 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bind_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mdev_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_and_chp, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_restores_mdevs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_starts_definitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_clients_two_mdevs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_config_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tape_drive, setup, teardown),

@@ -111,15 +111,17 @@ check "ccwpass fault with a bad knob exits 2" eval '"$C" fault 0.0.16ca speed=9 
 check "ccwpass fault on an unknown subchannel: ENODEV" eval '"$C" fault 0.0.0042 eqc=1 2>&1 | grep -q "No such device"'
 check "ccwpass usage error exits 2" eval '"$C" chp 0.50 sideways 2>/dev/null; [ $? = 2 ]'
 
-# --- killed hard: the restart detaches the stale mount and restores the mdev ------
+# --- killed hard: the restart detaches the stale mount and starts the defined mdev ---
 u3=$("$C" mdev create 0.0.16ca)
+mkdir -p "$T/mdevctl.d/0.0.16ca"      # what `mdevctl define --auto -u $u3` writes
+echo '{"mdev_type":"vfio_ccw-io","start":"auto","attrs":[]}' >"$T/mdevctl.d/0.0.16ca/$u3"
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
 check "after SIGKILL the old mount is stale" eval '! ls $V/sys >/dev/null 2>&1'
-"$D" --foreground --socket "$S" --state-dir "$T/state" --view "$V" --ready-fd 3 3>"$T/ready" 2>>"$T/log" &
+"$D" --foreground --socket "$S" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --view "$V" --ready-fd 3 3>"$T/ready" 2>>"$T/log" &
 pid=$!
 read -r -t 120 line <"$T/ready"
 check "ccwpassd restarts on the same view and state" eq "$line" "READY"
-check "the saved mdev is back after the restart" test -d "$V/sys/bus/mdev/devices/$u3"
+check "the defined mdev is back after the restart" test -d "$V/sys/bus/mdev/devices/$u3"
 check "its subchannel is bound to vfio_ccw again" eq "$(basename "$(readlink $V/sys/bus/css/devices/0.0.16ca/driver)")" "vfio_ccw"
 
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=

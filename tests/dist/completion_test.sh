@@ -61,7 +61,7 @@ image = $T/t.aws
 chpids = 51
 CONF
 mkfifo "$T/ready"
-"$D" --foreground --no-fuse -c "$T/conf" --socket "$T/sock" --state-dir "$T/state" --ready-fd 3 \
+"$D" --foreground --no-fuse -c "$T/conf" --socket "$T/sock" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --ready-fd 3 \
     3>"$T/ready" 2>"$T/log" &
 pid=$!
 if read -r -t 120 line <"$T/ready" && [ "$line" = READY ]; then

@@ -175,7 +175,8 @@ vol_create() {
 
 # ---- ccwpassd -----------------------------------------------------------------------
 # daemon_start [NAME] [-- ccwpassd args...]: start ccwpassd on $W/NAME.sock,
-# view $W/view-NAME (default NAME "d"), state $W/state-NAME; waits (bounded)
+# view $W/view-NAME (default NAME "d"), state $W/state-NAME, mdevctl
+# definitions in $W/mdevctl.d (shared by the test's daemons); waits (bounded)
 # until the socket and the view are there.  Sets DPID, SOCK, VIEW, STATE.
 daemon_start() {
     local name=d
@@ -184,7 +185,8 @@ daemon_start() {
     SOCK=$W/$name.sock VIEW=$W/view-$name STATE=$W/state-$name
     mkdir -p "$VIEW" "$STATE"
     export CCWPASS_SOCKET=$SOCK CCWPASS_VIEW=$VIEW
-    "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$STATE" "$@" \
+    # mdevctl's definitions from the test's own directory, never the machine's /etc/mdevctl.d
+    "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$STATE" --mdevctl-dir "$W/mdevctl.d" "$@" \
         >"$W/daemon-$name.log" 2>&1 &
     DPID=$!
     DAEMONS+=("$DPID")

@@ -5,7 +5,8 @@
 # ends the run), so the quick start cannot drift from the programs.
 #
 # Scratch environment: a private mount and pid namespace (unshare) with
-# tmpfs over ccwpassd's default places /run/ccwpass and /var/lib/ccwpass, so
+# tmpfs over ccwpassd's default places /run/ccwpass, /var/lib/ccwpass and
+# /etc/mdevctl.d (if the machine has it), so
 # the block's default paths do not meet another ccwpassd on this machine; its
 # working directory is a scratch tree whose build/, scripts/ and guest/ are
 # this test's build directory and the checkout's.  The only addition: a
@@ -69,6 +70,10 @@ block=$1 out=$2
 for d in /run/ccwpass /var/lib/ccwpass; do
     mkdir -p "$d" && mount -t tmpfs -o mode=0755 ccwpass-readme "$d" || { echo "not ok - tmpfs over $d"; exit 1; }
 done
+# the README's ccwpassd reads mdevctl's definitions: an empty directory, not the machine's
+if [ -d /etc/mdevctl.d ]; then
+    mount -t tmpfs -o mode=0755 ccwpass-readme /etc/mdevctl.d || { echo "not ok - tmpfs over /etc/mdevctl.d"; exit 1; }
+fi
 n=0
 while IFS= read -r line <&3; do
     case "$line" in ''|*([[:space:]])'#'*) continue ;; esac

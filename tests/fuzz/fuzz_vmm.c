@@ -51,6 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     cfg_init(&cfg);
     snprintf(cfg.state_dir, sizeof(cfg.state_dir), "%s", fuzz_scratch_dir());
+    cfg.mdevctl_dir[0] = 0;     /* no mdevctl definitions: not the machine's */
     cfg.no_fuse = true;
     if (cfg_finish(&cfg, err, sizeof(err)))
         fuzz_fail("config: %s", err);

@@ -60,7 +60,7 @@ ok $r "copy whose output cannot be closed cleanly exits 1, names it and removes 
 # ccwpassd's image: refused at once (read-only: an open for reading would
 # wait for a writer)
 for ro in "" --readonly; do
-    timeout -k 5 "$GUARD" "$CCWPASSD" --foreground --no-fuse --socket "$T/sock" --state-dir "$T/state" \
+    timeout -k 5 "$GUARD" "$CCWPASSD" --foreground --no-fuse --socket "$T/sock" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" \
         --image "$T/fifo.3390" $ro >out 2>err </dev/null
     echo $? >rc
     [ "$(cat rc)" = 1 ] && grep -qF "$T/fifo.3390: not a regular file" err
@@ -78,7 +78,7 @@ list=$((8 + 8 * 1))
 limit=$(( $(stat -c %s d.cckd) - list ))
 mkfifo ready
 (trap '' XFSZ; exec prlimit --fsize=$limit "$CCWPASSD" --foreground --no-fuse --socket "$T/sock" \
-    --state-dir "$T/state" --image "$T/d.cckd" --ready-fd 3 3>ready) >dout 2>derr </dev/null &
+    --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" --image "$T/d.cckd" --ready-fd 3 3>ready) >dout 2>derr </dev/null &
 dpid=$!
 read -r line < ready
 [ "$line" = READY ]; ok $? "ccwpassd serves the CCKD image under a file-size limit"

@@ -66,7 +66,7 @@ daemon_start() {
     mkdir -p "$VIEW" "$W/state"
     "$CCWPASS" dasd create "$W/d.cckd" -c 20 --cckd >"$W/create.log" 2>&1 || bail "ccwpass dasd create"
     mkfifo "$W/ready"
-    "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$W/state" \
+    "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$W/state" --mdevctl-dir "$W/mdevctl.d" \
         --image "$W/d.cckd" --ready-fd 3 --verbose 3>"$W/ready" >"$W/daemon.log" 2>&1 &
     DPID=$!
     read -r -t 60 line <"$W/ready" || true
