@@ -436,6 +436,10 @@ static void build_sch(struct vnode *sys, struct vctx *c)
     snprintf(sch, sizeof sch, "%x.%x.%04x", hs->cfg.schid.cssid, hs->cfg.schid.ssid, hs->cfg.schid.schno);
     snprintf(p, sizeof p, "devices/css%x/%s", hs->cfg.schid.cssid, sch);
     struct vnode *sd = dir(sys, p);
+    /* css.c setup_css: every channel subsystem has the pseudo subchannel
+     * "defunct" for disconnected ccw devices; the daemon never has one. */
+    snprintf(p, sizeof p, "devices/css%x/defunct", hs->cfg.schid.cssid);
+    dir(sys, p);
     file(sd, &a_type, c);
     file(sd, &a_modalias, c);
     file(sd, &a_pimpampom, c);

@@ -42,6 +42,8 @@ check "lscss: PIM PAM POM and CHPIDs" eq "$(row '^0\.0\.7e52' "$out" | cut -d' '
 out=$(H lscss --vpm); show "$out"
 check "lscss --vpm: the verified path mask of io_subchannel (device.c vpm)" \
     eq "$(row '^0\.0\.7e52' "$out" | cut -d' ' -f6-)" "80 80 ff 80 50000000 00000000"
+check "lscss finds the css's defunct pseudo subchannel (css.c setup_css), empty" \
+    eq "$(H ls -A /sys/devices/css0/defunct; echo "rc=$?")" "rc=0"
 check "lscss --avail: good" eq "$(row '^0\.0\.7e52' "$(H lscss --avail)" | awk '{print $NF}')" "good"
 
 # --- lschp / chchp -------------------------------------------------------------------
