@@ -53,7 +53,6 @@ check "lschp: chpid 0.50 varied on, configured, type 1a, no measurement data" \
 out=$(H chchp -v 0 0.50); show "$out"
 check "chchp -v 0 0.50: the channel path goes offline (status accepts 0)" \
     eq "$(status_of '^chpid 0.50')" "chpid 0.50 type 1a offline"
-check "lscss: PAM 00 with the path offline" eq "$(row '^0\.0\.7e52' "$(H lscss)" | cut -d' ' -f6-8)" "80 00 ff"
 check "lschp: Vary 0" eq "$(row '^0\.50' "$(H lschp)" | cut -d' ' -f2)" "0"
 out=$(H chchp -v 1 0.50); show "$out"
 check "chchp -v 1 0.50: online again" eq "$(status_of '^chpid 0.50')" "chpid 0.50 type 1a online"
