@@ -26,6 +26,9 @@
 #define HOST_DRIVERCTL_DIR "/etc/driverctl.d"
 #define HOST_TMPFS_OPTS    "mode=0755"
 #define HOST_EXEC_FAILED   127
+/* A directory put first on the command's PATH (scripts/s390-tools.sh writes one). */
+#define HOST_TOOLS_ENV     "CCWPASS_S390_TOOLS"
+#define HOST_DEFAULT_PATH  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static const char *const usage_lines[] = {
     "host [--view DIR] [--] [COMMAND [ARGS...]]",
@@ -163,6 +166,26 @@ static int enter_namespace(const char *view)
     return 0;
 }
 
+/* $CCWPASS_S390_TOOLS, when set, goes first on PATH; one that is not a directory is an error. */
+static int add_tools_path(void)
+{
+    const char *tools = getenv(HOST_TOOLS_ENV);
+    if (!tools || !*tools)
+        return 0;
+    if (!is_dir(tools)) {
+        fprintf(stderr, "ccwpass: error: %s=%s is not a directory (scripts/s390-tools.sh makes "
+                "guest/out/s390-tools/bin)\n", HOST_TOOLS_ENV, tools);
+        return -1;
+    }
+    const char *path = getenv("PATH");
+    char *joined = NULL;
+    if (asprintf(&joined, "%s:%s", tools, path && *path ? path : HOST_DEFAULT_PATH) < 0)
+        return fail("cannot extend PATH with", tools);
+    int rc = setenv("PATH", joined, 1);
+    free(joined);
+    return rc < 0 ? fail("cannot extend PATH with", tools) : 0;
+}
+
 /* `ccwpass host [--view DIR] [--] [COMMAND…]`: see the file comment. */
 int cmd_host(int argc, char **argv)
 {
@@ -199,7 +222,7 @@ int cmd_host(int argc, char **argv)
                 view, HOST_SYS);
         return 1;
     }
-    if (enter_namespace(view) < 0)
+    if (add_tools_path() < 0 || enter_namespace(view) < 0)
         return 1;
     const char *shell = getenv("SHELL");
     char *dflt[] = { (char *)(shell && *shell ? shell : HOST_DEFAULT_SHELL), NULL };

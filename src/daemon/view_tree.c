@@ -32,6 +32,13 @@ SHOW(show_type_name, "%s\n", HOST_MDEV_TYPE_NAME)
 SHOW(show_device_api, "vfio-ccw\n")
 SHOW(show_chp_type, "%x\n", x->chp->type)
 SHOW(show_chp_status, "%s\n", host_chp_online(x->h, x->chp->cssid, x->chp->chpid) ? "online" : "offline")
+/* chp.c chp_configure_show: the SCLP state, 1 = configured (0 standby, 2 reserved, 3 not recognized). */
+#define CHP_CONFIGURED 1
+SHOW(show_chp_configure, "%d\n", CHP_CONFIGURED)
+/* chp.c chp_cmg_show/chp_shared_show: "unknown" without channel measurement (the daemon has none). */
+SHOW(show_chp_unknown, "unknown\n")
+/* chp.c chp_chid_show/chp_chid_external_show: empty without a format-1 description (flag 0x10). */
+SHOW(show_chp_nochid, "%s", "")
 /* kernel/module/main.c show_initstate: a loaded module is "live". */
 SHOW(show_initstate, "live\n")
 SHOW(show_override, "%s\n", x->hs->override[0] ? x->hs->override : "(null)")
@@ -51,6 +58,16 @@ static int show_chpids(const struct vctx *x, char *b, size_t cap)
     for (int i = 0; i < 8 && n < cap; i++)
         n += (size_t)snprintf(b + n, cap - n, "%02x ", x->hs->cfg.pim & (0x80 >> i) ? x->hs->cfg.chpids[i] : 0);
     return (int)n + snprintf(b + n, cap - n, "\n");
+}
+
+/* device.c vpm_show, while io_subchannel drives the subchannel: the paths path
+ * verification found usable; the emulated device answers on every path the
+ * masks allow, so pim & pam & pom. */
+static int show_vpm(const struct vctx *x, char *b, size_t cap)
+{
+    uint8_t pim, pam, pom;
+    host_sch_masks(x->hs, &pim, &pam, &pom);
+    return snprintf(b, cap, "%02x\n", pim & pam & pom);
 }
 
 static int show_dev_busid(const struct vctx *x, char *b, size_t cap)
@@ -164,16 +181,39 @@ static int store_remove(const struct vctx *x, const char *buf, size_t len)
     return host_mdev_remove(x->h, vfio_ccw_mdev_uuid(m), err, sizeof err);
 }
 
+/*
+ * chp.c chp_status_write: the first word (at most CHP_WORD_MAX characters)
+ * varies the path on if it starts with "on" or is "1", off if it starts
+ * with "off" or is "0" (chchp -v writes 1/0); anything else is EINVAL.
+ */
+#define CHP_WORD_MAX 5
 static int store_chp_status(const struct vctx *x, const char *buf, size_t len)
 {
-    char err[128], word[16];
+    char err[128], word[CHP_WORD_MAX + 1];
     (void)len;
-    snprintf(word, sizeof word, "%.*s", (int)strcspn(buf, "\n"), buf);
-    bool on = !strcasecmp(word, "on") || !strcasecmp(word, "online");
-    bool off = !strcasecmp(word, "off") || !strcasecmp(word, "offline");
+    buf += strspn(buf, " \t\n");
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(buf, " \t\n"), buf);
+    bool on = !strncasecmp(word, "on", 2) || !strcmp(word, "1");
+    bool off = !strncasecmp(word, "off", 3) || !strcmp(word, "0");
     if (!on && !off)
         return -EINVAL;
     return host_chp_set_online(x->h, x->chp->cssid, x->chp->chpid, on, err, sizeof err);
+}
+
+/*
+ * chp.c chp_configure_write: one number, 0 or 1, else EINVAL.  Every path
+ * of the daemon is configured, so 1 has nothing to do; deconfiguring (SCLP
+ * on a real machine) is not modelled: EOPNOTSUPP.
+ */
+static int store_chp_configure(const struct vctx *x, const char *buf, size_t len)
+{
+    int val;
+    char extra;
+    (void)x;
+    (void)len;
+    if (sscanf(buf, "%d %c", &val, &extra) != 1 || (val != 0 && val != CHP_CONFIGURED))
+        return -EINVAL;
+    return val == CHP_CONFIGURED ? 0 : -EOPNOTSUPP;
 }
 
 #define ATTR_RO(n, s) static const struct vattr a_##n = { #n, s, NULL }
@@ -203,6 +243,12 @@ ATTR_WO(create, store_create);
 ATTR_WO(remove, store_remove);
 static const struct vattr a_chp_type = { "type", show_chp_type, NULL };
 static const struct vattr a_chp_status = { "status", show_chp_status, store_chp_status };
+static const struct vattr a_chp_configure = { "configure", show_chp_configure, store_chp_configure };
+static const struct vattr a_chp_cmg = { "cmg", show_chp_unknown, NULL };
+static const struct vattr a_chp_shared = { "shared", show_chp_unknown, NULL };
+static const struct vattr a_chp_chid = { "chid", show_chp_nochid, NULL };
+static const struct vattr a_chp_chid_external = { "chid_external", show_chp_nochid, NULL };
+ATTR_RO(vpm, show_vpm);
 ATTR_RO(initstate, show_initstate);
 
 /* ---- building ---------------------------------------------------------------------- */
@@ -325,8 +371,13 @@ static void build_chps(struct vnode *sys, struct vctx *c)
         cc.chp = p;
         snprintf(path, sizeof path, "devices/css%x/chp%x.%02x", p->cssid, p->cssid, p->chpid);
         struct vnode *d = dir(sys, path);
-        file(d, &a_chp_type, &cc);
         file(d, &a_chp_status, &cc);
+        file(d, &a_chp_configure, &cc);
+        file(d, &a_chp_type, &cc);
+        file(d, &a_chp_cmg, &cc);
+        file(d, &a_chp_shared, &cc);
+        file(d, &a_chp_chid, &cc);
+        file(d, &a_chp_chid_external, &cc);
     }
 }
 
@@ -385,6 +436,10 @@ static void build_sch(struct vnode *sys, struct vctx *c)
     snprintf(sch, sizeof sch, "%x.%x.%04x", hs->cfg.schid.cssid, hs->cfg.schid.ssid, hs->cfg.schid.schno);
     snprintf(p, sizeof p, "devices/css%x/%s", hs->cfg.schid.cssid, sch);
     struct vnode *sd = dir(sys, p);
+    /* css.c setup_css: every channel subsystem has the pseudo subchannel
+     * "defunct" for disconnected ccw devices; the daemon never has one. */
+    snprintf(p, sizeof p, "devices/css%x/defunct", hs->cfg.schid.cssid);
+    dir(sys, p);
     file(sd, &a_type, c);
     file(sd, &a_modalias, c);
     file(sd, &a_pimpampom, c);
@@ -392,6 +447,8 @@ static void build_sch(struct vnode *sys, struct vctx *c)
     file(sd, &a_dev_busid, c);
     file(sd, &a_driver_override, c);
     link_(dir(sys, "bus/css/devices"), sch, "../../../devices/css%x/%s", hs->cfg.schid.cssid, sch);
+    if (hs->driver == HOST_DRV_IO)
+        file(sd, &a_vpm, c);
     if (hs->driver != HOST_DRV_NONE) {
         const char *drv = host_driver_name(hs->driver);
         link_(sd, "driver", "../../../bus/css/drivers/%s", drv);
