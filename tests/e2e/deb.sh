@@ -13,7 +13,7 @@
 #         the seed's sysfs steps, the guest through `ccwpass qemu`: DASD
 #         online, format, write, read back; `ccwpass dasd check` of the
 #         volume; `dpkg -r` leaves only the conffile (with the edit), `dpkg -P`
-#         nothing.  docs/packaging.md says why an overlay and not debootstrap.
+#         nothing.  docs/daemon.md ("Installing") says why an overlay, not debootstrap.
 # usage: deb.sh [BUILD-DIR]     env: E2E_CYLS (default 20), E2E_KEEP=1
 set -uo pipefail
 if [ -z "${CCWP_DEB_PHASE:-}" ]; then
