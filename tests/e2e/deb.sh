@@ -109,6 +109,7 @@ trap 'deb_unmount; e2e_teardown' EXIT
 
 "$E2E_SRC/scripts/deb.sh" "$W/out" >"$W/deb.log" 2>&1
 tap_result "scripts/deb.sh: dpkg-buildpackage -us -uc -b builds the package, lintian reports no error" "$?" "$W/deb.log"
+tap_result "lintian checked it (installed by scripts/setup.sh)" "$(grep -q '^deb: lintian ' "$W/deb.log"; echo $?)" "$W/deb.log"
 deb=$(tail -n 1 "$W/deb.log")
 [ -f "$deb" ] || tap_bail "the package file ($deb) exists"
 version=$(meson introspect "$E2E_BUILD" --projectinfo 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
@@ -121,6 +122,10 @@ for f in /usr/sbin/ccwpassd /usr/bin/ccwpass "/usr/lib/$multiarch/ccwpass/ccwpas
          "$CONF" /usr/share/bash-completion/completions/ccwpass /usr/share/doc/ccwpass/copyright; do
     tap_result "dpkg -c lists $f" "$(grep -qx "\.$f" "$W/files.txt"; echo $?)"
 done
+deps=$(dpkg-deb -f "$deb" Depends) recs=$(dpkg-deb -f "$deb" Recommends)
+tap_result "it depends on fuse3 and the QEMU with qemu-system-s390x, recommends mdevctl and driverctl" \
+    "$([[ $deps == *fuse3* && $deps == *qemu-system-misc* && $recs == *mdevctl* && $recs == *driverctl* ]]; echo $?)"
+note "Depends: $deps; Recommends: $recs"
 tap_result "$CONF is a conffile" "$([ "$(dpkg-deb -I "$deb" conffiles)" = "$CONF" ]; echo $?)"
 dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$unit" >"$W/unit" 2>&1
 tap_result "the unit's ExecStart runs /usr/sbin/ccwpassd --foreground --config $CONF" \
