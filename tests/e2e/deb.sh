@@ -12,7 +12,8 @@
 #         started by the installed unit's ExecStart (default socket and view),
 #         the seed's sysfs steps, the guest through `ccwpass qemu`: DASD
 #         online, format, write, read back; `ccwpass dasd check` of the
-#         volume; `dpkg -r` leaves only the conffile (with the edit), `dpkg -P`
+#         volume; then the demo itself (CCWPASS_PREFIX=/usr scripts/demo.sh);
+#         `dpkg -r` leaves only the conffile (with the edit), `dpkg -P`
 #         nothing.  docs/daemon.md ("Installing") says why an overlay, not debootstrap.
 # usage: deb.sh [BUILD-DIR]     env: E2E_CYLS (default 20), E2E_KEEP=1
 set -uo pipefail
@@ -79,6 +80,13 @@ in_root() {
         ccwpass dasd check /var/lib/ccwpass/dasd-0.0.7e52.cckd
     ccwpass dasd info /var/lib/ccwpass/dasd-0.0.7e52.cckd >"$W/info.log" 2>&1
     tap_result "clean root: ccwpass dasd info shows the guest's VOL1 label" "$(grep -q VOL1 "$W/info.log"; echo $?)" "$W/info.log"
+    # the README's demo itself, with the installed programs (its output stays in the overlay)
+    rc=0
+    (cd "$E2E_SRC" && CCWPASS_PREFIX=/usr scripts/demo.sh) >"$W/demo.log" 2>&1 || rc=$?
+    tap_result "clean root: CCWPASS_PREFIX=/usr scripts/demo.sh passes ($(grep -ao '[0-9]* checks ✓' "$W/demo.log"))" "$rc" \
+        "$W/demo.log"
+    tap_result "clean root: the demo used the installed /usr/sbin/ccwpassd and /usr/bin/ccwpass" \
+        "$(grep -q '✓ ccwpass installed: /usr/sbin/ccwpassd, /usr/bin/ccwpass' "$W/demo.log"; echo $?)" "$W/demo.log"
 
     tap_check "clean root: dpkg -r ccwpass" dpkg -r ccwpass
     files_left "$files" >"$W/left.txt"
