@@ -12,6 +12,8 @@
 #   demo_flow "TITLE" FLOW [ENV=VAL...]   # step 4: FLOW BUILD-DIR, TAP to demo.tap
 #   demo_summary "TITLE"              # step 5; exits 0 only if every check passed
 # env: CCWPASS_BUILD_DIR=DIR  use (and build) DIR instead of scripts/build.sh's build/
+#      CCWPASS_PREFIX=DIR     no build: use the installed DIR/sbin/ccwpassd, DIR/bin/ccwpass
+#                             (e.g. /usr after installing the Debian package)
 
 # demo_init NAME: (re)create NAME/ in the tree, send everything also to NAME/demo.log.
 demo_init() {
@@ -41,17 +43,25 @@ demo_prepare() {
     scripts/setup.sh || fail_early "scripts/setup.sh failed"
     pre+=("✓ host packages installed (scripts/setup.sh)")
 
-    step 2 "build ccwpass"
-    if [ -n "${CCWPASS_BUILD_DIR:-}" ]; then
-        build=$CCWPASS_BUILD_DIR
-        [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null || fail_early "meson setup $build failed"
-        ninja -C "$build" >"$out/logs/build.log" 2>&1 || { tail -n 30 "$out/logs/build.log"; fail_early "build ($build) failed"; }
+    if [ -n "${CCWPASS_PREFIX:-}" ]; then
+        step 2 "the installed ccwpass (CCWPASS_PREFIX=$CCWPASS_PREFIX)"
+        [ -x "$CCWPASS_PREFIX/sbin/ccwpassd" ] && [ -x "$CCWPASS_PREFIX/bin/ccwpass" ] ||
+            fail_early "no ccwpassd/ccwpass installed in $CCWPASS_PREFIX/sbin, $CCWPASS_PREFIX/bin"
+        build=$CCWPASS_PREFIX
+        pre+=("✓ ccwpass installed: $build/sbin/ccwpassd, $build/bin/ccwpass ($("$build/bin/ccwpass" --version))")
     else
-        build=build
-        scripts/build.sh || fail_early "scripts/build.sh failed"
+        step 2 "build ccwpass"
+        if [ -n "${CCWPASS_BUILD_DIR:-}" ]; then
+            build=$CCWPASS_BUILD_DIR
+            [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null || fail_early "meson setup $build failed"
+            ninja -C "$build" >"$out/logs/build.log" 2>&1 || { tail -n 30 "$out/logs/build.log"; fail_early "build ($build) failed"; }
+        else
+            build=build
+            scripts/build.sh || fail_early "scripts/build.sh failed"
+        fi
+        build=$(cd "$build" && pwd)
+        pre+=("✓ ccwpass built in ${build#"$top"/}")
     fi
-    build=$(cd "$build" && pwd)
-    pre+=("✓ ccwpass built in ${build#"$top"/}")
 
     step 3 "the s390x guest (guest/build.sh)"
     guest/build.sh || fail_early "guest/build.sh failed"

@@ -16,6 +16,8 @@
 # scripts/demo-lib.sh; scripts/demo-tape.sh is the same for the 3490 tape.
 #
 # env: CCWPASS_BUILD_DIR=DIR  use (and build) DIR instead of scripts/build.sh's build/
+#      CCWPASS_PREFIX=DIR     use the installed programs (DIR/sbin/ccwpassd, DIR/bin/ccwpass;
+#                             /usr for the Debian package, scripts/deb.sh) and skip the build
 #      E2E_CYLS=N             size of the demo volume in cylinders (default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."

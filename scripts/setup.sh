@@ -8,6 +8,7 @@ set -euo pipefail
 PKGS=(build-essential meson ninja-build pkg-config python3
       libcmocka-dev libfuse3-dev fuse3 zlib1g-dev libbz2-dev libinih-dev libjson-c-dev uuid-dev uuid-runtime
       libsystemd-dev systemd driverctl mdevctl go-md2man bash-completion
+      dpkg-dev debhelper lintian
       hercules qemu-system-misc qemu-user-static e2fsprogs cpio xz-utils zstd
       clang llvm libclang-rt-14-dev)
 missing=()

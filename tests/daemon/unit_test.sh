@@ -51,6 +51,9 @@ mount -t tmpfs -o mode=0755 ccwpass-run /run && mount -t tmpfs -o mode=0755 ccwp
 mkdir -p /run/ccwpass /var/lib/ccwpass        # what RuntimeDirectory=/StateDirectory= do
 listen "$L" "$T/notify" || { nok "the notify listener starts"; echo "1..$n"; exit 1; }
 cmd[0]=$T/root${cmd[0]:-/missing}
+for i in "${!cmd[@]}"; do      # the installed config file, from the DESTDIR too
+    [ "${cmd[i]}" != --config ] || cmd[i+1]=$T/root${cmd[i+1]}
+done
 cmd+=(--mdevctl-dir "$T/mdevctl.d")            # not the machine's /etc/mdevctl.d
 "${cmd[@]}" 2>"$T/log" </dev/null &
 pid=$!

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `meson install` puts the man pages where man(1) finds them
 # (<prefix>/<mandir>/manN, stamped with the project version) and the bash
-# completion where bash-completion loads it.  Prints TAP.
+# completion where bash-completion loads it, and the default ccwpassd.conf in
+# <sysconfdir>/ccwpass, which serves what ccwpassd serves without one.  Prints TAP.
 # usage: install_test.sh BUILDDIR VERSION
 B=$1 VERSION=$2
 . "$(dirname "$0")/tap.sh"
@@ -29,4 +30,33 @@ check "below <prefix>/<datadir> (bash-completion's completionsdir)" eq "${comp#"
     "bash-completion/completions/ccwpass"
 check "the installed completion registers itself for ccwpass" \
     eq "$(bash -c ". '$comp' && complete -p ccwpass" 2>&1)" "complete -F _ccwpass ccwpass"
+
+# the configuration ccwpassd.service names: installed below <prefix>/<sysconfdir>, and as
+# shipped it serves what ccwpassd serves without a config (its built-in default)
+sysconfdir=$(option sysconfdir)
+case $sysconfdir in /*) ;; *) sysconfdir=$prefix/$sysconfdir ;; esac
+conf=$T/root$sysconfdir/ccwpass/ccwpassd.conf
+check "ccwpassd.conf is installed below <sysconfdir>/ccwpass" test -s "$conf"
+unit=$(find "$T/root" -name ccwpassd.service | head -n 1)
+check "the installed unit starts ccwpassd with --config <sysconfdir>/ccwpass/ccwpassd.conf" \
+    grep -q "^ExecStart=.* --config $sysconfdir/ccwpass/ccwpassd.conf " "$unit"
+# status NAME [ccwpassd args]: `ccwpass status` of a ccwpassd (no view) started with the
+# args, and the size of the volume it created
+status() {
+    local name=$1 pid line; shift
+    mkdir -p "$T/$name" && mkfifo "$T/$name/ready"
+    "$B/src/daemon/ccwpassd" --foreground --no-fuse --socket "$T/$name/sock" --state-dir "$T/$name" \
+        --ready-fd 3 "$@" 3>"$T/$name/ready" 2>"$T/$name/log" &
+    pid=$!
+    read -r -t 60 line <"$T/$name/ready"
+    "$B/src/cli/ccwpass" --socket "$T/$name/sock" status 2>&1 | sed "s|$T/$name/|STATE/|"
+    kill -TERM "$pid"; wait "$pid"
+    # the volume it created: its size
+    "$B/src/cli/ccwpass" dasd info "$T/$name/dasd-0.0.7e52.cckd" 2>&1 | grep '^device:'
+}
+default=$(status default)
+shipped=$(status shipped --config "$conf")
+check "ccwpassd serves the same with the shipped config as with none" eq "$shipped" "$default"
+check "that is the seed's DASD 0.0.7e52 on subchannel 0.0.16ca" eq "$(grep -c '^0\.0\.16ca  0\.0\.7e52 ' <<<"$shipped")" 1
+check "on a 200-cylinder volume" eq "$(grep -c ' 200 cylinders ' <<<"$shipped")" 1
 finish

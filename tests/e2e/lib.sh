@@ -11,6 +11,8 @@
 #   guest_boot NAME SCRIPT ...   # boot the guest through `ccwpass qemu`
 #   guest_tap "$W/NAME.console"  # the guest's CCWPASS-OK/FAIL lines as TAP
 #   tap_done
+# env CCWPASS_PREFIX=DIR: use the installed DIR/sbin/ccwpassd and DIR/bin/ccwpass
+# (e.g. /usr, the Debian package) instead of the build directory's.
 # Output is TAP (plan at the end).  Teardown (always, via trap) stops the
 # QEMUs and daemons this test started — by pid — and unmounts the FUSE view.
 
@@ -77,10 +79,15 @@ e2e_init() {
     CCWPASSD=$E2E_BUILD/src/daemon/ccwpassd
     CCWPASS=$E2E_BUILD/src/cli/ccwpass
     W=$(mktemp -d "/tmp/ccwpass-$E2E_NAME.XXXXXX")
+    if [ -n "${CCWPASS_PREFIX:-}" ]; then
+        # the installed programs (a package, meson install): PREFIX/sbin/ccwpassd, PREFIX/bin/ccwpass
+        CCWPASSD=$CCWPASS_PREFIX/sbin/ccwpassd CCWPASS=$CCWPASS_PREFIX/bin/ccwpass
+        [ -d "$E2E_BUILD" ] || E2E_LOGDIR=${E2E_LOGDIR:-$W.logs}
+    fi
     E2E_LOGDIR=${E2E_LOGDIR:-$E2E_BUILD/meson-logs/e2e/$E2E_NAME}
     trap e2e_teardown EXIT
     trap 'exit 130' INT TERM
-    note "workspace $W, build $E2E_BUILD"
+    note "workspace $W, programs $CCWPASSD and $CCWPASS"
 }
 
 _stop_pid() { # _stop_pid PID SECONDS: TERM, bounded wait, KILL
