@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cli/cli.h"
 
@@ -26,6 +27,23 @@
 #define HOST_DRIVERCTL_DIR "/etc/driverctl.d"
 #define HOST_TMPFS_OPTS    "mode=0755"
 #define HOST_EXEC_FAILED   127
+
+/*
+ * /dev/vfio as Linux's vfio module makes it (drivers/vfio/container.c: the
+ * container is the misc device VFIO_MINOR 196; drivers/vfio/group.c: group
+ * nodes on a char major allocated with alloc_chrdev_region).  The dynamic
+ * majors the kernel hands out first are 254 down to 234
+ * (fs/char_dev.c find_dynamic_major, CHRDEV_MAJOR_DYN_END).
+ */
+#define HOST_DEV             "/dev"
+#define HOST_DEV_VFIO        "/dev/vfio"
+#define HOST_PROC_DEVICES    "/proc/devices"
+#define VFIO_CONTAINER_MAJOR 10     /* MISC_MAJOR */
+#define VFIO_CONTAINER_MINOR 196
+#define VFIO_NODE_PERM       0600
+#define CHRDEV_DYN_MAJOR_TOP 254
+#define CHRDEV_DYN_MAJOR_END 234
+#define DEV_MINOR_MAX        0xfffff  /* 20-bit minors (include/linux/kdev_t.h MINORBITS) */
 
 static const char *const usage_lines[] = {
     "host [--view DIR] [--] [COMMAND [ARGS...]]",
@@ -138,6 +156,112 @@ static int fail(const char *what, const char *path)
     return -1;
 }
 
+/*
+ * The major for the group nodes: the first one the kernel would allocate
+ * dynamically that no driver of this host holds, so an open of a node outside
+ * the adapter reaches no real device (ENXIO).  -1 if all are taken.
+ */
+static int group_major(void)
+{
+    bool taken[CHRDEV_DYN_MAJOR_TOP + 1] = { false };
+    char line[128];
+    bool chr = false;
+    FILE *f = fopen(HOST_PROC_DEVICES, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        int major;
+        if (!strncmp(line, "Character devices:", strlen("Character devices:")))
+            chr = true;
+        else if (!strncmp(line, "Block devices:", strlen("Block devices:")))
+            chr = false;
+        else if (chr && sscanf(line, "%d", &major) == 1 && major >= 0 && major <= CHRDEV_DYN_MAJOR_TOP)
+            taken[major] = true;
+    }
+    fclose(f);
+    for (int m = CHRDEV_DYN_MAJOR_TOP; m >= CHRDEV_DYN_MAJOR_END; m--)
+        if (!taken[m])
+            return m;
+    return -1;
+}
+
+static int make_node(const char *name, unsigned major, unsigned minor)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", HOST_DEV_VFIO, name);
+    if (mknod(path, S_IFCHR | VFIO_NODE_PERM, makedev(major, minor)) < 0 && errno != EEXIST)
+        return -1;
+    return chmod(path, VFIO_NODE_PERM);     /* whatever the umask */
+}
+
+/* A node for group @n (as a string, from the view) unless it is not a number. */
+static int make_group_node(const char *n, unsigned major)
+{
+    char *end;
+    errno = 0;
+    unsigned long g = strtoul(n, &end, 10);
+    if (*n < '0' || *n > '9' || *end || errno || g > DEV_MINOR_MAX)
+        return 0;
+    return make_node(n, major, (unsigned)g);
+}
+
+/*
+ * Group nodes for every group ccwpassd can hand out: it gives each subchannel
+ * it serves a fixed group, its index in the configuration
+ * (src/daemon/host.c), so the groups of mdevs created later in this namespace
+ * are known now; groups the view already lists are added too.
+ */
+static int make_group_nodes(const char *view, unsigned major)
+{
+    char path[PATH_MAX], num[16];
+    unsigned nsch = 0;
+    struct dirent *e;
+    snprintf(path, sizeof path, "%s%s/bus/css/devices", view, HOST_SYS);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        nsch += e->d_name[0] != '.';
+    closedir(d);
+    for (unsigned g = 0; g < nsch; g++) {
+        snprintf(num, sizeof num, "%u", g);
+        if (make_node(num, major, g) < 0)
+            return -1;
+    }
+    snprintf(path, sizeof path, "%s%s/kernel/iommu_groups", view, HOST_SYS);
+    if (!(d = opendir(path)))
+        return 0;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)))
+        rc = make_group_node(e->d_name, major);
+    closedir(d);
+    return rc;
+}
+
+/*
+ * A tmpfs at /dev/vfio with the container and group nodes (libvirt checks
+ * that they exist; QEMU's opens of them go to the adapter).  The host's /dev
+ * gets no new entry: without a /dev/vfio there, /dev is shadowed like a sysfs
+ * directory, its entries bound back.
+ */
+static int make_dev_vfio(const char *view)
+{
+    int major = group_major();
+    if (major < 0) {
+        fprintf(stderr, "ccwpass: error: no free char major in %d..%d for the /dev/vfio group nodes (%s)\n",
+                CHRDEV_DYN_MAJOR_END, CHRDEV_DYN_MAJOR_TOP, HOST_PROC_DEVICES);
+        return -1;
+    }
+    if (!is_dir(HOST_DEV_VFIO) && (shadow_dir(HOST_DEV) < 0 || mkdir(HOST_DEV_VFIO, 0755) < 0))
+        return fail("cannot make", HOST_DEV_VFIO);
+    if (mount("tmpfs", HOST_DEV_VFIO, "tmpfs", 0, HOST_TMPFS_OPTS) < 0)
+        return fail("cannot mount a tmpfs on", HOST_DEV_VFIO);
+    if (make_node("vfio", VFIO_CONTAINER_MAJOR, VFIO_CONTAINER_MINOR) < 0 ||
+        make_group_nodes(view, (unsigned)major) < 0)
+        return fail("cannot make the nodes in", HOST_DEV_VFIO);
+    return 0;
+}
+
 static int enter_namespace(const char *view)
 {
     char src[PATH_MAX], dst[PATH_MAX];
@@ -160,7 +284,7 @@ static int enter_namespace(const char *view)
     }
     if (is_dir(HOST_DRIVERCTL_DIR) && mount("tmpfs", HOST_DRIVERCTL_DIR, "tmpfs", 0, HOST_TMPFS_OPTS) < 0)
         return fail("cannot mount a tmpfs on", HOST_DRIVERCTL_DIR);
-    return 0;
+    return make_dev_vfio(view);
 }
 
 /* `ccwpass host [--view DIR] [--] [COMMAND…]`: see the file comment. */
