@@ -29,21 +29,22 @@
 #define HOST_EXEC_FAILED   127
 
 /*
- * /dev/vfio as Linux's vfio module makes it (drivers/vfio/container.c: the
- * container is the misc device VFIO_MINOR 196; drivers/vfio/group.c: group
- * nodes on a char major allocated with alloc_chrdev_region).  The dynamic
- * majors the kernel hands out first are 254 down to 234
- * (fs/char_dev.c find_dynamic_major, CHRDEV_MAJOR_DYN_END).
+ * /dev/vfio: the container node is the kernel's (drivers/vfio/container.c:
+ * the misc device VFIO_MINOR 196).  A group node's kernel major is dynamic
+ * (drivers/vfio/group.c, alloc_chrdev_region); here each group node is a
+ * char device that opens like /dev/null, because libvirt's DAC driver opens
+ * every file it relabels (to lock it) and fails on a node without a driver,
+ * while QEMU's opens of /dev/vfio/... never reach the kernel: the adapter
+ * answers them.
  */
 #define HOST_DEV             "/dev"
 #define HOST_DEV_VFIO        "/dev/vfio"
-#define HOST_PROC_DEVICES    "/proc/devices"
 #define VFIO_CONTAINER_MAJOR 10     /* MISC_MAJOR */
 #define VFIO_CONTAINER_MINOR 196
+#define VFIO_GROUP_MAJOR     1      /* MEM_MAJOR: /dev/null ... */
+#define VFIO_GROUP_MINOR     3      /* ... is 1:3 (drivers/char/mem.c) */
 #define VFIO_NODE_PERM       0600
-#define CHRDEV_DYN_MAJOR_TOP 254
-#define CHRDEV_DYN_MAJOR_END 234
-#define DEV_MINOR_MAX        0xfffff  /* 20-bit minors (include/linux/kdev_t.h MINORBITS) */
+#define VFIO_GROUP_MAX       0xfffff /* group numbers are kernel minors: 20 bits */
 
 static const char *const usage_lines[] = {
     "host [--view DIR] [--] [COMMAND [ARGS...]]",
@@ -156,35 +157,6 @@ static int fail(const char *what, const char *path)
     return -1;
 }
 
-/*
- * The major for the group nodes: the first one the kernel would allocate
- * dynamically that no driver of this host holds, so an open of a node outside
- * the adapter reaches no real device (ENXIO).  -1 if all are taken.
- */
-static int group_major(void)
-{
-    bool taken[CHRDEV_DYN_MAJOR_TOP + 1] = { false };
-    char line[128];
-    bool chr = false;
-    FILE *f = fopen(HOST_PROC_DEVICES, "re");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        int major;
-        if (!strncmp(line, "Character devices:", strlen("Character devices:")))
-            chr = true;
-        else if (!strncmp(line, "Block devices:", strlen("Block devices:")))
-            chr = false;
-        else if (chr && sscanf(line, "%d", &major) == 1 && major >= 0 && major <= CHRDEV_DYN_MAJOR_TOP)
-            taken[major] = true;
-    }
-    fclose(f);
-    for (int m = CHRDEV_DYN_MAJOR_TOP; m >= CHRDEV_DYN_MAJOR_END; m--)
-        if (!taken[m])
-            return m;
-    return -1;
-}
-
 static int make_node(const char *name, unsigned major, unsigned minor)
 {
     char path[PATH_MAX];
@@ -195,14 +167,14 @@ static int make_node(const char *name, unsigned major, unsigned minor)
 }
 
 /* A node for group @n (as a string, from the view) unless it is not a number. */
-static int make_group_node(const char *n, unsigned major)
+static int make_group_node(const char *n)
 {
     char *end;
     errno = 0;
     unsigned long g = strtoul(n, &end, 10);
-    if (*n < '0' || *n > '9' || *end || errno || g > DEV_MINOR_MAX)
+    if (*n < '0' || *n > '9' || *end || errno || g > VFIO_GROUP_MAX)
         return 0;
-    return make_node(n, major, (unsigned)g);
+    return make_node(n, VFIO_GROUP_MAJOR, VFIO_GROUP_MINOR);
 }
 
 /*
@@ -211,7 +183,7 @@ static int make_group_node(const char *n, unsigned major)
  * (src/daemon/host.c), so the groups of mdevs created later in this namespace
  * are known now; groups the view already lists are added too.
  */
-static int make_group_nodes(const char *view, unsigned major)
+static int make_group_nodes(const char *view)
 {
     char path[PATH_MAX], num[16];
     unsigned nsch = 0;
@@ -225,7 +197,7 @@ static int make_group_nodes(const char *view, unsigned major)
     closedir(d);
     for (unsigned g = 0; g < nsch; g++) {
         snprintf(num, sizeof num, "%u", g);
-        if (make_node(num, major, g) < 0)
+        if (make_node(num, VFIO_GROUP_MAJOR, VFIO_GROUP_MINOR) < 0)
             return -1;
     }
     snprintf(path, sizeof path, "%s%s/kernel/iommu_groups", view, HOST_SYS);
@@ -233,31 +205,25 @@ static int make_group_nodes(const char *view, unsigned major)
         return 0;
     int rc = 0;
     while (rc == 0 && (e = readdir(d)))
-        rc = make_group_node(e->d_name, major);
+        rc = make_group_node(e->d_name);
     closedir(d);
     return rc;
 }
 
 /*
  * A tmpfs at /dev/vfio with the container and group nodes (libvirt checks
- * that they exist; QEMU's opens of them go to the adapter).  The host's /dev
+ * that they exist and opens the group's; QEMU's opens go to the adapter).  The host's /dev
  * gets no new entry: without a /dev/vfio there, /dev is shadowed like a sysfs
  * directory, its entries bound back.
  */
 static int make_dev_vfio(const char *view)
 {
-    int major = group_major();
-    if (major < 0) {
-        fprintf(stderr, "ccwpass: error: no free char major in %d..%d for the /dev/vfio group nodes (%s)\n",
-                CHRDEV_DYN_MAJOR_END, CHRDEV_DYN_MAJOR_TOP, HOST_PROC_DEVICES);
-        return -1;
-    }
     if (!is_dir(HOST_DEV_VFIO) && (shadow_dir(HOST_DEV) < 0 || mkdir(HOST_DEV_VFIO, 0755) < 0))
         return fail("cannot make", HOST_DEV_VFIO);
     if (mount("tmpfs", HOST_DEV_VFIO, "tmpfs", 0, HOST_TMPFS_OPTS) < 0)
         return fail("cannot mount a tmpfs on", HOST_DEV_VFIO);
     if (make_node("vfio", VFIO_CONTAINER_MAJOR, VFIO_CONTAINER_MINOR) < 0 ||
-        make_group_nodes(view, (unsigned)major) < 0)
+        make_group_nodes(view) < 0)
         return fail("cannot make the nodes in", HOST_DEV_VFIO);
     return 0;
 }
