@@ -26,7 +26,9 @@ result "every argument reaches QEMU unchanged, none added" $? "$W/args.diff"
 pre=$(sed -n 's/^LD_PRELOAD=//p' "$W/args.out")
 result "the built adapter is preloaded ($pre)" "$([ "$pre" -ef "$ADAPTER" ]; echo $?)" "$W/args.out"
 libm=$(ldconfig -p | awk '/libm\.so\.6 .*x86-64/ {print $NF; exit}')
-pre=$(CCWPASS_QEMU=$W/fake/qemu-system-s390x LD_PRELOAD=$libm "$EMU" | sed -n 's/^LD_PRELOAD=//p')
+# (an ASan build of the emulator must be told that a preload before its runtime is intended)
+pre=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+    CCWPASS_QEMU=$W/fake/qemu-system-s390x LD_PRELOAD=$libm "$EMU" | sed -n 's/^LD_PRELOAD=//p')
 result "an LD_PRELOAD already set stays behind the adapter ($pre)" "$([ "$pre" = "$(readlink -f "$ADAPTER"):$libm" ]; echo $?)"
 
 # libvirt's capability probe, answered by the real QEMU
