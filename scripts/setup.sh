@@ -9,6 +9,7 @@ PKGS=(build-essential meson ninja-build pkg-config python3
       libcmocka-dev libfuse3-dev fuse3 zlib1g-dev libbz2-dev libinih-dev libjson-c-dev uuid-dev uuid-runtime
       libsystemd-dev systemd driverctl mdevctl go-md2man bash-completion
       hercules qemu-system-misc e2fsprogs cpio xz-utils zstd
+      libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
       clang llvm libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
