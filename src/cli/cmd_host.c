@@ -212,9 +212,9 @@ static int make_group_nodes(const char *view)
 
 /*
  * A tmpfs at /dev/vfio with the container and group nodes (libvirt checks
- * that they exist and opens the group's; QEMU's opens go to the adapter).  The host's /dev
- * gets no new entry: without a /dev/vfio there, /dev is shadowed like a sysfs
- * directory, its entries bound back.
+ * that they exist and opens the group's; QEMU's opens go to the adapter).
+ * The host's /dev gets no new entry: without a /dev/vfio there, /dev is
+ * shadowed like a sysfs directory, its entries bound back.
  */
 static int make_dev_vfio(const char *view)
 {
