@@ -10,6 +10,7 @@ PKGS=(build-essential meson ninja-build pkg-config python3
       libsystemd-dev systemd driverctl mdevctl go-md2man bash-completion
       dpkg-dev debhelper lintian
       hercules qemu-system-misc qemu-user-static e2fsprogs cpio xz-utils zstd
+      libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
       clang llvm libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do

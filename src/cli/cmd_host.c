@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "cli/cli.h"
 
@@ -29,6 +30,24 @@
 /* A directory put first on the command's PATH (scripts/s390-tools.sh writes one). */
 #define HOST_TOOLS_ENV     "CCWPASS_S390_TOOLS"
 #define HOST_DEFAULT_PATH  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/*
+ * /dev/vfio: the container node is the kernel's (drivers/vfio/container.c:
+ * the misc device VFIO_MINOR 196).  A group node's kernel major is dynamic
+ * (drivers/vfio/group.c, alloc_chrdev_region); here each group node is a
+ * char device that opens like /dev/null, because libvirt's DAC driver opens
+ * every file it relabels (to lock it) and fails on a node without a driver,
+ * while QEMU's opens of /dev/vfio/... never reach the kernel: the adapter
+ * answers them.
+ */
+#define HOST_DEV             "/dev"
+#define HOST_DEV_VFIO        "/dev/vfio"
+#define VFIO_CONTAINER_MAJOR 10     /* MISC_MAJOR */
+#define VFIO_CONTAINER_MINOR 196
+#define VFIO_GROUP_MAJOR     1      /* MEM_MAJOR: /dev/null ... */
+#define VFIO_GROUP_MINOR     3      /* ... is 1:3 (drivers/char/mem.c) */
+#define VFIO_NODE_PERM       0600
+#define VFIO_GROUP_MAX       0xfffff /* group numbers are kernel minors: 20 bits */
 
 static const char *const usage_lines[] = {
     "host [--view DIR] [--] [COMMAND [ARGS...]]",
@@ -141,6 +160,77 @@ static int fail(const char *what, const char *path)
     return -1;
 }
 
+static int make_node(const char *name, unsigned major, unsigned minor)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", HOST_DEV_VFIO, name);
+    if (mknod(path, S_IFCHR | VFIO_NODE_PERM, makedev(major, minor)) < 0 && errno != EEXIST)
+        return -1;
+    return chmod(path, VFIO_NODE_PERM);     /* whatever the umask */
+}
+
+/* A node for group @n (as a string, from the view) unless it is not a number. */
+static int make_group_node(const char *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long g = strtoul(n, &end, 10);
+    if (*n < '0' || *n > '9' || *end || errno || g > VFIO_GROUP_MAX)
+        return 0;
+    return make_node(n, VFIO_GROUP_MAJOR, VFIO_GROUP_MINOR);
+}
+
+/*
+ * Group nodes for every group ccwpassd can hand out: it gives each subchannel
+ * it serves a fixed group, its index in the configuration
+ * (src/daemon/host.c), so the groups of mdevs created later in this namespace
+ * are known now; groups the view already lists are added too.
+ */
+static int make_group_nodes(const char *view)
+{
+    char path[PATH_MAX], num[16];
+    unsigned nsch = 0;
+    struct dirent *e;
+    snprintf(path, sizeof path, "%s%s/bus/css/devices", view, HOST_SYS);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        nsch += e->d_name[0] != '.';
+    closedir(d);
+    for (unsigned g = 0; g < nsch; g++) {
+        snprintf(num, sizeof num, "%u", g);
+        if (make_node(num, VFIO_GROUP_MAJOR, VFIO_GROUP_MINOR) < 0)
+            return -1;
+    }
+    snprintf(path, sizeof path, "%s%s/kernel/iommu_groups", view, HOST_SYS);
+    if (!(d = opendir(path)))
+        return 0;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)))
+        rc = make_group_node(e->d_name);
+    closedir(d);
+    return rc;
+}
+
+/*
+ * A tmpfs at /dev/vfio with the container and group nodes (libvirt checks
+ * that they exist and opens the group's; QEMU's opens go to the adapter).
+ * The host's /dev gets no new entry: without a /dev/vfio there, /dev is
+ * shadowed like a sysfs directory, its entries bound back.
+ */
+static int make_dev_vfio(const char *view)
+{
+    if (!is_dir(HOST_DEV_VFIO) && (shadow_dir(HOST_DEV) < 0 || mkdir(HOST_DEV_VFIO, 0755) < 0))
+        return fail("cannot make", HOST_DEV_VFIO);
+    if (mount("tmpfs", HOST_DEV_VFIO, "tmpfs", 0, HOST_TMPFS_OPTS) < 0)
+        return fail("cannot mount a tmpfs on", HOST_DEV_VFIO);
+    if (make_node("vfio", VFIO_CONTAINER_MAJOR, VFIO_CONTAINER_MINOR) < 0 ||
+        make_group_nodes(view) < 0)
+        return fail("cannot make the nodes in", HOST_DEV_VFIO);
+    return 0;
+}
+
 static int enter_namespace(const char *view)
 {
     char src[PATH_MAX], dst[PATH_MAX];
@@ -163,7 +253,7 @@ static int enter_namespace(const char *view)
     }
     if (is_dir(HOST_DRIVERCTL_DIR) && mount("tmpfs", HOST_DRIVERCTL_DIR, "tmpfs", 0, HOST_TMPFS_OPTS) < 0)
         return fail("cannot mount a tmpfs on", HOST_DRIVERCTL_DIR);
-    return 0;
+    return make_dev_vfio(view);
 }
 
 /* $CCWPASS_S390_TOOLS, when set, goes first on PATH; one that is not a directory is an error. */

@@ -25,6 +25,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "cli/adapter_path.h"
 #include "cli/cli.h"
 #include "daemon/config.h"
 #include "daemon/proto.h"
@@ -377,50 +378,6 @@ void qemu_args_free(struct qemu_args *a)
 
 /* ---- finding things and starting QEMU ---------------------------------------- */
 
-#if defined(__x86_64__)
-#define MULTIARCH "x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define MULTIARCH "aarch64-linux-gnu"
-#else
-#define MULTIARCH "."
-#endif
-
-static bool is_file(const char *p)
-{
-    struct stat st;
-    return !stat(p, &st) && S_ISREG(st.st_mode);
-}
-
-/* CCWPASS_ADAPTER, else next to this binary: build tree, then install tree. */
-static int find_adapter(char *out, size_t outsz)
-{
-    static const char *const rel[] = {
-        "../qemu/ccwpass-qemu.so",                      /* build/src/cli → build/src/qemu */
-        "../lib/" MULTIARCH "/ccwpass/ccwpass-qemu.so",  /* /usr/bin → /usr/lib/<multiarch> */
-        "../lib64/ccwpass/ccwpass-qemu.so",
-        "../lib/ccwpass/ccwpass-qemu.so",
-    };
-    const char *env = getenv("CCWPASS_ADAPTER");
-    char exe[PATH_MAX - 64];
-    ssize_t n;
-
-    if (env && *env) {
-        snprintf(out, outsz, "%s", env);
-        return is_file(out) ? 0 : -1;
-    }
-    if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-        return -1;
-    exe[n] = '\0';
-    *strrchr(exe, '/') = '\0';
-    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-        char path[PATH_MAX];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", exe, rel[i]) < sizeof path && is_file(path) &&
-            realpath(path, out) && strlen(out) < outsz)
-            return 0;
-    }
-    return -1;
-}
-
 static int set_env(const char *adapter, const char *sock, const char *view, const char *qemu)
 {
     const char *pre = getenv("LD_PRELOAD");
@@ -551,7 +508,7 @@ int cmd_qemu(int argc, char **argv)
     }
     if (qemu_rewrite_args(argc - first, argv + first, &qa, stderr))
         return 2;
-    if (find_adapter(adapter, sizeof adapter)) {
+    if (cli_find_adapter(adapter, sizeof adapter)) {
         fprintf(stderr, "ccwpass qemu: cannot find the adapter ccwpass-qemu.so (set CCWPASS_ADAPTER)\n");
         return 1;
     }
