@@ -74,11 +74,52 @@ done
 if [ -d /etc/mdevctl.d ]; then
     mount -t tmpfs -o mode=0755 ccwpass-readme /etc/mdevctl.d || { echo "not ok - tmpfs over /etc/mdevctl.d"; exit 1; }
 fi
+# A line that starts `ccwpass host` without a command opens a shell that
+# reads what the user types next: the lines up to and including `exit`. It
+# gets them on its stdin, each line sourced from its own file (so it runs
+# exactly as written, in that shell) and followed by its number and status.
+host_shell() { # host_shell FIRST-LINE-NUMBER: writes $out/host.sh, sets hn
+    local hl
+    : >"$out/host.sh"
+    hn=$1
+    while IFS= read -r hl <&3; do
+        case "$hl" in ''|*([[:space:]])'#'*) continue ;; esac
+        hn=$((hn + 1))
+        printf '%s\n' "$hl" >"$out/line$hn.sh"
+        hline[hn]=$hl
+        if [[ $hl =~ ^exit([[:space:]]|$) ]]; then
+            printf 'echo "host-line %d 0"\n. %s\n' "$hn" "$out/line$hn.sh" >>"$out/host.sh"
+            return 0
+        fi
+        printf '. %s >%s 2>&1; echo "host-line %d $?"\n' "$out/line$hn.sh" "$out/line$hn.out" "$hn" >>"$out/host.sh"
+    done
+    return 1
+}
 n=0
+declare -a hline
 while IFS= read -r line <&3; do
     case "$line" in ''|*([[:space:]])'#'*) continue ;; esac
     n=$((n + 1))
     rc=0
+    if [[ $line =~ ccwpass\ host([[:space:]]+#.*)?$ ]]; then
+        host_shell "$n" || { echo "not ok - README: the host shell's lines end with exit"; exit 1; }
+        last=$hn
+        eval "$line" <"$out/host.sh" >"$out/line$n.out" 2>&1 || rc=$?
+        echo "ok - README line $n: ${line%%  *} (a shell in the host namespace; the next lines typed into it)"
+        while read -r tag hn hrc; do
+            [ "$tag" = host-line ] || continue
+            if [ "$hrc" -ne 0 ]; then
+                echo "not ok - README line $hn exits 0 in the host shell: ${hline[hn]}"
+                echo "#   exit status $hrc; its output:"
+                tail -n 25 "$out/line$hn.out" | sed -e 's/^/#   /'
+                exit 1
+            fi
+            echo "ok - README line $hn, in the host shell: ${hline[hn]%%  *}"
+        done <"$out/line$n.out"
+        [ "$rc" -eq 0 ] || { echo "not ok - the host shell exits 0 (status $rc)"; exit 1; }
+        n=$last
+        continue
+    fi
     eval "$line" >"$out/line$n.out" 2>&1 || rc=$?
     if [ "$rc" -ne 0 ]; then
         echo "not ok - README line $n exits 0: $line"
