@@ -223,7 +223,58 @@ static int v_truncate(const char *path, off_t size, struct fuse_file_info *fi)
     return rc;
 }
 
+/*
+ * Names are made by drivers, never by users: sysfs (kernfs) has no create
+ * inode operation, so open(O_CREAT) of a new name fails with EACCES
+ * (fs/namei.c vfs_create), and mknod, mkdir, unlink, rmdir, symlink, link
+ * and rename fail with EPERM (kernfs_iop_mkdir/rmdir/rename without
+ * syscall ops, vfs_unlink/vfs_symlink/vfs_link without the operation).
+ */
+static int v_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+    (void)path, (void)mode, (void)fi;
+    return -EACCES;
+}
+
+static int v_mknod(const char *path, mode_t mode, dev_t dev)
+{
+    (void)path, (void)mode, (void)dev;
+    return -EPERM;
+}
+
+static int v_mkdir(const char *path, mode_t mode)
+{
+    (void)path, (void)mode;
+    return -EPERM;
+}
+
+static int v_remove(const char *path)
+{
+    (void)path;
+    return -EPERM;
+}
+
+static int v_link(const char *from, const char *to)
+{
+    (void)from, (void)to;
+    return -EPERM;
+}
+
+static int v_rename(const char *from, const char *to, unsigned int flags)
+{
+    (void)from, (void)to, (void)flags;
+    return -EPERM;
+}
+
 static const struct fuse_operations view_ops = {
+    .create = v_create,
+    .mknod = v_mknod,
+    .mkdir = v_mkdir,
+    .unlink = v_remove,
+    .rmdir = v_remove,
+    .symlink = v_link,
+    .link = v_link,
+    .rename = v_rename,
     .init = v_init,
     .getattr = v_getattr,
     .readlink = v_readlink,

@@ -30,6 +30,13 @@ check "chpids list chpid 50 first" eq "$(cut -d' ' -f1-2 $V/sys/bus/css/devices/
 check "chp0.50 type 1a" eq "$(cat $V/sys/devices/css0/chp0.50/type)" "1a"
 check "driver_override unset" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/driver_override)" "(null)"
 check "css devices link into /sys/devices/css0" eq "$(readlink $V/sys/bus/css/devices/0.0.16ca)" "../../../devices/css0/0.0.16ca"
+# sysfs names are the kernel's to make: the errnos of kernfs
+errmsg() { "$@" 2>&1 | sed 's/.*: //'; }
+check "a new file: EACCES" eq "$(errmsg sh -c "echo x > $V/sys/bus/css/drivers/vfio_ccw/bindx")" "Permission denied"
+check "mkdir: EPERM" eq "$(errmsg mkdir $V/sys/bus/css/newdir)" "Operation not permitted"
+check "rm of an attribute: EPERM" eq "$(errmsg rm -f $V/sys/bus/css/devices/0.0.16ca/type)" "Operation not permitted"
+check "ln -s: EPERM" eq "$(errmsg ln -s x $V/sys/bus/css/newlink)" "Operation not permitted"
+check "mv of an attribute: EPERM" eq "$(errmsg mv $V/sys/bus/css/devices/0.0.16ca/type $V/sys/bus/css/devices/0.0.16ca/type2)" "Operation not permitted"
 
 # --- the seed's steps ----------------------------------------------------------
 check "unbind the CCW device from its driver" eq "$(write 0.0.7e52 $V/sys/bus/ccw/devices/0.0.7e52/driver/unbind)" ""
