@@ -183,7 +183,7 @@ static const char *const device_keys[] = {
     "unit_addr",
 };
 static const char *const chpid_keys[] = { "type" };
-static const char *const daemon_keys[] = { "mdevctl_dir" };
+static const char *const daemon_keys[] = { "mdevctl_dir", "socket_group" };
 
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -410,6 +410,10 @@ static int daemon_key(struct daemon_config *c, const char *k, const char *v)
 {
     if (!strcmp(k, "mdevctl_dir") && v[0] == '/' && strlen(v) < sizeof c->mdevctl_dir) {
         snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", v);
+        return 0;
+    }
+    if (!strcmp(k, "socket_group") && v[0] && strlen(v) < sizeof c->socket_group) {
+        snprintf(c->socket_group, sizeof c->socket_group, "%s", v);
         return 0;
     }
     return -1;

@@ -60,6 +60,7 @@ struct daemon_config {
     char view_dir[PATH_MAX];
     char state_dir[PATH_MAX];
     char mdevctl_dir[PATH_MAX];     /* mdevctl's definitions, read at start; "" = none */
+    char socket_group[64];          /* group given the socket (0660), e.g. libvirt-qemu; "" = root's */
     bool foreground, no_fuse, verbose;
     bool sync;                  /* --sync: every device write-through */
     struct cfg_chpid chp[CFG_MAX_CHPIDS];

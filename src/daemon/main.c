@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -41,6 +42,7 @@ static void usage(FILE *f)
             "      --view DIR        FUSE mount point of the sysfs view (default %s)\n"
             "      --state-dir DIR   images created by default (default %s)\n"
             "      --mdevctl-dir DIR mdevctl's definitions, whose auto ones are started (default %s)\n"
+            "      --socket-group G  give the socket (mode 0660) to group G, e.g. libvirt-qemu (default: root's)\n"
             "      --no-fuse         do not mount the view (machines without /dev/fuse)\n"
             "      --foreground      do not detach (log to stderr)\n"
             "      --log-file FILE   also log to FILE (detached: instead of syslog)\n"
@@ -53,12 +55,13 @@ static void usage(FILE *f)
 struct flags {
     const char *config, *image, *devno, *schid, *log_file;
     const char *mdevctl_dir;    /* wins over the config file's [daemon] mdevctl_dir */
+    const char *socket_group;   /* wins over [daemon] socket_group */
     int ready_fd;
     bool readonly, have_dev;
 };
 
 enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE,
-       O_VERSION, O_MDEVCTL };
+       O_VERSION, O_MDEVCTL, O_SOCKGROUP };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
@@ -70,6 +73,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
         { "log-file", required_argument, 0, O_LOGFILE }, { "mdevctl-dir", required_argument, 0, O_MDEVCTL },
+        { "socket-group", required_argument, 0, O_SOCKGROUP },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, O_VERSION },  { 0, 0, 0, 0 },
     };
@@ -84,6 +88,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_VIEW: snprintf(c->view_dir, sizeof c->view_dir, "%s", optarg); break;
         case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
         case O_MDEVCTL: f->mdevctl_dir = optarg; break;
+        case O_SOCKGROUP: f->socket_group = optarg; break;
         case O_NOFUSE: c->no_fuse = true; break;
         case O_FG: c->foreground = true; break;
         case O_WSYNC: c->sync = true; break;
@@ -133,6 +138,35 @@ static int flag_device(struct daemon_config *c, const struct flags *f)
 }
 
 static int ready_fd = -1;
+static gid_t socket_gid = (gid_t)-1;
+
+/* --socket-group: a name (or a number) known before anything is created */
+static int resolve_group(const char *name)
+{
+    char *end;
+    struct group *g = getgrnam(name);
+    unsigned long id = strtoul(name, &end, 10);
+    if (g)
+        socket_gid = g->gr_gid;
+    else if (*name && !*end)
+        socket_gid = (gid_t)id;
+    else {
+        fprintf(stderr, "ccwpassd: error: socket group '%s' does not exist (create it, or give "
+                "--socket-group an existing group, e.g. libvirt-qemu)\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The socket to its group (mode 0660 from server_init): QEMU run as that group connects. */
+static int give_socket(const char *path, char *err, size_t cap)
+{
+    if (socket_gid == (gid_t)-1 || chown(path, (uid_t)-1, socket_gid) == 0)
+        return 0;
+    snprintf(err, cap, "socket %s: cannot give it to group %u: %s", path, (unsigned)socket_gid,
+             strerror(errno));
+    return -1;
+}
 
 static int load_config(int argc, char **argv, struct daemon_config *c)
 {
@@ -155,6 +189,10 @@ static int load_config(int argc, char **argv, struct daemon_config *c)
     }
     if (f.mdevctl_dir)
         snprintf(c->mdevctl_dir, sizeof c->mdevctl_dir, "%s", f.mdevctl_dir);
+    if (f.socket_group)
+        snprintf(c->socket_group, sizeof c->socket_group, "%s", f.socket_group);
+    if (c->socket_group[0] && resolve_group(c->socket_group))
+        return -1;
     if (f.have_dev && flag_device(c, &f))
         return -1;
     if (cfg_finish(c, err, sizeof err)) {
@@ -278,7 +316,8 @@ int main(int argc, char **argv)
         return 1;
     }
     int started = mdevctl_def_autostart(&host);
-    if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)) {
+    if (server_init(&srv, &host, cfg.socket_path, err, sizeof err)
+        || give_socket(cfg.socket_path, err, sizeof err)) {
         log_error("%s", err);
         notify_service_failed(err);
         server_fini(&srv);

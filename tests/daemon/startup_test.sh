@@ -52,5 +52,25 @@ printf '[device 0.0.7e52]\nsubchanel = 0.0.16ca\n' >"$T/typo.conf"
 start "$T/typo.conf"; rc=$?
 check "a mistyped key is refused with status 2" eq "$rc" "$EXIT_CONFIG"
 check "the message names the key as unknown" has "$T/err" "ccwpassd: error: $T/typo.conf:2: unknown key 'subchanel' in [device 0.0.7e52]"
+
+# --socket-group: an unknown group is a config error before anything exists;
+# a known one (the config key, too) gets the socket, mode 0660
+printf '[device 0.0.7e52]\ntype = 3390\n' >"$T/one.conf"
+start_group() { timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --no-fuse --socket "$T/sock" \
+    --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" "$@" 2>"$T/err" </dev/null; }
+start_group --config "$T/one.conf" --socket-group no-such-group-ccwpass; rc=$?
+check "an unknown --socket-group is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names the group" has "$T/err" "ccwpassd: error: socket group 'no-such-group-ccwpass' does not exist"
+check "no volume was created for it" test ! -e "$T/state/dasd-0.0.7e52.cckd"
+grp=$(getent group 1 | cut -d: -f1)         # "daemon" on Debian: a group every machine has
+printf '[daemon]\nsocket_group = %s\n[device 0.0.7e52]\ntype = 3390\n' "$grp" >"$T/group.conf"
+mkfifo "$T/gready"
+"$D" --foreground --no-fuse --socket "$T/sock" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" \
+    --config "$T/group.conf" --ready-fd 3 3>"$T/gready" 2>"$T/err" </dev/null &
+gpid=$!
+read -r -t "$GUARD_S" line <"$T/gready"
+check "[daemon] socket_group: ccwpassd starts" eq "${line:-}" "READY"
+check "[daemon] socket_group: the socket is group $grp's, mode 0660" eq "$(stat -c '%G %a' "$T/sock" 2>&1)" "$grp 660"
+kill -TERM "$gpid"; wait "$gpid"
 echo "1..$n"
 exit $((fails > 0))

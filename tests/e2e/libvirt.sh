@@ -79,7 +79,7 @@ if [ "$phase" = ns ]; then
         mkdir -p "$d" && mount -t tmpfs -o mode=0755 ccwpass-libvirt "$d" || { nok "tmpfs over $d"; exit 1; }
     done
     mkfifo "$W/ready"
-    "$BUILD/src/daemon/ccwpassd" --foreground --image "$W/vol.cckd" --ready-fd 3 3>"$W/ready" \
+    "$BUILD/src/daemon/ccwpassd" --foreground --image "$W/vol.cckd" --socket-group libvirt-qemu --ready-fd 3 3>"$W/ready" \
         >"$W/daemon.log" 2>&1 &
     dpid=$!
     if read -r -t 60 line <"$W/ready" && [ "$line" = READY ]; then
@@ -87,8 +87,8 @@ if [ "$phase" = ns ]; then
     else
         nok "ccwpassd is up at its default socket and view"; sed 's/^/#   /' "$W/daemon.log"; exit 1
     fi
-    step "the socket is the QEMU user's group's: chgrp libvirt-qemu /run/ccwpass/ccwpassd.sock" \
-        chgrp libvirt-qemu /run/ccwpass/ccwpassd.sock
+    step "--socket-group libvirt-qemu: the socket is the QEMU user's group's, mode 0660" \
+        test "$(stat -c '%G %a' /run/ccwpass/ccwpassd.sock)" = "libvirt-qemu 660"
     "$BUILD/src/cli/ccwpass" host -- bash "$0" host "$W" "$SRC" "$BUILD" "$UUID"
     rc=$?
     stop "$dpid"
