@@ -8,6 +8,7 @@
 #   hercules  DASD 0.0.0120 (Hercules 3390, a copy of the image); the results
 #             go onto the 3390 at 0.0.0121 (block 24, first record of track 2)
 #             because Hercules' consoles do not reach the host's log.
+# chccwdev_online_ms is the online latency through chccwdev -e, for comparison.
 # Every measure is printed as "CCWPASS-VALUE key=value" and kept in
 # /tmp/bench.values; ccwpass.mb= (MiB per 64 KiB / 1 MiB dd) and ccwpass.mb4k=
 # (MiB per 4 KiB dd) size the dd runs.
@@ -31,12 +32,17 @@ timed() { # timed CMD...: runs CMD, prints elapsed ms (-1 when CMD failed)
 mbps() { # mbps BYTES MS
     awk -v b="$1" -v ms="$2" 'BEGIN { if (ms > 0) printf "%.1f", b / 1048576 / (ms / 1000); else print "n/a" }'
 }
-# online BUSID SECONDS: "echo 1 > online" until the block device is usable
-# (a /dev node and status online or unformatted); prints the device name.
+# online BUSID SECONDS: "echo 1 > online" until the block device is usable;
+# prints the device name.
 online() {
+    echo 1 >"/sys/bus/ccw/devices/$1/online" || return 1
+    usable "$1" "$2"
+}
+# usable BUSID SECONDS: wait (bounded) until the DASD has a /dev node and
+# status online or unformatted; prints the device name.
+usable() {
     local end blk st b
     end=$(( $(now_ms) + $2 * 1000 ))
-    echo 1 >"/sys/bus/ccw/devices/$1/online" || return 1
     while :; do
         blk=""
         for b in "/sys/bus/ccw/devices/$1/block/"*; do [ -e "$b" ] && blk=${b##*/}; done
@@ -74,6 +80,17 @@ dds() {
     done
     bval read_4k_MBps "$(mbps $(( mb4k * 1048576 )) "$(timed dd if="$1" of=/dev/null bs=4k count=$(( mb4k * 256 )) iflag=direct)")"
 }
+# chccwdev_online BUSID: for comparison, the same latency through s390-tools'
+# chccwdev -e (a bash script that also starts gawk and find), after setting
+# the device offline again.
+chccwdev_online() {
+    local t0
+    echo 0 >"/sys/bus/ccw/devices/$1/online" || return 1
+    t0=$(now_us)
+    chccwdev -e "$1" >/tmp/chccwdev.out 2>&1 && usable "$1" 120 >/dev/null ||
+        { fail "chccwdev -e $1"; sed 's/^/# /' /tmp/chccwdev.out; return 1; }
+    bval chccwdev_online_ms "$(ms_since "$t0")"
+}
 vdev() { # vdev SERIAL: the virtio disk with that serial
     local s d
     for s in /sys/block/vd*/serial; do
@@ -98,10 +115,10 @@ bval kernel "$(uname -r)"
 bval boot_to_script_ms "$(now_ms)"      # guest uptime: IPL/boot to this script
 case "$side" in
     ccwpass)
-        fmt "" 0.0.1234 && dds "/dev/$BLK"
+        fmt "" 0.0.1234 && dds "/dev/$BLK" && chccwdev_online 0.0.1234
         fmt cckd_ 0.0.1235 ;;
     hercules)
-        fmt "" 0.0.0120 && dds "/dev/$BLK" ;;
+        fmt "" 0.0.0120 && dds "/dev/$BLK" && chccwdev_online 0.0.0120 ;;
     virtio)
         d=$(vdev ccwpass-img) && dds "$d" || fail "virtio: no disk with serial ccwpass-img" ;;
     *) fail "unknown side $side" ;;

@@ -26,6 +26,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../tests/e2e/lib.sh"
+. "$here/parse.sh"
 e2e_init bench-guest "${1:-}"
 e2e_require >/dev/null
 rounds=${BENCH_ROUNDS:-3} sides=${BENCH_SIDES:-"ccwpass virtio hercules"}
@@ -41,11 +42,7 @@ log() { echo "bench: $*" >&2; }
 "$CCWPASS" dasd create "$W/master.ckd" -c "$cyls" >/dev/null || { log "dasd create (CKD) failed"; exit 1; }
 "$CCWPASS" dasd create "$W/master.cckd" -c "$cyls" --cckd >/dev/null || { log "dasd create (CCKD) failed"; exit 1; }
 
-# collect ROUND SIDE FILE: the CCWPASS-VALUE lines of FILE into results.tsv.
-collect() {
-    sed -n 's/^CCWPASS-VALUE \([A-Za-z0-9_]*\)=\(.*\)$/\1\t\2/p' "$3" | tr -d '\r' |
-        awk -F '\t' -v r="$1" -v s="$2" '{ print r "\t" s "\t" $1 "\t" $2 }' >>"$res"
-}
+collect() { bench_collect "$@" >>"$res"; }
 # boot_note NAME RC: one line per boot, with its host wall-clock times.
 boot_note() {
     local t
@@ -108,12 +105,8 @@ herc_setup() {
     dasdinit -linux "$h/res-master.3390" 3390 RES001 1 >"$h/dasdinit.log" 2>&1 ||
         { log "dasdinit of the result volume failed"; cat "$h/dasdinit.log" >&2; return 1; }
 }
-# herc_result VOLUME: the guest's result block (between the markers) from the image.
-herc_result() {
-    tr '\0' '\n' <"$1" | LC_ALL=C sed -n '/^CCWPASS-RESULT-BEGIN$/,/^CCWPASS-RESULT-END$/p'
-}
 herc_done() { # herc_done VOLUME PID: the result is there, or Hercules ended
-    grep -aq '^CCWPASS-RESULT-END$' "$1" || ! kill -0 "$2" 2>/dev/null
+    bench_volume_done "$1" || ! kill -0 "$2" 2>/dev/null
 }
 run_hercules() { # run_hercules ROUND
     local r=$1 h=$W/herc d=$W/herc-r$1 pid t0 t1 end
@@ -134,7 +127,7 @@ run_hercules() { # run_hercules ROUND
     t1=${EPOCHREALTIME/./}
     _stop_pid "$pid" 5
     wait "$pid" 2>/dev/null
-    herc_result "$d/res.3390" >"$W/hercules-r$r.console"
+    bench_volume_result "$d/res.3390" >"$W/hercules-r$r.console"
     if grep -q '^CCWPASS-RESULT-END$' "$W/hercules-r$r.console"; then
         log "hercules-r$r: IPL to results $(( (t1 - t0) / 1000 )) ms (host wall clock)"
     else

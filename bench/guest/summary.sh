@@ -38,11 +38,11 @@ awk -F '\t' '
     }
     END {
         printf "%d round(s); per side min/median/max; ratios of the medians\n", nr
-        printf "%-26s %-20s %-20s %-20s %9s %9s\n", "measure", "ccwpass", "hercules", "virtio", "ccw/herc", "ccw/virt"
+        printf "%-26s %-22s %-22s %-22s %9s %9s\n", "measure", "ccwpass", "hercules", "virtio", "ccw/herc", "ccw/virt"
         for (i = 1; i <= nkeys; i++) {
             key = order[i]
             if (key == "cylinders" || key == "cckd_cylinders") continue
-            printf "%-26s %-20s %-20s %-20s %9s %9s\n", key, cell("ccwpass", key), cell("hercules", key),
+            printf "%-26s %-22s %-22s %-22s %9s %9s\n", key, cell("ccwpass", key), cell("hercules", key),
                 cell("virtio", key), ratio(key, "hercules"), ratio(key, "virtio")
         }
     }' "$1"
