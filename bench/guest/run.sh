@@ -16,8 +16,10 @@
 # Every side starts from a fresh copy of the same freshly created volume.
 # Measured in the guest: "echo 1 > online" to a usable block device, dasdfmt
 # -b 4096 (ms, tracks/s; CCKD on ccwpass only), dd O_DIRECT read 4 KiB, read /
-# write 64 KiB and 1 MiB.  Printed: min/median/max per side and the ratios of
-# the medians (bench/guest/summary.sh); the raw numbers stay in results.tsv.
+# write 64 KiB and 1 MiB; on the host, each boot's wall-clock time
+# (host_run_ms: start to the guest's results, or to QEMU's end).  Printed:
+# min/median/max per side and the ratios of the medians
+# (bench/guest/summary.sh); the raw numbers stay in results.tsv.
 #
 # Environment: BENCH_ROUNDS (3), BENCH_SIDES ("ccwpass virtio hercules"),
 # BENCH_CYLS (100), BENCH_MB (64, MiB per 64 KiB / 1 MiB dd), BENCH_MB4K
@@ -49,6 +51,10 @@ boot_note() {
     t=$(grep -h 'boot-to-init\|total' "$W/$1.times" 2>/dev/null | sed 's/^run.sh: //' | tr '\n' ' ')
     log "$1: exit $2; $t"
 }
+# host_run ROUND SIDE MS: the host's wall clock for the whole boot and run.
+host_run() { printf '%s\t%s\thost_run_ms\t%s\n' "$1" "$2" "$3" >>"$res"; }
+# runsh_total NAME: guest/run.sh's "total" (ms) of that boot.
+runsh_total() { sed -n 's/^run.sh: total \([0-9]*\) ms$/\1/p' "$W/$1.times" 2>/dev/null | tail -n 1; }
 
 run_ccwpass() { # run_ccwpass ROUND
     local r=$1 d=$W/ccwpass-r$1 m1 m2 rc=0
@@ -67,6 +73,7 @@ run_ccwpass() { # run_ccwpass ROUND
     fusermount3 -u -z "$VIEW" 2>/dev/null || true
     boot_note "ccwpass-r$r" "$rc"
     collect "$r" ccwpass "$W/ccwpass-r$r.console"
+    host_run "$r" ccwpass "$(runsh_total "ccwpass-r$r")"
     rm -f "$d/vol.ckd" "$d/vol.cckd"
 }
 
@@ -78,6 +85,7 @@ run_virtio() { # run_virtio ROUND
         -device virtio-blk-ccw,drive=img,devno=fe.0.0200,serial=ccwpass-img || rc=$?
     boot_note "virtio-r$r" "$rc"
     collect "$r" virtio "$W/virtio-r$r.console"
+    host_run "$r" virtio "$(runsh_total "virtio-r$r")"
     rm -f "$W/virtio-r$r.img"
 }
 
@@ -135,6 +143,7 @@ run_hercules() { # run_hercules ROUND
         grep -v '^[RC][0-9A-F]=' "$W/hercules-r$r.log" | tail -n 5 >&2
     fi
     collect "$r" hercules "$W/hercules-r$r.console"
+    host_run "$r" hercules $(( (t1 - t0) / 1000 ))
     rm -f "$d/vol.3390"
 }
 
