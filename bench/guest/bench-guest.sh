@@ -12,6 +12,7 @@
 # Every measure is printed as "CCWPASS-VALUE key=value" and kept in
 # /tmp/bench.values; ccwpass.mb= (MiB per 64 KiB / 1 MiB dd) and ccwpass.mb4k=
 # (MiB per 4 KiB dd) size the dd runs.
+# shellcheck source=../../guest/guestlib.sh
 . /usr/lib/ccwpass/guestlib.sh
 side=${CCWPASS_SIDE:-ccwpass} mb=${CCWPASS_MB:-64} mb4k=${CCWPASS_MB4K:-16}
 vals=/tmp/bench.values
@@ -87,8 +88,9 @@ chccwdev_online() {
     local t0
     echo 0 >"/sys/bus/ccw/devices/$1/online" || return 1
     t0=$(now_us)
-    chccwdev -e "$1" >/tmp/chccwdev.out 2>&1 && usable "$1" 120 >/dev/null ||
-        { fail "chccwdev -e $1"; sed 's/^/# /' /tmp/chccwdev.out; return 1; }
+    if ! { chccwdev -e "$1" >/tmp/chccwdev.out 2>&1 && usable "$1" 120 >/dev/null; }; then
+        fail "chccwdev -e $1"; sed 's/^/# /' /tmp/chccwdev.out; return 1
+    fi
     bval chccwdev_online_ms "$(ms_since "$t0")"
 }
 vdev() { # vdev SERIAL: the virtio disk with that serial
@@ -120,7 +122,7 @@ case "$side" in
     hercules)
         fmt "" 0.0.0120 && dds "/dev/$BLK" && chccwdev_online 0.0.0120 ;;
     virtio)
-        d=$(vdev ccwpass-img) && dds "$d" || fail "virtio: no disk with serial ccwpass-img" ;;
+        if d=$(vdev ccwpass-img); then dds "$d"; else fail "virtio: no disk with serial ccwpass-img"; fi ;;
     *) fail "unknown side $side" ;;
 esac
 [ "$side" != hercules ] || results_to_volume 0.0.0121 || fail "results onto 0.0.0121"

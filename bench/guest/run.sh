@@ -27,7 +27,9 @@
 # (BUILD-DIR/meson-logs/bench-guest: results.tsv, summary.txt, consoles).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../../tests/e2e/lib.sh
 . "$here/../../tests/e2e/lib.sh"
+# shellcheck source=parse.sh
 . "$here/parse.sh"
 e2e_init bench-guest "${1:-}"
 e2e_require >/dev/null
