@@ -105,9 +105,10 @@ vdev() { # vdev SERIAL: the virtio disk with that serial
 results_to_volume() {
     local blk
     blk=$(online "$1" 120) || return 1
-    { printf '\nCCWPASS-RESULT-BEGIN\n'; sed 's/^/CCWPASS-VALUE /' "$vals"
-      printf 'CCWPASS-VALUE checks=%s failed=%s\nCCWPASS-RESULT-END\n' "$CCWPASS_CHECKS" "$CCWPASS_FAILS"
-    } | head -c 4000 >/tmp/bench.result
+    # one 4 KiB record: a long value list is cut short, never the end marker
+    { printf '\nCCWPASS-RESULT-BEGIN\n'; sed 's/^/CCWPASS-VALUE /' "$vals"; } | head -c 3900 >/tmp/bench.result
+    printf '\nCCWPASS-VALUE checks=%s failed=%s\nCCWPASS-RESULT-END\n' "$CCWPASS_CHECKS" "$CCWPASS_FAILS" \
+        >>/tmp/bench.result
     dd if=/tmp/bench.result of="/dev/$blk" bs=4096 seek=24 count=1 conv=sync oflag=direct 2>/dev/null &&
         dd if="/dev/$blk" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
 }
