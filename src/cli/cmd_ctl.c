@@ -374,7 +374,10 @@ static void print_status(json_object *rep)
     if (json_object_object_get_ex(rep, "chpids", &a))
         for (size_t i = 0; i < json_object_array_length(a); i++) {
             json_object *c = json_object_array_get_idx(a, i);
-            printf("chpid %s type %s %s\n", jstr(c, "chpid"), jstr(c, "type"), jbool(c, "online") ? "online" : "offline");
+            json_object *v;
+            bool varied_off = json_object_object_get_ex(c, "varied_on", &v) && !json_object_get_boolean(v);
+            printf("chpid %s type %s %s%s\n", jstr(c, "chpid"), jstr(c, "type"), jbool(c, "online") ? "online" : "offline",
+                   varied_off ? ", varied off" : "");
         }
 }
 

@@ -263,6 +263,7 @@ static int op_status(struct ctl *c)
         snprintf(b, sizeof b, "%x", p->type);
         add_str(o, "type", b);
         json_object_object_add(o, "online", json_object_new_boolean(host_chp_online(c->h, p->cssid, p->chpid)));
+        json_object_object_add(o, "varied_on", json_object_new_boolean(host_chp_varied_on(c->h, p->cssid, p->chpid)));
         json_object_array_add(chps, o);
     }
     for (unsigned i = 0; i < c->h->nsch; i++)

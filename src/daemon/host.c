@@ -261,6 +261,44 @@ int host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool onlin
     return 0;
 }
 
+static int chp_index(const struct host *h, uint8_t cssid, uint8_t chpid)
+{
+    for (unsigned i = 0; i < h->nchp; i++)
+        if (h->chp[i].cssid == cssid && h->chp[i].chpid == chpid)
+            return (int)i;
+    return -1;
+}
+
+int host_chp_vary(struct host *h, uint8_t cssid, uint8_t chpid, bool on, char *err, size_t errlen)
+{
+    int i = chp_index(h, cssid, chpid);
+    if (i < 0) {
+        ERR("no channel path %x.%02x", cssid, chpid);
+        return -ENODEV;
+    }
+    if (h->chp_varied_off[i] != !on)
+        log_info("channel path %x.%02x logically varied %s", cssid, chpid, on ? "online" : "offline");
+    h->chp_varied_off[i] = !on;
+    return 0;
+}
+
+bool host_chp_varied_on(const struct host *h, uint8_t cssid, uint8_t chpid)
+{
+    int i = chp_index(h, cssid, chpid);
+    return i >= 0 && !h->chp_varied_off[i];
+}
+
+uint8_t host_sch_varied_off_mask(const struct host *h, const struct host_sch *hs)
+{
+    uint8_t mask = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        uint8_t bit = (uint8_t)(0x80 >> p);
+        if ((hs->cfg.pim & bit) && !host_chp_varied_on(h, hs->cfg.cssid, hs->cfg.chpids[p]))
+            mask |= bit;
+    }
+    return mask;
+}
+
 bool host_chp_online(struct host *h, uint8_t cssid, uint8_t chpid)
 {
     return css_chpid_online(h->css, cssid, chpid);

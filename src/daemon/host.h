@@ -55,6 +55,7 @@ struct host {
     struct host_sch sch[CFG_MAX_DEVICES];
     unsigned nsch;
     struct cfg_chpid chp[CFG_MAX_CHPIDS];
+    bool chp_varied_off[CFG_MAX_CHPIDS];   /* logically offline (chchp -v 0), by chp[] index */
     unsigned nchp;
     char state_dir[4096];
     char mdevctl_dir[4096];  /* mdevctl's definitions (mdevctl_def.h); "" = none */
@@ -92,6 +93,44 @@ int  host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen
 int  host_set_fault(struct host_sch *hs, const struct sch_fault *f);
 int  host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool online, char *err, size_t errlen);
 bool host_chp_online(struct host *h, uint8_t cssid, uint8_t chpid);
+
+/**
+ * host_chp_vary() - vary a channel path logically on or off (the chp's sysfs
+ * "status", chchp -v): only the host's own use of the path changes, as with
+ * Linux's s390_vary_chpid().  The path stays physically available — PAM,
+ * the schib and the guest see nothing, no CRW is made (vfio_ccw's chp_event
+ * for CHP_VARY_OFF only narrows the host's opm/lpm) — unlike
+ * host_chp_set_online(), which is the machine configuring the path off.
+ * @h:      the host
+ * @cssid:  channel subsystem of the path
+ * @chpid:  the path
+ * @on:     vary on (true) or off
+ * @err:    message on failure
+ * @errlen: size of @err
+ *
+ * Return: 0, or -ENODEV for a path the host does not have.
+ */
+int  host_chp_vary(struct host *h, uint8_t cssid, uint8_t chpid, bool on, char *err, size_t errlen);
+
+/**
+ * host_chp_varied_on() - whether a path is logically online (host_chp_vary())
+ * @h:     the host
+ * @cssid: channel subsystem of the path
+ * @chpid: the path
+ *
+ * Return: true unless the path was varied off (or does not exist).
+ */
+bool host_chp_varied_on(const struct host *h, uint8_t cssid, uint8_t chpid);
+
+/**
+ * host_sch_varied_off_mask() - the path mask bits of a subchannel whose
+ * channel paths are varied off (to narrow the host-side vpm)
+ * @h:  the host
+ * @hs: the subchannel
+ *
+ * Return: one bit per varied-off path, 0x80 = the first chpid.
+ */
+uint8_t host_sch_varied_off_mask(const struct host *h, const struct host_sch *hs);
 const struct cfg_chpid *host_find_chp(const struct host *h, uint8_t cssid, uint8_t chpid);
 
 /* The ccw driver of the device type: dasd-eckd or tape_34xx. */

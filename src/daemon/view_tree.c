@@ -31,10 +31,13 @@ SHOW(show_online, "%d\n", x->hs->ccw_online)
 SHOW(show_type_name, "%s\n", HOST_MDEV_TYPE_NAME)
 SHOW(show_device_api, "vfio-ccw\n")
 SHOW(show_chp_type, "%x\n", x->chp->type)
-SHOW(show_chp_status, "%s\n", host_chp_online(x->h, x->chp->cssid, x->chp->chpid) ? "online" : "offline")
-/* chp.c chp_configure_show: the SCLP state, 1 = configured (0 standby, 2 reserved, 3 not recognized). */
+/* chp.c chp_status_show: the logical (vary) state only; a path the machine
+ * took away still shows "online" until it is varied off. */
+SHOW(show_chp_status, "%s\n", host_chp_varied_on(x->h, x->chp->cssid, x->chp->chpid) ? "online" : "offline")
+/* chp.c chp_configure_show: the SCLP state, 1 = configured, 0 = standby (2 reserved, 3 not recognized). */
+#define CHP_STANDBY 0
 #define CHP_CONFIGURED 1
-SHOW(show_chp_configure, "%d\n", CHP_CONFIGURED)
+SHOW(show_chp_configure, "%d\n", host_chp_online(x->h, x->chp->cssid, x->chp->chpid) ? CHP_CONFIGURED : CHP_STANDBY)
 /* chp.c chp_cmg_show/chp_shared_show: "unknown" without channel measurement (the daemon has none). */
 SHOW(show_chp_unknown, "unknown\n")
 /* chp.c chp_chid_show/chp_chid_external_show: empty without a format-1 description (flag 0x10). */
@@ -67,7 +70,7 @@ static int show_vpm(const struct vctx *x, char *b, size_t cap)
 {
     uint8_t pim, pam, pom;
     host_sch_masks(x->hs, &pim, &pam, &pom);
-    return snprintf(b, cap, "%02x\n", pim & pam & pom);
+    return snprintf(b, cap, "%02x\n", pim & pam & pom & (uint8_t)~host_sch_varied_off_mask(x->h, x->hs));
 }
 
 static int show_dev_busid(const struct vctx *x, char *b, size_t cap)
@@ -185,6 +188,7 @@ static int store_remove(const struct vctx *x, const char *buf, size_t len)
  * chp.c chp_status_write: the first word (at most CHP_WORD_MAX characters)
  * varies the path on if it starts with "on" or is "1", off if it starts
  * with "off" or is "0" (chchp -v writes 1/0); anything else is EINVAL.
+ * Logical only (host_chp_vary): the guest sees no change.
  */
 #define CHP_WORD_MAX 5
 static int store_chp_status(const struct vctx *x, const char *buf, size_t len)
@@ -197,23 +201,25 @@ static int store_chp_status(const struct vctx *x, const char *buf, size_t len)
     bool off = !strncasecmp(word, "off", 3) || !strcmp(word, "0");
     if (!on && !off)
         return -EINVAL;
-    return host_chp_set_online(x->h, x->chp->cssid, x->chp->chpid, on, err, sizeof err);
+    return host_chp_vary(x->h, x->chp->cssid, x->chp->chpid, on, err, sizeof err);
 }
 
 /*
- * chp.c chp_configure_write: one number, 0 or 1, else EINVAL.  Every path
- * of the daemon is configured, so 1 has nothing to do; deconfiguring (SCLP
- * on a real machine) is not modelled: EOPNOTSUPP.
+ * chp.c chp_configure_write: one number, 0 or 1, else EINVAL.  On a real
+ * machine SCLP then configures the path to standby (or back) and the
+ * channel subsystem reports it with a CRW: the path is physically gone
+ * (or back), as `ccwpass chp off|on` makes it, and a guest using a
+ * subchannel on it gets the CRW through vfio_ccw.
  */
 static int store_chp_configure(const struct vctx *x, const char *buf, size_t len)
 {
+    char err[128];
     int val;
     char extra;
-    (void)x;
     (void)len;
-    if (sscanf(buf, "%d %c", &val, &extra) != 1 || (val != 0 && val != CHP_CONFIGURED))
+    if (sscanf(buf, "%d %c", &val, &extra) != 1 || (val != CHP_STANDBY && val != CHP_CONFIGURED))
         return -EINVAL;
-    return val == CHP_CONFIGURED ? 0 : -EOPNOTSUPP;
+    return host_chp_set_online(x->h, x->chp->cssid, x->chp->chpid, val == CHP_CONFIGURED, err, sizeof err);
 }
 
 #define ATTR_RO(n, s) static const struct vattr a_##n = { #n, s, NULL }

@@ -51,16 +51,19 @@ out=$(H lschp); show "$out"
 check "lschp: chpid 0.50 varied on, configured, type 1a, no measurement data" \
     eq "$(row '^0\.50' "$out")" "0.50 1 1 1a - - -"
 out=$(H chchp -v 0 0.50); show "$out"
-check "chchp -v 0 0.50: the channel path goes offline (status accepts 0)" \
-    eq "$(status_of '^chpid 0.50')" "chpid 0.50 type 1a offline"
+check "chchp -v 0 0.50: the channel path is varied off (status accepts 0), still available" \
+    eq "$(status_of '^chpid 0.50')" "chpid 0.50 type 1a online, varied off"
 check "lschp: Vary 0" eq "$(row '^0\.50' "$(H lschp)" | cut -d' ' -f2)" "0"
 out=$(H chchp -v 1 0.50); show "$out"
 check "chchp -v 1 0.50: online again" eq "$(status_of '^chpid 0.50')" "chpid 0.50 type 1a online"
 check "chchp -c 1 0.50: configure accepted" eq "$(H chchp -c 1 0.50)" "Configure online 0.50... done."
-check "chp configure: 0 cannot be honoured (EOPNOTSUPP), garbage EINVAL" \
-    eq "$(H bash -c 'echo 0 > /sys/devices/css0/chp0.50/configure; echo 2 > /sys/devices/css0/chp0.50/configure' |
-          sed 's/.*: //')" "Operation not supported
-Invalid argument"
+out=$(H chchp -c 0 0.50); show "$out"
+check "chchp -c 0 0.50: configured to standby, the path is gone" \
+    eq "$(status_of '^chpid 0.50') $(row '^0\.50' "$(H lschp)" | cut -d' ' -f3)" "chpid 0.50 type 1a offline 0"
+check "chchp -c 1 0.50: configured again" \
+    eq "$(H chchp -c 1 0.50 >/dev/null; status_of '^chpid 0.50')" "chpid 0.50 type 1a online"
+check "chp configure: garbage EINVAL" \
+    eq "$(H bash -c 'echo 2 > /sys/devices/css0/chp0.50/configure' 2>&1 | sed 's/.*: //')" "Invalid argument"
 
 # --- lszdev / chzdev / chccwdev ------------------------------------------------------
 out=$(H lszdev); show "$out"

@@ -68,7 +68,7 @@ static void test_initial_state(void **state)
     assert_true(reply_has(f, "{\"op\":\"status\"}", "\"driver\":\"io_subchannel\""));
     assert_true(reply_has(f, "{\"op\":\"status\"}", "\"busid\":\"0.0.7e52\",\"driver\":\"dasd-eckd\",\"online\":true"));
     assert_true(reply_has(f, "{\"op\":\"status\"}", "\"pimpampom\":\"80 80 ff\""));
-    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":true}"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":true,\"varied_on\":true}"));
     assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", "\"mdevs\":[]"));
 }
 
@@ -160,7 +160,7 @@ static void test_fault_and_chp(void **state)
     assert_int_equal(cw.rsid, 0x50);
     assert_int_equal(vmm_stsch(&v, &s), 0);
     assert_int_equal(s.pmcw.pam & 0x80, 0);
-    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":false}"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.50\",\"type\":\"1a\",\"online\":false,\"varied_on\":true}"));
     assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":true}"), 0);
     assert_int_equal(ctl(f, "{\"op\":\"chp\",\"chpid\":\"0.77\",\"online\":true}"), ENODEV);
     vmm_close(&v);
@@ -266,7 +266,7 @@ static void test_two_clients_two_mdevs(void **state)
     }
     vmm_close(&a);
     vmm_close(&b);
-    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1b\",\"online\":true}"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1b\",\"online\":true,\"varied_on\":true}"));
 }
 
 #define TAPE_CMD_WRITE 0x01
@@ -327,7 +327,7 @@ static void test_tape_drive(void **state)
                           "\"busid\":\"0.0.0580\",\"driver\":\"tape_34xx\",\"online\":true,"
                           "\"cutype\":\"3490\\/50\",\"devtype\":\"3490\\/50\""));
     assert_true(reply_has(f, "{\"op\":\"status\"}", "\"cutype\":\"3990\\/e9\",\"devtype\":\"3390\\/0c\""));
-    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1a\",\"online\":true}"));
+    assert_true(reply_has(f, "{\"op\":\"status\"}", "{\"chpid\":\"0.51\",\"type\":\"1a\",\"online\":true,\"varied_on\":true}"));
     snprintf(want, sizeof want, "\"tape\":{\"loaded\":true,\"path\":\"%s\",\"format\":\"aws\",\"readonly\":false,"
              "\"blockid\":0}", jtape);
     assert_true(reply_has(f, "{\"op\":\"status\"}", want));

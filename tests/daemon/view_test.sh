@@ -99,9 +99,16 @@ check "online=1 through the view" eq "$(write 1 $V/sys/bus/ccw/devices/0.0.7e52/
 check "online=garbage: EINVAL" eq "$(write maybe $V/sys/bus/ccw/devices/0.0.7e52/online)" "Invalid argument"
 check "ccwpass bind of a bound subchannel fails with EBUSY" \
     eval '"$C" bind 0.0.16ca vfio_ccw 2>&1 | grep -q "Device or resource busy"'
-check "chp status off" eq "$(write off $V/sys/devices/css0/chp0.50/status)$(cat $V/sys/devices/css0/chp0.50/status)" "offline"
-check "pam loses the path" eq "$(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom)" "80 00 ff"
-check "ccwpass chp on" eval '"$C" chp 0.50 on && [ "$(cat $V/sys/devices/css0/chp0.50/status)" = online ]'
+CHP=$V/sys/devices/css0/chp0.50
+check "chp status off (vary): status offline" eq "$(write off $CHP/status)$(cat $CHP/status)" "offline"
+check "vary off is logical: pam keeps the path, still configured" \
+    eq "$(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom) $(cat $CHP/configure)" "80 80 ff 1"
+check "ccwpass status says varied off" eval '"$C" status | grep -qx "chpid 0.50 type 1a online, varied off"'
+check "chp status on (vary)" eq "$(write on $CHP/status)$(cat $CHP/status)" "online"
+check "chp configure 0 (standby): pam loses the path" \
+    eq "$(write 0 $CHP/configure)$(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom) $(cat $CHP/configure)" "80 00 ff 0"
+check "ccwpass chp on: configured again, pam has the path" \
+    eval '"$C" chp 0.50 on && [ "$(cat $CHP/configure) $(cat $V/sys/bus/css/devices/0.0.16ca/pimpampom)" = "1 80 80 ff" ]'
 check "reading a write-only attribute is refused" eval '! cat $V/sys/bus/css/drivers/vfio_ccw/bind 2>/dev/null'
 check "driver_override vfio_ccw blocks io_subchannel binding" \
     eval '[ -z "$(write vfio_ccw $V/sys/bus/css/devices/0.0.16ca/driver_override)" ] && "$C" unbind 0.0.16ca && [ "$(write 0.0.16ca $V/sys/bus/css/drivers/io_subchannel/bind)" = "No such device" ]'
