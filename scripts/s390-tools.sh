@@ -13,8 +13,8 @@
 # registration is needed or made.  qemu-user opens an absolute path inside
 # the sysroot when the sysroot has it: DIR/root/proc/cio_ignore (empty: no
 # device is ignored, ccwpassd has no blacklist) and DIR/root/proc/cio_settle
-# (a sink: the view has nothing to settle) stand in for the files an s390
-# kernel has; everything else (/sys, /proc/mounts, /etc/udev) is the host's.
+# (a sink: the view has nothing to settle) and DIR/root/proc/sysinfo (an
+# LPAR, no z/VM) stand in for the files an s390 kernel has; everything else (/sys, /proc/mounts, /etc/udev) is the host's.
 # `ccwpass host` puts DIR/bin first on PATH when CCWPASS_S390_TOOLS=DIR/bin
 # (docs/daemon.md, "Host namespace").
 #
@@ -133,6 +133,9 @@ done
 mkdir -p "$root/proc"
 : >"$root/proc/cio_ignore"
 : >"$root/proc/cio_settle"
+# the machine: an LPAR, not a z/VM guest (chzdev asks; without the file it
+# warns "Could not determine if system is a z/VM guest")
+printf 'Manufacturer:         IBM\nLPAR Number:          1\nLPAR Name:            CCWPASS\n' >"$root/proc/sysinfo"
 
 # --- the wrappers --------------------------------------------------------------------
 for t in "${elf_tools[@]}"; do

@@ -81,8 +81,8 @@ check "chzdev -a -e dasd 0.0.7e52: online again" \
     eq "$(status_of 'ccw device 0.0.7e52' | sed 's/^ *//')" "ccw device 0.0.7e52: driver dasd-eckd, online"
 check "chzdev -a -e: what it prints" eq "$(row 'ECKD|active' "$out")" "Configuring devices in the active configuration only
 ECKD DASD 0.0.7e52 configured"
-check "chzdev -a -e: its one warning, no /proc/sysinfo outside s390" \
-    eq "$(row 'Failed' "$out")" "Failed to read /proc/sysinfo: Could not determine if system is a z/VM guest"
+check "chzdev -a -e: no warning (the sysroot's /proc/sysinfo says LPAR, not z/VM)" \
+    eq "$(row 'Failed|[Ww]arning' "$out")" ""
 check "chccwdev -d 0.0.7e52" eq "$(H chccwdev -d 0.0.7e52; cat "$V/sys/bus/ccw/devices/0.0.7e52/online")" "Setting device 0.0.7e52 offline
 Done
 0"
