@@ -125,7 +125,8 @@ tap_result "its version is the project's ($version)" "$([ "$(dpkg-deb -f "$deb" 
 dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -v '/$' >"$W/files.txt"
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 unit=$(pkg-config --variable=systemdsystemunitdir systemd)/ccwpassd.service
-for f in /usr/sbin/ccwpassd /usr/bin/ccwpass "/usr/lib/$multiarch/ccwpass/ccwpass-qemu.so" "$unit" \
+for f in /usr/sbin/ccwpassd /usr/bin/ccwpass /usr/bin/ccwpass-qemu-system-s390x \
+         "/usr/lib/$multiarch/ccwpass/ccwpass-qemu.so" "$unit" /usr/share/doc/ccwpass/examples/ccwpass-guest.xml \
          /usr/share/man/man1/ccwpass.1.gz /usr/share/man/man5/ccwpassd.conf.5.gz /usr/share/man/man8/ccwpassd.8.gz \
          "$CONF" /usr/share/bash-completion/completions/ccwpass /usr/share/doc/ccwpass/copyright; do
     tap_result "dpkg -c lists $f" "$(grep -qx "\.$f" "$W/files.txt"; echo $?)"
