@@ -260,3 +260,79 @@ unsigned lx_check_format(struct dfx *f, uint32_t trk, uint8_t counts[50][8])
         memcpy(counts[i], dfx_data(f, idx[i]), 8);
     return n;
 }
+
+/*
+ * dasd_eckd_build_cp_cmd_track / prefix_LRE / fill_LRE_data (Linux 6.1):
+ * Prefix format 1, validity "DE valid", base UA; DE file mask "inhibit
+ * writes" (read) or "update writes only" (write), block size 0 (read) or
+ * the block size (write); LRE orientation count, operation 0x0C read
+ * tracks (length = bytes of the last track, "tlf") or 0x3F extended with
+ * extended operation 0x23 write track data (length = block size), count =
+ * tracks, search argument = first record, sector of that record.
+ */
+void lx_track_build(struct lx_track_prog *p, bool write, uint64_t first, unsigned nblocks,
+                    unsigned blksize, uint8_t unit_addr)
+{
+    unsigned rpt = eckd_recs_per_track(0x3390, 0, blksize);
+    uint64_t last = first + nblocks - 1;
+    uint32_t ftrk = (uint32_t)(first / rpt), ltrk = (uint32_t)(last / rpt);
+    unsigned foffs = (unsigned)(first % rpt), loffs = (unsigned)(last % rpt);
+    uint8_t *de = p->pfx + 12, *lre = p->pfx + 44;
+    unsigned tlf = (ftrk == ltrk ? loffs - foffs + 1 : loffs + 1) * blksize;
+
+    memset(p, 0, sizeof(*p));
+    p->pfx[0] = 0x01;                       /* format 1: DE + LRE */
+    p->pfx[1] = 0x80;                       /* define extent valid */
+    p->pfx[2] = unit_addr;
+    lx_define_extent(de, ftrk, ltrk, write ? LX_CMD_WRITE_MT : LX_CMD_READ_MT, false);
+    if (write)
+        be16_put(de + 2, (uint16_t)blksize);
+    lre[0] = write ? 0x3F : 0x0C;
+    lre[1] = 0x80;                          /* length valid */
+    lre[3] = (uint8_t)(ltrk - ftrk + 1);
+    put_ch(lre + 4, ftrk);
+    put_ch(lre + 8, ftrk);
+    lre[12] = (uint8_t)(foffs + 1);
+    lre[13] = lx_sector(foffs + 1, blksize);
+    be16_put(lre + 14, (uint16_t)(write ? blksize : tlf));
+    lre[17] = write ? 0x23 : 0x00;
+    for (uint64_t rec = first; rec <= last; p->ntrk++) {
+        unsigned left = rpt - (unsigned)(rec % rpt);
+        uint64_t n = last - rec + 1 < left ? last - rec + 1 : left;
+        p->count[p->ntrk] = (uint32_t)n * blksize;
+        rec += n;
+    }
+}
+
+enum chan_state lx_track_run(struct dfx *f, const struct lx_track_prog *p, bool write, uint8_t *buf)
+{
+    uint8_t cmd = write ? LX_CMD_WRITE_TRK_DATA : LX_CMD_READ_TRK_DATA;
+    unsigned idx[256];
+    uint64_t off = 0;
+
+    dfx_begin(f);
+    dfx_ccw(f, LX_CMD_PFX, p->ntrk ? CCW_FLAG_CC : 0, LX_PFX_SIZE, p->pfx);
+    for (unsigned t = 0; t < p->ntrk; t++) {
+        uint8_t flags = t + 1 < p->ntrk ? CCW_FLAG_CC : 0;
+        idx[t] = dfx_ccw(f, cmd, flags, (uint16_t)p->count[t], write ? buf + off : NULL);
+        off += p->count[t];
+    }
+    enum chan_state s = dfx_run(f);
+    if (!write) {
+        off = 0;
+        for (unsigned t = 0; t < p->ntrk; t++) {
+            memcpy(buf + off, dfx_data(f, idx[t]), p->count[t]);
+            off += p->count[t];
+        }
+    }
+    return s;
+}
+
+enum chan_state lx_track(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
+                         unsigned blksize, uint8_t *buf)
+{
+    static struct lx_track_prog p;
+
+    lx_track_build(&p, write, first, nblocks, blksize, f->cfg.unit_addr);
+    return lx_track_run(f, &p, write, buf);
+}
