@@ -43,8 +43,10 @@ enum chan_state lx_format(struct dfx *f, uint32_t start, uint32_t stop, unsigned
  * requests of at most 255/rpt tracks, re-format track 0). 0 or -1. */
 int lx_dasdfmt(struct dfx *f, unsigned blksize, bool cdl);
 
-/* Block I/O through DE/LR + 0x86/0x85 (or 0x8E/0x8D on CDL special
- * records): `nblocks` blocks from block `first`, data at host `buf`. */
+/* Block I/O as dasd_eckd_build_cp chooses it by f->features: Prefix +
+ * Read/Write Track Data, or DE (Prefix format 0 with the Prefix feature) /
+ * LR + 0x86/0x85 (0x8E/0x8D on CDL special records): `nblocks` blocks from
+ * block `first`, data at host `buf`. */
 enum chan_state lx_blocks(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
                           unsigned blksize, bool cdl, uint8_t *buf);
 
