@@ -38,16 +38,22 @@ static int first_record(struct eckd *e, const struct ccw_cmd *c, uint8_t self, s
         if (eckd_mt_advance(e, c->code, r) < 0)
             return -1;
         idx = 1;
-    } else if (e->orient == OR_COUNT) {
+    } else if (e->orient == OR_COUNT && e->cur > 0) {
         idx = e->cur;
     } else {
-        idx = 1;                            /* oriented to the index (HA) */
+        idx = 1;                            /* at the index (HA) or on R0: user data starts at R1 */
     }
-    if (idx < 1 || idx >= e->trk.t.nrecs)
+    if (idx >= e->trk.t.nrecs)
         return eckd_fail(e, r, 0, SNS1_NO_REC_FOUND, 0);
     return (int)idx;
 }
 
+/**
+ * eckd_cmd_read_track_data() - Read Track Data (0xA6), command table handler.
+ * @e: the device
+ * @c: the command; its buffer receives the data fields
+ * @r: result: natural length, or unit check with the sense set
+ */
 void eckd_cmd_read_track_data(struct eckd *e, const struct ccw_cmd *c, struct ccw_result *r)
 {
     if ((e->p.loper & LR_OP) != LR_OP_READ_TRKS) {
@@ -71,6 +77,12 @@ void eckd_cmd_read_track_data(struct eckd *e, const struct ccw_cmd *c, struct cc
     e->orient = OR_DATA;
 }
 
+/**
+ * eckd_cmd_write_track_data() - Write Track Data (0xA5), command table handler.
+ * @e: the device
+ * @c: the command; its buffer holds the data fields to write
+ * @r: result: natural length, or unit check with the sense set
+ */
 void eckd_cmd_write_track_data(struct eckd *e, const struct ccw_cmd *c, struct ccw_result *r)
 {
     if ((e->p.loper & LR_OP) != LR_OP_EXTENDED || e->p.extop != LRE_EXT_WTD) {
