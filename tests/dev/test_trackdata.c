@@ -290,6 +290,25 @@ static void test_track_wrong_domain(void **state)
     dfx_free(f);
 }
 
+/* An LRE whose search argument is R0: the track commands start at R1. */
+static void test_track_search_r0(void **state)
+{
+    (void)state;
+    struct dfx *f = mk(false);
+    static struct lx_track_prog p;
+    static uint8_t w[2 * BLK], r[2 * BLK];
+
+    fill(w, sizeof(w), 4);
+    assert_int_equal(lx_track(f, true, 3 * RPT, 2, BLK, w), CHAN_DONE);
+    lx_track_build(&p, false, 3 * RPT, 2, BLK, 0x05);
+    p.pfx[44 + 12] = 0;
+    assert_int_equal(lx_track_run(f, &p, false, r), CHAN_DONE);
+    assert_int_equal(f->st.dstat, CE_DE);
+    assert_int_equal(f->st.count, 0);
+    assert_memory_equal(r, w, sizeof(w));
+    dfx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_track_write_wrong_length),
         cmocka_unit_test(test_track_readonly),
         cmocka_unit_test(test_track_wrong_domain),
+        cmocka_unit_test(test_track_search_r0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
