@@ -67,6 +67,8 @@ const struct eckd_cmd eckd_cmd_table[] = {
     { 0x9D, "Write CKD Next Track",          DIR_OUT, REQ_IN_LR | REQ_WRITE, eckd_cmd_write_ckd_next },
     { 0x9E, "Read Count Key and Data (MT)",  DIR_IN,  ORI,                   eckd_cmd_read_ckd },
     { 0xA4, "Read and Reset Buffered Log",   DIR_IN,  NOLR,                  eckd_cmd_read_buffered_log },
+    { 0xA5, "Write Track Data",              DIR_OUT, REQ_IN_LR | REQ_WRITE, eckd_cmd_write_track_data },
+    { 0xA6, "Read Track Data",               DIR_IN,  REQ_IN_LR,             eckd_cmd_read_track_data },
     { 0xA9, "Search Key Equal (MT)",         DIR_OUT, NOLR | ORI,            eckd_cmd_search_key },
     { 0xAF, "Set Path Group ID",             DIR_CTL, REQ_FIRST | REQ_LAST,  eckd_cmd_spid },
     { 0xB1, "Search ID Equal (MT)",          DIR_OUT, NOLR | ORI,            eckd_cmd_search_id },

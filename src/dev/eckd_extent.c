@@ -101,7 +101,13 @@ static bool lr_op_writes(uint8_t oper, uint8_t extop)
 {
     uint8_t op = oper & LR_OP;
     return op == LR_OP_WRITE || op == LR_OP_FORMAT || op == LR_OP_WRITE_TRK ||
-           (op == LR_OP_EXTENDED && extop == LRE_EXT_WFT);
+           (op == LR_OP_EXTENDED && (extop == LRE_EXT_WFT || extop == LRE_EXT_WTD));
+}
+
+/* The extended operations this control unit implements. */
+static bool lre_extop_valid(uint8_t extop)
+{
+    return extop == LRE_EXT_WFT || extop == LRE_EXT_WTD;
 }
 
 static int lr_check_params(struct eckd *e, const uint8_t *p, bool extended, struct ccw_result *r)
@@ -109,7 +115,7 @@ static int lr_check_params(struct eckd *e, const uint8_t *p, bool extended, stru
     uint8_t op = p[0] & LR_OP, aux = p[1];
     uint16_t tlf = be16_get(p + 14);
 
-    if (!lr_op_valid(p[0]) || (op == LR_OP_EXTENDED && !extended))
+    if (!lr_op_valid(p[0]) || (op == LR_OP_EXTENDED && (!extended || !lre_extop_valid(p[17]))))
         return eckd_reject(e, r, MSG_INVALID_PARM);
     if ((!extended && (aux & LR_AUX_RESV)) || (!extended && p[2] != 0))
         return eckd_reject(e, r, MSG_INVALID_PARM);
@@ -134,7 +140,10 @@ static int lr_search(struct eckd *e, uint8_t code, const uint8_t *arg, struct cc
             return eckd_fail(e, r, 0, SNS1_NO_REC_FOUND, 0);
         return 0;
     }
-    if (orient == LR_ORIENT_INDEX || (e->p.loper & LR_OP) == LR_OP_EXTENDED)
+    /* Write Track Data searches its first record like a count-oriented
+     * operation; the other extended operation (write full track) starts at
+     * the index point. */
+    if (orient == LR_ORIENT_INDEX || ((e->p.loper & LR_OP) == LR_OP_EXTENDED && e->p.extop != LRE_EXT_WTD))
         return 0;
     for (;;) {
         if (eckd_read_count(e, code, r) < 0)

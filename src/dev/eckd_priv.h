@@ -79,6 +79,7 @@
 #define LR_AUX_RESV       0x7E
 #define LR_AUX_RDCNT      0x01
 #define LRE_EXT_WFT       0x11   /* extended op: write full track */
+#define LRE_EXT_WTD       0x23   /* extended op: write track data */
 
 /* ---- command table ------------------------------------------------------ */
 enum eckd_dir { DIR_IN, DIR_OUT, DIR_CTL };
@@ -217,7 +218,8 @@ eckd_handler eckd_cmd_sense, eckd_cmd_sense_id, eckd_cmd_snid, eckd_cmd_spid, ec
              eckd_cmd_write_ckd, eckd_cmd_write_ckd_next, eckd_cmd_write_r0, eckd_cmd_write_full_track,
              eckd_cmd_erase, eckd_cmd_set_file_mask, eckd_cmd_read_sector, eckd_cmd_set_sector,
              eckd_cmd_search_key, eckd_cmd_search_ha, eckd_cmd_read_multiple_ckd,
-             eckd_cmd_reset_allegiance, eckd_cmd_read_buffered_log;
+             eckd_cmd_reset_allegiance, eckd_cmd_read_buffered_log, eckd_cmd_read_track_data,
+             eckd_cmd_write_track_data;
 
 /* eckd_extent.c shared parsers (Prefix reuses them) */
 int eckd_parse_de(struct eckd *e, const uint8_t *p, uint32_t count, uint32_t *used, struct ccw_result *r);

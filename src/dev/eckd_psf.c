@@ -3,8 +3,9 @@
  * Perform Subsystem Function (0x27) and Read Subsystem Data (0x3E), plus the
  * small control commands NOP (0x03) and Diagnostic Control (0xF3).
  * PSF order 0x18 (Prepare for Read Subsystem Data) prepares a reply that the
- * next RSSD transfers: suborder 0x41 feature codes (all zero: Linux then
- * uses only Define Extent / Locate Record and single-record CCWs) and 0x0E
+ * next RSSD transfers: suborder 0x41 feature codes (Prefix, Read Track Data
+ * and Write Track Data in command mode; no zHPF: docs/eckd.md "Subsystem
+ * data") and 0x0E
  * unit address configuration (this device is a base device, base UA 0).  Other
  * suborders are rejected with format 0 message 4, which Linux reads as "not
  * supported".  Order 0x1D (Set Subsystem Characteristics) is accepted.
@@ -16,6 +17,15 @@
 #define PSF_SSC   0x1D
 #define PRSSD_RUAC     0x0E
 #define PRSSD_FEATURES 0x41
+#define FEATURES_LEN   256
+/* Feature-code bits Linux 6.1's dasd_eckd tests (dasd_eckd_build_cp and
+ * friends); everything else, zHPF (byte 40) included, stays zero. */
+#define FEAT_PREFIX_BYTE 8
+#define FEAT_PREFIX      0x01  /* Prefix 0xE7 */
+#define FEAT_CMD_RTD_BYTE 9
+#define FEAT_CMD_RTD     0x20  /* Read Track Data 0xA6 in command mode */
+#define FEAT_CMD_WTD_BYTE 12
+#define FEAT_CMD_WTD     0x40  /* Write Track Data 0xA5 in command mode */
 #define RUAC_LEN       512   /* 256 unit addresses x 2 bytes */
 #define RUAC_ENTRY     2
 #define UA_BASE_DEVICE 0x01  /* 0 not configured, 2 PAV alias, 3 HyperPAV alias */
@@ -36,8 +46,11 @@ static int prssd(struct eckd *e, const uint8_t *p, struct ccw_result *r)
         return eckd_reject(e, r, MSG_INVALID_PARM);
     switch (p[6]) {
     case PRSSD_FEATURES:
-        memset(e->ssd, 0, 256);
-        e->p.ssd_len = 256;
+        memset(e->ssd, 0, FEATURES_LEN);
+        e->ssd[FEAT_PREFIX_BYTE] |= FEAT_PREFIX;
+        e->ssd[FEAT_CMD_RTD_BYTE] |= FEAT_CMD_RTD;
+        e->ssd[FEAT_CMD_WTD_BYTE] |= FEAT_CMD_WTD;
+        e->p.ssd_len = FEATURES_LEN;
         return 0;
     case PRSSD_RUAC:
         /* One 2-byte entry (type, base UA) per unit address.  The base UA

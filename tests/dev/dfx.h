@@ -36,6 +36,9 @@ struct dfx {
     struct chan_status st;
     uint8_t sense[32];
     unsigned nsense;
+    /* the feature codes (PSF/RSSD 0x41) as Linux read them at bring-online;
+     * lxcp.c builds its programs by them, all zero until a test reads them */
+    uint8_t features[256];
 };
 
 struct dfx_opts {

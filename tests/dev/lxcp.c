@@ -52,6 +52,26 @@ static uint8_t lx_sector(unsigned rec, unsigned dl)
     return rec ? (uint8_t)((49 + (rec - 1) * (10 + d)) / 8) : 0;
 }
 
+/* Feature-code bits dasd_eckd tests (dasd_eckd_build_cp, docs/eckd.md). */
+static bool use_prefix(const struct dfx *f) { return f->features[8] & 0x01; }
+static bool cmd_rtd(const struct dfx *f) { return f->features[9] & 0x20; }
+static bool cmd_wtd(const struct dfx *f) { return f->features[12] & 0x40; }
+
+/* The extent part of a program: Prefix format 0 (DE only) when the Prefix
+ * feature is there (Linux's prefix()), else Define Extent. */
+static void extent_ccw(struct dfx *f, const uint8_t de[16])
+{
+    uint8_t pfx[LX_PFX_SIZE] = { 0x00, 0x80 };
+
+    if (!use_prefix(f)) {
+        dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+        return;
+    }
+    pfx[2] = f->cfg.unit_addr;
+    memcpy(pfx + 12, de, 16);
+    dfx_ccw(f, LX_CMD_PFX, CCW_FLAG_CC, LX_PFX_SIZE, pfx);
+}
+
 void lx_locate_record(uint8_t lr[16], uint32_t trk, unsigned rec_on_trk, unsigned no_rec,
                       uint8_t cmd, unsigned reclen, unsigned blksize)
 {
@@ -123,7 +143,7 @@ enum chan_state lx_format(struct dfx *f, uint32_t start, uint32_t stop, unsigned
 
     dfx_begin(f);
     lx_define_extent(de, start, stop, r0 ? LX_CMD_WRITE_R0 : LX_CMD_WRITE_CKD, true);
-    dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+    extent_ccw(f, de);
     if (inval) {
         lx_locate_record(lr, start, 0, 1, LX_CMD_WRITE_CKD, 8, blksize);
         dfx_ccw(f, 0x47, CCW_FLAG_CC, 16, lr);
@@ -191,8 +211,8 @@ static unsigned cdl_size(uint64_t blk, unsigned rpt)
     return blk < 3 ? trk0[blk] : (blk >= rpt ? 140 : 0);
 }
 
-enum chan_state lx_blocks(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
-                          unsigned blksize, bool cdl, uint8_t *buf)
+static enum chan_state blocks_single(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
+                                     unsigned blksize, bool cdl, uint8_t *buf)
 {
     unsigned rpt = eckd_recs_per_track(0x3390, 0, blksize);
     uint64_t last = first + nblocks - 1;
@@ -203,7 +223,7 @@ enum chan_state lx_blocks(struct dfx *f, bool write, uint64_t first, unsigned nb
 
     dfx_begin(f);
     lx_define_extent(de, ftrk, ltrk, cmd, cdl && ftrk < 2);
-    dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+    extent_ccw(f, de);
     bool need_lr = true;
     for (uint64_t b = first; b <= last; b++) {
         unsigned i = (unsigned)(b - first);
@@ -242,21 +262,123 @@ enum chan_state lx_blocks(struct dfx *f, bool write, uint64_t first, unsigned nb
     return s;
 }
 
+/*
+ * dasd_eckd_build_cp: CDL tracks 0-1 always go the single way; otherwise
+ * Prefix + Read/Write Track Data when the feature codes offer Prefix and
+ * the command-mode track commands (zHPF is never offered).
+ */
+enum chan_state lx_blocks(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
+                          unsigned blksize, bool cdl, uint8_t *buf)
+{
+    unsigned rpt = eckd_recs_per_track(0x3390, 0, blksize);
+    bool cdlspecial = cdl && first < 2 * (uint64_t)rpt;
+
+    if (!cdlspecial && use_prefix(f) && (write ? cmd_wtd(f) : cmd_rtd(f)))
+        return lx_track(f, write, first, nblocks, blksize, buf);
+    return blocks_single(f, write, first, nblocks, blksize, cdl, buf);
+}
+
+/* dasd_eckd_build_check: Prefix format 1 (LRE read count) or DE + LR. */
 unsigned lx_check_format(struct dfx *f, uint32_t trk, uint8_t counts[50][8])
 {
-    uint8_t de[16], lr[16];
-    unsigned idx[50];
+    uint8_t de[16], lr[16], pfx[LX_PFX_SIZE] = { 0x01, 0x80 };
+    unsigned idx[50], before;
 
     dfx_begin(f);
     lx_define_extent(de, trk, trk, LX_CMD_READ_COUNT, true);
-    dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
     lx_locate_record(lr, trk, 0, 50, LX_CMD_READ_COUNT, 0, 0);
-    dfx_ccw(f, 0x47, CCW_FLAG_CC, 16, lr);
+    if (use_prefix(f)) {
+        pfx[2] = f->cfg.unit_addr;
+        memcpy(pfx + 12, de, 16);
+        memcpy(pfx + 44, lr, 16);           /* the LR fields; LRE 16-19 zero */
+        dfx_ccw(f, LX_CMD_PFX, CCW_FLAG_CC, LX_PFX_SIZE, pfx);
+        before = 1;
+    } else {
+        dfx_ccw(f, 0x63, CCW_FLAG_CC, 16, de);
+        dfx_ccw(f, 0x47, CCW_FLAG_CC, 16, lr);
+        before = 2;
+    }
     for (unsigned i = 0; i < 50; i++)
         idx[i] = dfx_ccw(f, 0x12, (i == 49 ? 0 : CCW_FLAG_CC) | CCW_FLAG_SLI, 8, NULL);
     dfx_run(f);
-    unsigned n = f->st.dstat & DEV_STAT_UNIT_CHECK ? dfx_last_ccw(f) - 2 : 50;
+    unsigned n = f->st.dstat & DEV_STAT_UNIT_CHECK ? dfx_last_ccw(f) - before : 50;
     for (unsigned i = 0; i < n; i++)
         memcpy(counts[i], dfx_data(f, idx[i]), 8);
     return n;
+}
+
+/*
+ * dasd_eckd_build_cp_cmd_track / prefix_LRE / fill_LRE_data (Linux 6.1):
+ * Prefix format 1, validity "DE valid", base UA; DE file mask "inhibit
+ * writes" (read) or "update writes only" (write), block size 0 (read) or
+ * the block size (write); LRE orientation count, operation 0x0C read
+ * tracks (length = bytes of the last track, "tlf") or 0x3F extended with
+ * extended operation 0x23 write track data (length = block size), count =
+ * tracks, search argument = first record, sector of that record.
+ */
+void lx_track_build(struct lx_track_prog *p, bool write, uint64_t first, unsigned nblocks,
+                    unsigned blksize, uint8_t unit_addr)
+{
+    unsigned rpt = eckd_recs_per_track(0x3390, 0, blksize);
+    uint64_t last = first + nblocks - 1;
+    uint32_t ftrk = (uint32_t)(first / rpt), ltrk = (uint32_t)(last / rpt);
+    unsigned foffs = (unsigned)(first % rpt), loffs = (unsigned)(last % rpt);
+    uint8_t *de = p->pfx + 12, *lre = p->pfx + 44;
+    unsigned tlf = (ftrk == ltrk ? loffs - foffs + 1 : loffs + 1) * blksize;
+
+    memset(p, 0, sizeof(*p));
+    p->pfx[0] = 0x01;                       /* format 1: DE + LRE */
+    p->pfx[1] = 0x80;                       /* define extent valid */
+    p->pfx[2] = unit_addr;
+    lx_define_extent(de, ftrk, ltrk, write ? LX_CMD_WRITE_MT : LX_CMD_READ_MT, false);
+    if (write)
+        be16_put(de + 2, (uint16_t)blksize);
+    lre[0] = write ? 0x3F : 0x0C;
+    lre[1] = 0x80;                          /* length valid */
+    lre[3] = (uint8_t)(ltrk - ftrk + 1);
+    put_ch(lre + 4, ftrk);
+    put_ch(lre + 8, ftrk);
+    lre[12] = (uint8_t)(foffs + 1);
+    lre[13] = lx_sector(foffs + 1, blksize);
+    be16_put(lre + 14, (uint16_t)(write ? blksize : tlf));
+    lre[17] = write ? 0x23 : 0x00;
+    for (uint64_t rec = first; rec <= last; p->ntrk++) {
+        unsigned left = rpt - (unsigned)(rec % rpt);
+        uint64_t n = last - rec + 1 < left ? last - rec + 1 : left;
+        p->count[p->ntrk] = (uint32_t)n * blksize;
+        rec += n;
+    }
+}
+
+enum chan_state lx_track_run(struct dfx *f, const struct lx_track_prog *p, bool write, uint8_t *buf)
+{
+    uint8_t cmd = write ? LX_CMD_WRITE_TRK_DATA : LX_CMD_READ_TRK_DATA;
+    unsigned idx[256];
+    uint64_t off = 0;
+
+    dfx_begin(f);
+    dfx_ccw(f, LX_CMD_PFX, p->ntrk ? CCW_FLAG_CC : 0, LX_PFX_SIZE, p->pfx);
+    for (unsigned t = 0; t < p->ntrk; t++) {
+        uint8_t flags = t + 1 < p->ntrk ? CCW_FLAG_CC : 0;
+        idx[t] = dfx_ccw(f, cmd, flags, (uint16_t)p->count[t], write ? buf + off : NULL);
+        off += p->count[t];
+    }
+    enum chan_state s = dfx_run(f);
+    if (!write) {
+        off = 0;
+        for (unsigned t = 0; t < p->ntrk; t++) {
+            memcpy(buf + off, dfx_data(f, idx[t]), p->count[t]);
+            off += p->count[t];
+        }
+    }
+    return s;
+}
+
+enum chan_state lx_track(struct dfx *f, bool write, uint64_t first, unsigned nblocks,
+                         unsigned blksize, uint8_t *buf)
+{
+    static struct lx_track_prog p;
+
+    lx_track_build(&p, write, first, nblocks, blksize, f->cfg.unit_addr);
+    return lx_track_run(f, &p, write, buf);
 }

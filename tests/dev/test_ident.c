@@ -197,12 +197,15 @@ static unsigned psf_rssd(struct dfx *f, uint8_t suborder, uint16_t count)
 static void test_psf(void **state)
 {
     struct dfx *f = mk(10, 0x07, 0);
-    uint8_t zero[256] = { 0 };
+    uint8_t feat[256] = { 0 };
     unsigned i = psf_rssd(f, 0x41, 256);
 
+    feat[8] = 0x01;         /* Prefix */
+    feat[9] = 0x20;         /* Read Track Data in command mode */
+    feat[12] = 0x40;        /* Write Track Data in command mode */
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);
-    assert_memory_equal(dfx_data(f, i), zero, 256);
+    assert_memory_equal(dfx_data(f, i), feat, 256);
     i = psf_rssd(f, 0x0E, 512);
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);

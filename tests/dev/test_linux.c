@@ -93,8 +93,13 @@ static void bring_online(struct dfx *f)
     i = psf_rssd(f, 0x41, 256, 0);
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);
-    assert_int_equal(dfx_data(f, i)[8] & 0x01, 0);          /* no Prefix: DE/LR path */
-    assert_int_equal(dfx_data(f, i)[40] & 0x80, 0);         /* no zHPF */
+    /* Prefix, Read Track Data and Write Track Data in command mode: Linux
+     * builds Prefix + one 0xA6/0xA5 per track (dasd_eckd_build_cp) */
+    assert_int_equal(dfx_data(f, i)[8] & 0x01, 0x01);
+    assert_int_equal(dfx_data(f, i)[9] & 0x20, 0x20);
+    assert_int_equal(dfx_data(f, i)[12] & 0x40, 0x40);
+    assert_int_equal(dfx_data(f, i)[40], 0);                /* no zHPF (transport mode) */
+    memcpy(f->features, dfx_data(f, i), sizeof(f->features));
     for (uint8_t sub = 0x52; sub <= 0x53; sub++) {
         psf_rssd(f, sub, 64, CCW_FLAG_SLI);
         assert_int_equal(f->st.dstat, CE_DE_UC);            /* suppressed by Linux */
@@ -271,13 +276,19 @@ static void erp_retry(struct dfx *f)
     struct ccw1 nop = { 0x03, CCW_FLAG_CC, 0, 0 }, tic = { 0x08, 0, 0, DFX_CCW_AT };
     ccw1_encode(&nop, f->mem + erp);
     ccw1_encode(&tic, f->mem + erp + 8);
-    memset(dfx_data(f, 2), 0, 4096);
+    /* the first block's data: CCW 2 after DE + LR, or CCW 1, the Read
+     * Track Data of both blocks, after a Prefix */
+    bool trk = (f->features[9] & 0x20) != 0;
+    unsigned idx = trk ? 1 : 2, len = trk ? 2 * 4096 : 4096;
+    if (trk)
+        assert_int_equal(f->mem[dfx_ccw_addr(f, idx)], 0xA6);
+    memset(dfx_data(f, idx), 0, len);
     f->orb.cpa = erp;
     dfx_run(f);
     f->orb.cpa = DFX_CCW_AT;
     assert_int_equal(f->st.dstat, CE_DE);
     assert_int_equal(f->st.cstat, 0);
-    assert_memory_equal(dfx_data(f, 2), r, 4096);
+    assert_memory_equal(dfx_data(f, idx), r, len);
 }
 
 static void format_check(struct dfx *f)

@@ -62,7 +62,7 @@ static void gen_lr(uint8_t *p)
     p[12] = (uint8_t)rnd(14);
     p[13] = rnd(2) ? 0xFF : (uint8_t)rnd(230);
     be16_put(p + 14, rnd(4) ? 4096 : (uint16_t)rnd(5000));
-    p[17] = rnd(2) ? 0x11 : 0;
+    p[17] = rnd(2) ? (rnd(2) ? 0x11 : 0x23) : 0;
     be16_put(p + 18, (uint16_t)rnd(3));
     if (!rnd(16))
         p[rnd(20)] = (uint8_t)rnd(256);
@@ -73,6 +73,7 @@ static const uint8_t data_cmds[] = {
     0x27, 0x31, 0x3E, 0x64, 0x85, 0x86, 0x8D, 0x8E, 0x92, 0x95, 0x96, 0x9A, 0x9D, 0x9E, 0xB1, 0xDE,
     0xE4, 0xF3, 0xFA, 0x34, 0xAF, 0xB4, 0x94, 0x14, 0x51, 0x71, 0xA7, 0x00, 0xFF, 0x0B,
     0x1F, 0x22, 0x23, 0x29, 0x39, 0x44, 0x5B, 0x5E, 0xA4, 0xA9, 0xB9, 0xC9, 0xE9,
+    0xA5, 0xA6,
 };
 
 /* A program shaped like Linux's: DE and LR agreeing on the operation, then
@@ -108,8 +109,43 @@ static void gen_coherent(struct dfx *f)
     }
 }
 
+/* Linux's track-level program (Prefix + Read/Write Track Data) for a random
+ * request, sometimes with one parameter byte or one CCW count changed. */
+static void gen_track(struct dfx *f)
+{
+    static struct lx_track_prog p;
+    static uint8_t buf[40 * 4096];
+    bool write = rnd(2);
+    unsigned blk = rnd(4) ? 4096 : 512u << rnd(3);
+    unsigned rpt = eckd_recs_per_track(0x3390, 0, blk);
+
+    lx_track_build(&p, write, 2 * rpt + rnd(40 * rpt), 1 + rnd(40 * 4096 / blk), blk, 0);
+    if (!rnd(4))
+        p.pfx[12 + rnd(52)] = (uint8_t)rnd(256);
+    if (!rnd(4))
+        p.count[rnd(p.ntrk)] = 1 + rnd(4 * 4096);
+    if (!rnd(8) && p.ntrk > 1)
+        p.ntrk--;
+    uint64_t total = 0;
+    for (unsigned t = 0; t < p.ntrk; t++)
+        total += p.count[t];
+    if (total > sizeof(buf))
+        return;
+    for (unsigned b = 0; b < 64; b++)
+        buf[b] = (uint8_t)rnd(256);
+    dfx_begin(f);
+    dfx_ccw(f, LX_CMD_PFX, CCW_FLAG_CC, LX_PFX_SIZE, p.pfx);
+    for (unsigned t = 0; t < p.ntrk; t++)
+        dfx_ccw(f, write ? LX_CMD_WRITE_TRK_DATA : LX_CMD_READ_TRK_DATA,
+                t + 1 < p.ntrk ? CCW_FLAG_CC : 0, (uint16_t)p.count[t], write ? buf : NULL);
+}
+
 static void gen_program(struct dfx *f)
 {
+    if (!rnd(4)) {
+        gen_track(f);
+        return;
+    }
     if (rnd(2)) {
         gen_coherent(f);
         return;
