@@ -21,6 +21,12 @@ int mkdir_p(const char *path)
     }
     if (mkdir(buf, 0755) && errno != EEXIST)
         return -errno;
+    /* EEXIST alone does not make it a directory: a file there fails here, not later */
+    struct stat st;
+    if (stat(buf, &st))
+        return -errno;
+    if (!S_ISDIR(st.st_mode))
+        return errno = ENOTDIR, -ENOTDIR;
     return 0;
 }
 

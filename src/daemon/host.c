@@ -38,7 +38,8 @@ static int default_image(struct host *h, struct cfg_device *d, char *path, size_
         return 0;
     int rc = mkdir_p(h->state_dir);
     if (rc) {
-        ERR("%s: %s", h->state_dir, strerror(-rc));
+        ERR("state directory %s: %s (give --state-dir a directory ccwpassd can write, or an image)",
+            h->state_dir, strerror(-rc));
         return -1;
     }
     struct img_create_opts o = { .devtype = 0x3390, .cyls = d->cyls, .format = IMG_CCKD,

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 #include "ccwpass_version.h"
 #include "daemon/config.h"
+#include "daemon/fsutil.h"
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/notify.h"
@@ -221,6 +223,39 @@ static bool socket_served(const char *path)
 }
 
 /*
+ * The socket's directory and the view's mount point can be made (or are
+ * there) -- found out here, not by server_init or view_start after volumes
+ * were created.  A view that cannot be mounted for want of FUSE stays a
+ * warning; a --view path that can never be a mount point is an error.
+ */
+static int place_checks(const struct daemon_config *c)
+{
+    struct stat st;
+    if (strlen(c->socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+        fprintf(stderr, "ccwpassd: error: socket path %s is too long (at most %zu bytes; give --socket "
+                "a shorter PATH)\n", c->socket_path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+        return -1;
+    }
+    if (mkdir_parent(c->socket_path) < 0) {
+        fprintf(stderr, "ccwpassd: error: socket %s: cannot make its directory: %s (give --socket a "
+                "PATH in a directory ccwpassd can write)\n", c->socket_path, strerror(errno));
+        return -1;
+    }
+    if (c->no_fuse)
+        return 0;
+    if (stat(c->view_dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return 0;
+        errno = ENOTDIR;
+    } else if (errno == ENOTCONN || mkdir_p(c->view_dir) == 0) {
+        return 0;       /* ENOTCONN: a stale view of a dead ccwpassd, which view_start detaches */
+    }
+    fprintf(stderr, "ccwpassd: error: view %s: %s (give --view a directory, or --no-fuse)\n",
+            c->view_dir, strerror(errno));
+    return -1;
+}
+
+/*
  * Before anything is created (a volume in the state dir, the socket, the
  * view): a socket or view that another ccwpassd serves is refused here,
  * not found out after host_init has made volumes, or mounted over.
@@ -237,6 +272,8 @@ static int startup_checks(const struct daemon_config *c)
         fprintf(stderr, "ccwpassd: error: %s\n", err);
         return -1;
     }
+    if (place_checks(c))
+        return -1;
     return 0;
 }
 

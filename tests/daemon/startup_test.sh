@@ -53,6 +53,23 @@ start "$T/typo.conf"; rc=$?
 check "a mistyped key is refused with status 2" eq "$rc" "$EXIT_CONFIG"
 check "the message names the key as unknown" has "$T/err" "ccwpassd: error: $T/typo.conf:2: unknown key 'subchanel' in [device 0.0.7e52]"
 
+# the socket's directory and the view's mount point are checked before a
+# volume is created; each refusal names the path and the flag to change
+: >"$T/afile"
+places() { timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --state-dir "$T/pstate" \
+    --mdevctl-dir "$T/mdevctl.d" "$@" 2>"$T/err" </dev/null; }
+places --no-fuse --socket "$T/afile/sock"; rc=$?
+check "a socket below a file is refused" eq "$rc" "1"
+check "the message names it and --socket" has "$T/err" "ccwpassd: error: socket $T/afile/sock: cannot make its directory: Not a directory (give --socket a PATH"
+check "no volume was created before" test ! -e "$T/pstate"
+places --socket "$T/sock" --view "$T/afile"; rc=$?
+check "a view that is a file is refused" eq "$rc" "1"
+check "the message names it and --view" has "$T/err" "ccwpassd: error: view $T/afile: Not a directory (give --view a directory, or --no-fuse)"
+check "no volume was created before" test ! -e "$T/pstate"
+places --no-fuse --socket "$T/sock" --state-dir "$T/afile"; rc=$?
+check "a state directory that is a file is refused" eq "$rc" "1"
+check "the message names it and --state-dir" has "$T/err" "ccwpassd: error: state directory $T/afile: Not a directory (give --state-dir"
+
 # --socket-group: an unknown group is a config error before anything exists;
 # a known one (the config key, too) gets the socket, mode 0660
 printf '[device 0.0.7e52]\ntype = 3390\n' >"$T/one.conf"
