@@ -66,16 +66,18 @@ check "an unwritable --log-file is refused with status 2" eq "$rc" 2
 check "naming the file" has "$(cat "$T/out3")" "$T/no/such/dir/log"
 
 # --- under systemd: stderr with priority prefixes --------------------------------------
-: >"$T/file"
+# a malformed mdevctl definition makes a warning line
+mkdir -p "$T/mdevctl.d/0.0.16ca"
+echo '{' >"$T/mdevctl.d/0.0.16ca/2a1c0f5e-8d41-4f0b-9e7a-3c6b5d4e2f10"
 mkfifo "$T/ready"
 JOURNAL_STREAM=0:0 timeout -k 5 "$GUARD_S" "$D" --foreground --socket "$T/sock4" --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" \
-    --view "$T/file/view" --ready-fd 3 3>"$T/ready" 2>"$T/journal" </dev/null &
+    --no-fuse --ready-fd 3 3>"$T/ready" 2>"$T/journal" </dev/null &
 jp=$!
 read -r -t "$GUARD_S" _ <"$T/ready"
 kill -TERM "$jp"; wait "$jp"; rc=$?; jp=
 check "JOURNAL_STREAM: the daemon ran and stopped with status 0" eq "$rc" 0
 check "info lines carry <6>" grep -q '^<6>ready: 1 subchannel(s)' "$T/journal"
-check "warnings carry <4>" grep -q '^<4>warning: .*continuing without the view' "$T/journal"
+check "warnings carry <4>" grep -q '^<4>warning: mdevctl definition .*: malformed' "$T/journal"
 check "every line has a priority prefix" eq "$(grep -vc '^<[0-7]>' "$T/journal")" 0
 echo "1..$n"
 exit $((fails > 0))
