@@ -6,9 +6,11 @@
  * served -- and the slow device's own VMM gets what docs/daemon.md promises.
  *
  * Slow storage comes two ways: the fault knob `stuck=1` (the device is in
- * the middle of a write that neither HSCH nor CSCH interrupts), and a 3490
- * whose cartridge file lies on a FUSE file system (slowfs.c) that holds the
- * drive's image write until the test lets it go.  Ordering is by events: the
+ * the middle of a write that neither HSCH nor CSCH interrupts), and image
+ * files on a FUSE file system (slowfs.c) that holds every write until the
+ * test lets it go -- a 3490's cartridge and a 3390's image.  Before the fix
+ * the tape case failed: `ccwpass status` waited on the drive's lock, held
+ * across the image write, on the event loop, and B's Sense ID with it.  Ordering is by events: the
  * slow device is released only after the other checks passed.  A reply that
  * does not come within 20 s fails the test instead of hanging it (a guard,
  * not a timing).
@@ -39,6 +41,8 @@
 #define SCH_T "0.0.0580"
 #define DEVNO_T "0.0.0580"
 #define UUID_T "5d6c7b8a-1e2f-4a3b-8c4d-e5f60718293a"
+#define SCH_C "0.0.16cc"
+#define UUID_C "9a8b7c6d-5e4f-4321-8fed-cba987654321"
 #define GUARD_S 20
 #define TAPE_WRITE 0x01     /* 3490 Write */
 #define TAPE_BLOCK 80
@@ -55,18 +59,26 @@
 
 struct fx {
     struct dproc d;
-    struct slowfs *fs;
+    struct slowfs *fs;     /* the 3490's cartridge */
+    struct slowfs *dfs;    /* DASD C's image */
 };
 
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char a[256], b[256], conf[256], back[256], mnt[256];
+    char a[256], b[256], c[256], conf[256], back[256], mnt[256], dmnt[256];
     FILE *fp;
     int fd;
 
     if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
-        dp_make_image(&f->d, "b.3390", 1, b, sizeof b))
+        dp_make_image(&f->d, "b.3390", 1, b, sizeof b) || dp_make_image(&f->d, "c.back", 1, c, sizeof c))
+        return -1;
+    /* DASD C's image, seen through a slow file system */
+    snprintf(dmnt, sizeof dmnt, "%s/slowd", f->d.dir);
+    if (mkdir(dmnt, 0755))
+        return -1;
+    f->dfs = slowfs_mount(dmnt, "c.3390", c);
+    if (!f->dfs)
         return -1;
     /* the cartridge: an empty AWS file, seen through the slow file system */
     snprintf(back, sizeof back, "%s/tape.back", f->d.dir);
@@ -83,12 +95,14 @@ static int setup(void **state)
         return -1;
     fprintf(fp, "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
                 "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
+                "[device 0.0.7e54]\nimage = %s/c.3390\nsubchannel = %s\nchpids = 50\n\n"
                 "[device " DEVNO_T "]\ntype = 3490\nimage = %s/t.aws\nchpids = 51\n",
-            a, SCH_A, b, SCH_B, mnt);
+            a, SCH_A, b, SCH_B, dmnt, SCH_C, mnt);
     fclose(fp);
     const char *args[] = { "--config", conf, NULL };
     if (dp_start(&f->d, args, true) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
-        dp_make_mdev(&f->d, SCH_B, TEST_UUID2) || dp_make_mdev(&f->d, SCH_T, UUID_T))
+        dp_make_mdev(&f->d, SCH_B, TEST_UUID2) || dp_make_mdev(&f->d, SCH_T, UUID_T) ||
+        dp_make_mdev(&f->d, SCH_C, UUID_C))
         return -1;
     *state = f;
     return 0;
@@ -100,8 +114,10 @@ static int teardown(void **state)
     int rc;
 
     slowfs_gate(f->fs, true);   /* a daemon stuck in a write can stop */
+    slowfs_gate(f->dfs, true);
     dp_stop(&f->d);
     slowfs_unmount(f->fs);
+    slowfs_unmount(f->dfs);
     rc = dp_cleanup(&f->d);
     free(f);
     return rc;
@@ -421,11 +437,50 @@ static void test_slow_tape_storage_delays_no_other(void **state)
     vmm_close(&b);
 }
 
+/* DASD C's image storage holds its track write: B, the verbs and the view go on. */
+static void test_slow_dasd_storage_delays_no_other(void **state)
+{
+    struct fx *f = *state;
+    struct vmm c, b, adm;
+    struct irb irb;
+    struct orb o;
+
+    open_vmm(f, &c, UUID_C);
+    open_vmm(f, &b, TEST_UUID2);
+    slowfs_gate(f->dfs, false);
+    for (unsigned i = 0; i < REC_LEN; i++)
+        c.ram[BUF_OUT + i] = (uint8_t)(i * 5 + 1);
+    eckd_program(&c, true, 4);
+    vmm_orb(&o, 0x1000, 1);
+    assert_int_equal(vmm_ssch(&c, &o), 0);
+    assert_int_equal(slowfs_wait_writer(f->dfs), 0);
+
+    status_sent(f, &adm);
+    sense_id(&b);
+    status_answered(&adm);
+    vmm_close(&adm);
+    b_is_served(f, &b);
+    assert_false(irq_pending(&c));   /* the track is still on its way */
+
+    slowfs_gate(f->dfs, true);
+    assert_int_equal(vmm_wait_irq(&c, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_read_irb(&c, &irb, NULL), 0);
+    assert_normal_end(&irb);
+    memset(c.ram + BUF_IN, 0, REC_LEN);
+    eckd_program(&c, false, 4);
+    assert_int_equal(vmm_run(&c, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_memory_equal(c.ram + BUF_IN, c.ram + BUF_OUT, REC_LEN);
+    vmm_close(&c);
+    vmm_close(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stuck_dasd_delays_no_other, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slow_tape_storage_delays_no_other, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_dasd_storage_delays_no_other, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
