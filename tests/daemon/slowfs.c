@@ -22,8 +22,10 @@ struct slowfs {
     char name[64];
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    bool open;               /* the gate */
-    unsigned waiting;        /* writes waiting at it */
+    struct gate {
+        bool open;
+        unsigned waiting;    /* requests waiting at it */
+    } wr, rd;
 };
 
 static struct slowfs *me(void)
@@ -73,10 +75,26 @@ static int sf_open(const char *path, struct fuse_file_info *fi)
     return 0;
 }
 
+/* Pass the gate: wait while it is closed, counted as waiting. */
+static void pass(struct slowfs *fs, struct gate *g)
+{
+    pthread_mutex_lock(&fs->lock);
+    if (!g->open) {
+        g->waiting++;
+        pthread_cond_broadcast(&fs->cond);
+        while (!g->open)
+            pthread_cond_wait(&fs->cond, &fs->lock);
+        g->waiting--;
+    }
+    pthread_mutex_unlock(&fs->lock);
+}
+
 static int sf_read(const char *path, char *buf, size_t n, off_t off, struct fuse_file_info *fi)
 {
+    struct slowfs *fs = me();
     (void)path, (void)fi;
-    ssize_t r = pread(me()->fd, buf, n, off);
+    pass(fs, &fs->rd);
+    ssize_t r = pread(fs->fd, buf, n, off);
     return r < 0 ? -errno : (int)r;
 }
 
@@ -84,13 +102,7 @@ static int sf_write(const char *path, const char *buf, size_t n, off_t off, stru
 {
     struct slowfs *fs = me();
     (void)path, (void)fi;
-    pthread_mutex_lock(&fs->lock);
-    fs->waiting++;
-    pthread_cond_broadcast(&fs->cond);
-    while (!fs->open)
-        pthread_cond_wait(&fs->cond, &fs->lock);
-    fs->waiting--;
-    pthread_mutex_unlock(&fs->lock);
+    pass(fs, &fs->wr);
     ssize_t r = pwrite(fs->fd, buf, n, off);
     return r < 0 ? -errno : (int)r;
 }
@@ -133,7 +145,7 @@ struct slowfs *slowfs_mount(const char *mnt, const char *name, const char *backi
         return NULL;
     fs->fd = open(backing, O_RDWR | O_CLOEXEC);
     snprintf(fs->name, sizeof fs->name, "%s", name);
-    fs->open = true;
+    fs->wr.open = fs->rd.open = true;
     pthread_mutex_init(&fs->lock, NULL);
     pthread_cond_init(&fs->cond, NULL);
     if (fs->fd >= 0)
@@ -150,15 +162,25 @@ struct slowfs *slowfs_mount(const char *mnt, const char *name, const char *backi
     return fs;
 }
 
-void slowfs_gate(struct slowfs *fs, bool open)
+static void set_gate(struct slowfs *fs, struct gate *g, bool open)
 {
     pthread_mutex_lock(&fs->lock);
-    fs->open = open;
+    g->open = open;
     pthread_cond_broadcast(&fs->cond);
     pthread_mutex_unlock(&fs->lock);
 }
 
-int slowfs_wait_writer(struct slowfs *fs)
+void slowfs_gate(struct slowfs *fs, bool open)
+{
+    set_gate(fs, &fs->wr, open);
+}
+
+void slowfs_gate_reads(struct slowfs *fs, bool open)
+{
+    set_gate(fs, &fs->rd, open);
+}
+
+static int wait_at(struct slowfs *fs, struct gate *g)
 {
     struct timespec until;
     bool waiting;
@@ -167,11 +189,21 @@ int slowfs_wait_writer(struct slowfs *fs)
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += GUARD_S;
     pthread_mutex_lock(&fs->lock);
-    while (!fs->waiting && rc == 0)
+    while (!g->waiting && rc == 0)
         rc = pthread_cond_timedwait(&fs->cond, &fs->lock, &until);
-    waiting = fs->waiting > 0;
+    waiting = g->waiting > 0;
     pthread_mutex_unlock(&fs->lock);
     return waiting ? 0 : -1;
+}
+
+int slowfs_wait_writer(struct slowfs *fs)
+{
+    return wait_at(fs, &fs->wr);
+}
+
+int slowfs_wait_reader(struct slowfs *fs)
+{
+    return wait_at(fs, &fs->rd);
 }
 
 void slowfs_unmount(struct slowfs *fs)
@@ -179,6 +211,7 @@ void slowfs_unmount(struct slowfs *fs)
     if (!fs)
         return;
     slowfs_gate(fs, true);
+    slowfs_gate_reads(fs, true);
     fuse_exit(fs->fuse);
     fuse_unmount(fs->fuse);
     pthread_join(fs->thread, NULL);

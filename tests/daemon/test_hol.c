@@ -56,6 +56,7 @@
 #define BUF_OUT 0x10000    /* what the programs write */
 #define BUF_IN 0x20000     /* what they read */
 #define EXTRA_IOVA 0x200000
+#define STATUS_REQ "{\"op\":\"status\"}"
 
 struct fx {
     struct dproc d;
@@ -114,6 +115,7 @@ static int teardown(void **state)
     int rc;
 
     slowfs_gate(f->fs, true);   /* a daemon stuck in a write can stop */
+    slowfs_gate_reads(f->fs, true);
     slowfs_gate(f->dfs, true);
     dp_stop(&f->d);
     slowfs_unmount(f->fs);
@@ -294,20 +296,37 @@ static void set_stuck(struct fx *f, bool on)
                              NULL), 0);
 }
 
-/* A starts a write and is stuck in it (its program has begun). */
+/* Fault delays A's worker has begun ("delays" of its fault in `status`). */
+static unsigned long a_delays(struct fx *f)
+{
+    char *rep = NULL, *at;
+    unsigned long n;
+
+    assert_int_equal(control(f, STATUS_REQ, &rep), 0);
+    at = rep ? strstr(rep, "\"sch\":\"" SCH_A "\"") : NULL;
+    at = at ? strstr(at, "\"delays\":") : NULL;
+    assert_non_null(at);
+    n = strtoul(at + strlen("\"delays\":"), NULL, 10);
+    free(rep);
+    return n;
+}
+
+/* A starts a write and is stuck in it: the device waits in its first
+ * command (an event the daemon counts), so a halt or clear now meets the
+ * device in the middle of the transfer, not before it began. */
 static void a_starts_stuck_write(struct fx *f, struct vmm *a)
 {
-    struct schib s;
+    unsigned long before;
     struct orb o;
 
     set_stuck(f, true);
+    before = a_delays(f);
     memset(a->ram + BUF_OUT, 0xa5, REC_LEN);
     eckd_program(a, true, 2);
     vmm_orb(&o, 0x1000, 1);
     assert_int_equal(vmm_ssch(a, &o), 0);
-    do
-        assert_int_equal(vmm_stsch(a, &s), 0);
-    while (!(s.scsw.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT)));
+    while (a_delays(f) == before)
+        ;
 }
 
 static void test_stuck_dasd_delays_no_other(void **state)
@@ -366,33 +385,48 @@ static void test_stuck_dasd_delays_no_other(void **state)
     vmm_close(&b);
 }
 
-#define STATUS_REQ "{\"op\":\"status\"}"
+#define CTL_ID 5
 
-/* CONTROL status sent on a fresh connection; the reply is not awaited. */
-static void status_sent(struct fx *f, struct vmm *adm)
+/* A CONTROL request sent on a fresh connection; the reply is not awaited. */
+static void control_sent(struct fx *f, struct vmm *adm, const char *json)
 {
-    struct {
-        struct ccwp_hdr h;
-        char json[sizeof STATUS_REQ];
-    } req = { .h = { .msg_id = 5, .command = CCWP_CMD_CONTROL, .size = sizeof req, .flags = CCWP_F_COMMAND },
-              .json = STATUS_REQ };
+    size_t n = strlen(json) + 1;
+    struct ccwp_hdr h = { .msg_id = CTL_ID, .command = CCWP_CMD_CONTROL, .size = (uint32_t)(sizeof h + n),
+                          .flags = CCWP_F_COMMAND };
+    uint8_t *msg = malloc(sizeof h + n);
 
+    assert_non_null(msg);
+    memcpy(msg, &h, sizeof h);
+    memcpy(msg + sizeof h, json, n);
     assert_int_equal(vmm_connect(adm, f->d.sock), 0);
     guard(adm);
-    assert_int_equal(vmm_send_raw(adm, &req, sizeof req), 0);
+    assert_int_equal(vmm_send_raw(adm, msg, sizeof h + n), 0);
+    free(msg);
 }
 
-static void status_answered(struct vmm *adm)
+/* Its reply: success, with `needle` in the JSON. */
+static void control_answered(struct vmm *adm, const char *needle)
 {
     static char rep[1 << 16];
     struct ccwp_hdr h;
     size_t len = 0;
 
     assert_int_equal(vmm_recv_reply(adm, &h, rep, sizeof rep - 1, &len), 0);
-    assert_int_equal(h.msg_id, 5);
-    assert_int_equal(h.error, 0);
+    assert_int_equal(h.msg_id, CTL_ID);
     rep[len < sizeof rep - 1 ? len : sizeof rep - 1] = 0;
-    assert_non_null(strstr(rep, "\"sch\":\"" SCH_T "\""));
+    if (h.error || !strstr(rep, needle))
+        fail_msg("error %u, '%s' expected in: %s", h.error, needle, rep);
+    vmm_close(adm);
+}
+
+static void status_sent(struct fx *f, struct vmm *adm)
+{
+    control_sent(f, adm, STATUS_REQ);
+}
+
+static void status_answered(struct vmm *adm)
+{
+    control_answered(adm, "\"sch\":\"" SCH_T "\"");
 }
 
 static void test_slow_tape_storage_delays_no_other(void **state)
@@ -419,7 +453,6 @@ static void test_slow_tape_storage_delays_no_other(void **state)
     status_sent(f, &adm);
     sense_id(&b);
     status_answered(&adm);
-    vmm_close(&adm);
     b_is_served(f, &b);
     /* unloading the busy drive is refused at once, not after the write */
     assert_int_equal(control(f, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", &rep), EBUSY);
@@ -458,7 +491,6 @@ static void test_slow_dasd_storage_delays_no_other(void **state)
     status_sent(f, &adm);
     sense_id(&b);
     status_answered(&adm);
-    vmm_close(&adm);
     b_is_served(f, &b);
     assert_false(irq_pending(&c));   /* the track is still on its way */
 
@@ -475,12 +507,47 @@ static void test_slow_dasd_storage_delays_no_other(void **state)
     vmm_close(&b);
 }
 
+/* `tape load` of a cartridge whose storage holds its reads: the drive's
+ * loading waits, the rest of the daemon does not. */
+static void test_slow_tape_load_delays_no_other(void **state)
+{
+    struct fx *f = *state;
+    struct vmm t, b, adm;
+    struct irb irb;
+    char req[512];
+
+    open_vmm(f, &t, UUID_T);
+    open_vmm(f, &b, TEST_UUID2);
+    memset(t.ram + BUF_OUT, 0x5a, TAPE_BLOCK);   /* one block: the load has something to read */
+    vmm_put_ccw(&t, 0x1000, TAPE_WRITE, 0, TAPE_BLOCK, BUF_OUT);
+    assert_int_equal(vmm_run(&t, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_int_equal(control(f, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", NULL), 0);
+
+    slowfs_gate_reads(f->fs, false);
+    snprintf(req, sizeof req, "{\"op\":\"tape_load\",\"devno\":\"" DEVNO_T "\",\"path\":\"%s/slow/t.aws\"}",
+             f->d.dir);
+    control_sent(f, &adm, req);
+    assert_int_equal(slowfs_wait_reader(f->fs), 0);   /* the daemon reads the cartridge */
+
+    sense_id(&b);
+    b_is_served(f, &b);
+    assert_reply_has(f, STATUS_REQ, "\"loaded\":false");   /* not yet */
+
+    slowfs_gate_reads(f->fs, true);
+    control_answered(&adm, "\"ok\":true");
+    assert_reply_has(f, STATUS_REQ, "\"blockid\":0");
+    vmm_close(&t);
+    vmm_close(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stuck_dasd_delays_no_other, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slow_tape_storage_delays_no_other, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slow_dasd_storage_delays_no_other, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_tape_load_delays_no_other, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
