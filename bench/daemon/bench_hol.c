@@ -7,7 +7,8 @@
  *  - every other device is idle;
  *  - device A (3390) is stuck in a write (fault knob stuck=1);
  *  - a 3490 waits on its image storage in a block write (its cartridge on
- *    a FUSE file that holds writes: tests/daemon/slowfs.c).
+ *    a FUSE file that holds writes: tests/daemon/slowfs.c);
+ *  - a `tape load` reads a cartridge whose storage holds the reads.
  * Prints median and max in microseconds; a round not answered within
  * GUARD_S seconds is reported as held, never asserted.
  * usage: bench_hol [CCWPASSD]   (default $CCWPASSD)
@@ -35,6 +36,7 @@
 #define SCH_T     "0.0.0580"
 #define UUID_T    "5d6c7b8a-1e2f-4a3b-8c4d-e5f60718293a"
 #define STATUS    "{\"op\":\"status\"}"
+#define DEVNO_T   "0.0.0580"
 
 static double now_us(void)
 {
@@ -108,9 +110,30 @@ static int fault(struct dproc *d, bool stuck)
                                : "{\"op\":\"fault\",\"sch\":\"" SCH_A "\",\"delay_ms\":0,\"stuck\":0}", NULL);
 }
 
+/* tape_load of the drive's cartridge sent; reads of it wait at the gate. */
+static int load_sent(struct dproc *d, struct slowfs *fs, struct vmm *adm)
+{
+    struct timeval g = { .tv_sec = 60 };
+    char json[512];
+    uint8_t msg[sizeof(struct ccwp_hdr) + sizeof json];
+    struct ccwp_hdr h = { .msg_id = 2, .command = CCWP_CMD_CONTROL, .flags = CCWP_F_COMMAND };
+    size_t n = (size_t)snprintf(json, sizeof json,
+                                "{\"op\":\"tape_load\",\"devno\":\"" DEVNO_T "\",\"path\":\"%s/slow/t.aws\"}",
+                                d->dir) + 1;
+
+    h.size = (uint32_t)(sizeof h + n);
+    memcpy(msg, &h, sizeof h);
+    memcpy(msg + sizeof h, json, n);
+    if (vmm_connect(adm, d->sock) || setsockopt(adm->fd, SOL_SOCKET, SO_RCVTIMEO, &g, sizeof g))
+        return -1;
+    slowfs_gate_reads(fs, false);
+    return vmm_send_raw(adm, msg, sizeof h + n);
+}
+
 static int bench(struct dproc *d, struct slowfs *fs)
 {
-    struct vmm a, b, t;
+    struct vmm a, b, t, adm;
+    struct ccwp_hdr rh;
     struct orb o;
     int rc = 0;
 
@@ -137,6 +160,16 @@ static int bench(struct dproc *d, struct slowfs *fs)
     slowfs_gate(fs, true);
     if (vmm_wait_irq(&t, VFIO_CCW_IO_IRQ_INDEX))
         rc = -1;
+
+    /* a tape load whose cartridge reads are held by their storage */
+    if (rc || dp_control(d, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", NULL) || load_sent(d, fs, &adm))
+        return -1;
+    if (slowfs_wait_reader(fs) == 0)
+        measure(d, &b, "tape load reading a cartridge held by its storage");
+    slowfs_gate_reads(fs, true);
+    if (vmm_recv_reply(&adm, &rh, NULL, 0, NULL) || rh.error)
+        rc = -1;
+    vmm_close(&adm);
     vmm_close(&t);
     vmm_close(&b);
     vmm_close(&a);
