@@ -335,6 +335,7 @@ static void test_stuck_dasd_delays_no_other(void **state)
     struct vmm a, b;
     struct irb irb;
     int32_t ret = -1;
+    char *rep = NULL;
 
     open_vmm(f, &a, TEST_UUID1);
     open_vmm(f, &b, TEST_UUID2);
@@ -372,6 +373,11 @@ static void test_stuck_dasd_delays_no_other(void **state)
     size_t rlen;
     assert_int_equal(vmm_send_raw(&a, &req, sizeof req), 0);
     b_is_served(f, &b);
+    /* unbinding A's subchannel would remove the mdev under the reset: refused at once */
+    assert_int_equal(control(f, "{\"op\":\"unbind\",\"sch\":\"" SCH_A "\"}", &rep), EBUSY);
+    assert_non_null(strstr(rep, "being released or reset"));
+    free(rep);
+    sense_id(&b);
     set_stuck(f, false);
     assert_int_equal(vmm_recv_reply(&a, &rh, NULL, 0, &rlen), 0);
     assert_int_equal(rh.msg_id, 91);
