@@ -184,14 +184,10 @@ int tape3490_unload(struct ccw_dev *d, char *err, size_t errlen)
 
 void t3490_snap(struct t3490 *t)
 {
-    bool same_tape;
-
     pthread_mutex_lock(&t->snap_lock);
-    same_tape = t->snap.loaded && t->tape && !strcmp(t->snap.path, tape_path(t->tape));
     t->snap.loaded = t->tape != NULL;
     if (t->tape) {
-        if (!same_tape)
-            snprintf(t->snap.path, sizeof(t->snap.path), "%s", tape_path(t->tape));
+        snprintf(t->snap.path, sizeof(t->snap.path), "%s", tape_path(t->tape));
         t->snap.readonly = tape_readonly(t->tape);
         t->snap.blockid = tape_blockid(t->tape);
         t->snap.format = tape_format(t->tape);
