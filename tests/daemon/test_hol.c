@@ -346,6 +346,9 @@ static void test_stuck_dasd_delays_no_other(void **state)
     assert_int_equal(vmm_async(&a, VFIO_CCW_ASYNC_CMD_HSCH, &ret), 0);
     assert_int_equal(ret, 0);
     b_is_served(f, &b);
+    vmm_close(&b);                   /* B's VMM leaves (release) and comes back (ATTACH) */
+    open_vmm(f, &b, TEST_UUID2);
+    sense_id(&b);
     assert_false(irq_pending(&a));   /* the halt has not ended A's write */
     set_stuck(f, false);
     assert_int_equal(vmm_wait_irq(&a, VFIO_CCW_IO_IRQ_INDEX), 0);
