@@ -98,16 +98,18 @@ struct conn_job {
     struct conn_reply r;
 };
 
-static struct conn_job *job_new(struct conn *c, const void *mdev, void (*run)(struct offload_job *),
-                                void (*done)(struct offload_job *))
+/* A job on the queue of `key`; `mdev` (NULL for a control request's
+ * drive) is the mdev it waits on. */
+static struct conn_job *job_new(struct conn *c, const void *key, const void *mdev,
+                                void (*run)(struct offload_job *), void (*done)(struct offload_job *))
 {
     struct conn_job *j = calloc(1, sizeof *j);
 
     if (!j)
         return NULL;
-    j->base = (struct offload_job){ .key = mdev, .run = run, .done = done };
+    j->base = (struct offload_job){ .key = key, .run = run, .done = done };
     j->c = c;
-    j->hs = host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(mdev), NULL);
+    j->hs = mdev ? host_find_mdev(c->srv->host, vfio_ccw_mdev_uuid(mdev), NULL) : NULL;
     if (j->hs)
         j->hs->jobs++;
     return j;
@@ -195,7 +197,7 @@ void conn_free(struct conn *c)
     if (c->mdev && vfio_ccw_io_in_flight(c->mdev)) {
         /* closing the mdev quiesces its subchannel: not on the event loop.
          * (An idle one closes at once, so a remove right after works.) */
-        struct conn_job *j = job_new(c, c->mdev, release_run, release_done);
+        struct conn_job *j = job_new(c, c->mdev, c->mdev, release_run, release_done);
         if (j) {
             conn_unlink(c);
             forget_vmm(c);
@@ -367,9 +369,10 @@ static void command_done(struct offload_job *oj)
 
 /* A command that may wait on a device: hand it to the device's queue and
  * read nothing more from this connection until it is answered. */
-static bool offload_msg(struct conn *c, const void *mdev)
+static bool offload_msg(struct conn *c, const void *key)
 {
-    struct conn_job *j = job_new(c, mdev, command_run, command_done);
+    const void *mdev = c->hdr.command == CCWP_CMD_CONTROL ? NULL : key;
+    struct conn_job *j = job_new(c, key, mdev, command_run, command_done);
 
     if (!j)
         return false;
@@ -398,8 +401,8 @@ static int handle_msg(struct conn *c)
         log_warn("client %u: message %u: too many file descriptors", c->id, h->msg_id);
         rc = -EINVAL;
     } else {
-        const void *mdev = vmm_wait_key(c, h, c->body, len);
-        if (mdev && offload_msg(c, mdev))
+        const void *key = vmm_wait_key(c, h, c->body, len);
+        if (key && offload_msg(c, key))
             return 0;
         rc = vmm_dispatch(c, h, c->body, len, &r);
     }

@@ -85,8 +85,9 @@ int  vmm_set_irqs(struct conn *c, const uint8_t *p, size_t len, struct conn_repl
 /* vmm.c: release the connection's device state (may wait on the device:
  * runs off the event loop, touching nothing but the connection's own). */
 void vmm_release(struct conn *c);
-/* vmm.c: the mdev a command may wait on (quiesce), or NULL if it never
- * waits; such a command runs off the event loop on that mdev's queue. */
+/* vmm.c: the mdev a command may wait on (quiesce) -- for a CONTROL
+ * tape_load the drive's struct host_sch (control_wait_key) -- or NULL if it
+ * never waits; such a command runs off the event loop on that key's queue. */
 const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, size_t len);
 
 #endif

@@ -10,6 +10,8 @@
 #include "dev/tape3490.h"
 #include "img/image.h"
 
+#define CONTROL_MAX_REQ 65536   /* bytes of JSON in one request */
+
 struct ctl {
     struct host *h;
     json_object *req, *rep;
@@ -203,13 +205,15 @@ static json_object *tape_json(struct host_sch *hs)
     return o;
 }
 
-static json_object *fault_json(const struct sch_fault *f)
+static json_object *fault_json(const struct host_sch *hs)
 {
+    const struct sch_fault *f = &hs->fault;
     json_object *o = json_object_new_object();
     json_object_object_add(o, "delay_ms", json_object_new_int64(f->delay_ms));
     json_object_object_add(o, "eqc", json_object_new_int64(f->eqc_count));
     json_object_object_add(o, "not_oper", json_object_new_boolean(f->not_oper));
     json_object_object_add(o, "stuck", json_object_new_boolean(f->stuck));
+    json_object_object_add(o, "delays", json_object_new_int64((int64_t)host_fault_delays(hs)));
     return o;
 }
 
@@ -247,7 +251,7 @@ static json_object *sch_json(struct host_sch *hs)
     json_object *m = mdev_json(hs);
     if (m)
         json_object_object_add(o, "mdev", m);
-    json_object_object_add(o, "fault", fault_json(&hs->fault));
+    json_object_object_add(o, "fault", fault_json(hs));
     return o;
 }
 
@@ -303,7 +307,7 @@ static int op_fault(struct ctl *c)
     f.not_oper = not_oper;
     f.stuck = stuck;
     host_set_fault(hs, &f);
-    json_object_object_add(c->rep, "fault", fault_json(&f));
+    json_object_object_add(c->rep, "fault", fault_json(hs));
     return 0;
 }
 
@@ -334,12 +338,18 @@ static const struct {
     { "tape_load", op_tape_load }, { "tape_unload", op_tape_unload },
 };
 
-static int dispatch(struct ctl *c, const char *req, size_t len)
+/* c->req from the request text; NULL if it is not JSON. */
+static void parse(struct ctl *c, const char *req, size_t len)
 {
     json_tokener *tok = json_tokener_new();
     c->req = tok ? json_tokener_parse_ex(tok, req, (int)len) : NULL;
     if (tok)
         json_tokener_free(tok);
+}
+
+static int dispatch(struct ctl *c, const char *req, size_t len)
+{
+    parse(c, req, len);
     if (!c->req || !json_object_is_type(c->req, json_type_object)) {
         snprintf(c->err, sizeof c->err, "request is not a JSON object");
         return -EINVAL;
@@ -352,12 +362,37 @@ static int dispatch(struct ctl *c, const char *req, size_t len)
     return -EOPNOTSUPP;
 }
 
+/* A NUL-terminated request is fine too. */
+static size_t text_len(const char *req, size_t len)
+{
+    return len && req[len - 1] == 0 ? len - 1 : len;
+}
+
+const void *control_wait_key(struct host *h, const char *req, size_t len)
+{
+    struct ctl c = { .h = h };
+    const char *op;
+    struct host_sch *hs = NULL;
+    int rc = 0;
+
+    len = text_len(req, len);
+    if (len > CONTROL_MAX_REQ)
+        return NULL;
+    parse(&c, req, len);
+    if (!c.req)
+        return NULL;
+    op = json_object_is_type(c.req, json_type_object) ? str_arg(&c, "op") : NULL;
+    if (op && !strcmp(op, "tape_load"))
+        hs = devno_arg(&c, &rc);
+    json_object_put(c.req);
+    return hs;
+}
+
 char *control_handle(struct host *h, const char *req, size_t len, int *err_out)
 {
     struct ctl c = { .h = h, .rep = json_object_new_object() };
-    if (len && req[len - 1] == 0)
-        len--;   /* a NUL-terminated request is fine too */
-    int rc = len > 65536 ? (snprintf(c.err, sizeof c.err, "request too long"), -EINVAL) : dispatch(&c, req, len);
+    len = text_len(req, len);
+    int rc = len > CONTROL_MAX_REQ ? (snprintf(c.err, sizeof c.err, "request too long"), -EINVAL) : dispatch(&c, req, len);
     json_object_object_add(c.rep, "ok", json_object_new_boolean(rc == 0));
     if (rc) {
         json_object_object_add(c.rep, "errno", json_object_new_int(-rc));

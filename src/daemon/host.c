@@ -240,11 +240,26 @@ void host_sch_masks(struct host_sch *hs, uint8_t *pim, uint8_t *pam, uint8_t *po
 
 /* ---- faults and channel paths ---------------------------------------------------------- */
 
+/* On the worker, as a delay begins: a test waits for this instead of a clock. */
+static void count_delay(void *opaque)
+{
+    struct host_sch *hs = opaque;
+
+    __atomic_add_fetch(&hs->delays, 1, __ATOMIC_RELEASE);
+}
+
 int host_set_fault(struct host_sch *hs, const struct sch_fault *f)
 {
     hs->fault = *f;
-    sch_set_fault(hs->sch, f);
+    hs->fault.delay_entered = count_delay;
+    hs->fault.opaque = hs;
+    sch_set_fault(hs->sch, &hs->fault);
     return 0;
+}
+
+unsigned long host_fault_delays(const struct host_sch *hs)
+{
+    return __atomic_load_n(&hs->delays, __ATOMIC_ACQUIRE);
 }
 
 int host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool online, char *err, size_t errlen)

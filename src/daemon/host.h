@@ -48,6 +48,7 @@ struct host_sch {
     unsigned iommu_group;    /* group number of this subchannel's mdev */
     int      vmm_pid;        /* pid of the VMM that has the mdev open, 0 if none */
     unsigned jobs;           /* device jobs of its mdev off the event loop (offload.h) */
+    unsigned long delays;    /* fault delays begun (counted by the worker: atomic) */
 };
 
 struct host {
@@ -90,7 +91,10 @@ int  host_mdev_create(struct host *h, struct host_sch *hs, const char *uuid, cha
                       char *err, size_t errlen);
 int  host_mdev_remove(struct host *h, const char *uuid, char *err, size_t errlen);
 /* Fault injection and channel paths. */
+/* The fault knobs of `f`; each delay the worker begins counts in hs->delays. */
 int  host_set_fault(struct host_sch *hs, const struct sch_fault *f);
+/* How many fault delays the subchannel's worker has begun. */
+unsigned long host_fault_delays(const struct host_sch *hs);
 int  host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool online, char *err, size_t errlen);
 bool host_chp_online(struct host *h, uint8_t cssid, uint8_t chpid);
 

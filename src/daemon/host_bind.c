@@ -72,6 +72,12 @@ int host_sch_unbind(struct host *h, struct host_sch *hs, char *err, size_t errle
         char uuid[37] = "";
         if (m)
             snprintf(uuid, sizeof uuid, "%s", vfio_ccw_mdev_uuid(m));
+        if (hs->jobs) {
+            /* a close or reset off the loop holds the mdev (maybe for as long
+             * as slow storage keeps the device busy): removing it would wait */
+            ERR("mdev %s is being released or reset by its VMM; try again", uuid);
+            return -EBUSY;
+        }
         int rc = vfio_ccw_remove(hs->parent);
         if (rc < 0) {
             if (rc == -EBUSY)

@@ -6,7 +6,8 @@
  * memory quiesce the subchannel: CSCH, then wait for its interrupt, which a
  * device in the middle of slow storage I/O may give only seconds later.
  * Such a job runs on a thread of its own queue, one queue per key (the mdev
- * it waits on), in submission order; its `done` then runs back on the event
+ * it waits on; for a `tape load`, which reads the cartridge file, the
+ * drive), in submission order; its `done` then runs back on the event
  * loop, which learns of it through an eventfd it watches.  While a
  * connection has a job in flight the loop reads nothing more from it, so a
  * VMM's commands still complete in order, and every other VMM and the

@@ -220,6 +220,8 @@ const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t
     case CCWP_CMD_DEVICE_RESET:
     case CCWP_CMD_DMA_UNMAP:   /* resets a device with pages pinned in the range */
         return c->mdev;
+    case CCWP_CMD_CONTROL:     /* a tape_load reads the cartridge file */
+        return control_wait_key(c->srv->host, (const char *)p, len);
     default:
         return NULL;
     }

@@ -3,7 +3,10 @@
  * The 3490 drive object: creation (empty), cartridge load and unload from
  * the host, the unsolicited "cartridge mounted" status, and the struct
  * ccw_dev_ops the channel calls.  Every image call happens under the drive's
- * lock; the attention callback is called after it is dropped.
+ * lock; the attention callback is called after it is dropped.  The host's
+ * status reads a copy of the state instead (snap_lock), and a host unload
+ * of a drive whose lock a command holds is refused at once: neither waits
+ * for a command's image I/O (slow storage would hold the daemon's loop).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +83,7 @@ static void t3490_destroy(struct ccw_dev *d)
         return;
     t3490_unload_locked(t);
     pthread_mutex_destroy(&t->lock);
+    pthread_mutex_destroy(&t->snap_lock);
     free(t);
 }
 
@@ -103,6 +107,7 @@ struct ccw_dev *tape3490_new(const struct tape3490_config *cfg, char *err, size_
         return NULL;
     }
     pthread_mutex_init(&t->lock, NULL);
+    pthread_mutex_init(&t->snap_lock, NULL);
     t->cfg = *cfg;
     t->trace = getenv("CCWPASS_TAPE_TRACE") != NULL;
     t->dev.ops = &t3490_ops;
@@ -140,6 +145,7 @@ int tape3490_load(struct ccw_dev *d, struct tape *tp)
         return -EBUSY;
     }
     t->tape = tp;
+    t3490_snap(t);
     fn = t->attn;
     opaque = t->attn_opaque;
     pthread_mutex_unlock(&t->lock);
@@ -154,7 +160,11 @@ int tape3490_unload(struct ccw_dev *d, char *err, size_t errlen)
     char cerr[512];
     int rc = 0;
 
-    pthread_mutex_lock(&t->lock);
+    if (pthread_mutex_trylock(&t->lock)) {
+        /* a command holds the drive (maybe for a slow image write) */
+        snprintf(err, errlen, "tape %04x: a channel program is running; try again", t->cfg.devno);
+        return -EBUSY;
+    }
     if (!t->tape) {
         snprintf(err, errlen, "tape %04x: no cartridge in the drive", t->cfg.devno);
         rc = -ENOMEDIUM;
@@ -164,6 +174,7 @@ int tape3490_unload(struct ccw_dev *d, char *err, size_t errlen)
     } else {
         rc = tape_close(t->tape, cerr, sizeof(cerr));
         t->tape = NULL;
+        t3490_snap(t);
         if (rc < 0)
             snprintf(err, errlen, "tape %04x: %s", t->cfg.devno, cerr);
     }
@@ -171,18 +182,26 @@ int tape3490_unload(struct ccw_dev *d, char *err, size_t errlen)
     return rc;
 }
 
+void t3490_snap(struct t3490 *t)
+{
+    pthread_mutex_lock(&t->snap_lock);
+    t->snap.loaded = t->tape != NULL;
+    if (t->tape) {
+        snprintf(t->snap.path, sizeof(t->snap.path), "%s", tape_path(t->tape));
+        t->snap.readonly = tape_readonly(t->tape);
+        t->snap.blockid = tape_blockid(t->tape);
+        t->snap.format = tape_format(t->tape);
+    }
+    pthread_mutex_unlock(&t->snap_lock);
+}
+
 void tape3490_status(struct ccw_dev *d, struct tape3490_status *st)
 {
     struct t3490 *t = to_t3490(d);
 
     memset(st, 0, sizeof(*st));
-    pthread_mutex_lock(&t->lock);
-    if (t->tape) {
-        st->loaded = true;
-        st->readonly = tape_readonly(t->tape);
-        snprintf(st->path, sizeof(st->path), "%s", tape_path(t->tape));
-        st->blockid = tape_blockid(t->tape);
-        st->format = tape_format(t->tape);
-    }
-    pthread_mutex_unlock(&t->lock);
+    pthread_mutex_lock(&t->snap_lock);
+    if (t->snap.loaded)
+        *st = t->snap;
+    pthread_mutex_unlock(&t->snap_lock);
 }

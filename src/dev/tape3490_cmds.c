@@ -106,5 +106,6 @@ void t3490_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r
         cmd->fn(t, c, r);
     if (t->trace)
         trace(t, cmd, c, r);
+    t3490_snap(t);
     pthread_mutex_unlock(&t->lock);
 }

@@ -151,9 +151,21 @@ struct t3490 {
     tape3490_attn_fn attn;
     void *attn_opaque;
     bool trace;                 /* CCWPASS_TAPE_TRACE set: log every command */
+    /* What tape3490_status() shows, copied under `lock` by t3490_snap() and
+     * read under `snap_lock` alone: a command holds `lock` across its image
+     * I/O, which on slow storage may take seconds, and the host's status
+     * must not wait for that. */
+    pthread_mutex_t snap_lock;
+    struct tape3490_status snap;
 };
 
 static inline struct t3490 *to_t3490(struct ccw_dev *d) { return (struct t3490 *)d; }
+
+/**
+ * t3490_snap() - publish the cartridge and position for tape3490_status()
+ * @t: the drive (locked)
+ */
+void t3490_snap(struct t3490 *t);
 
 /* ---- tape3490_sense.c ----------------------------------------------------- */
 
