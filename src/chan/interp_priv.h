@@ -47,7 +47,7 @@ uint8_t interp_mem_cstat(int rc);
 uint8_t interp_xfer(struct chan_prog *p, const struct ccw1 *c, uint8_t *buf, uint32_t n,
                     bool store, bool backward, uint32_t *moved);
 
-/* interp_trace.c: CCWPASS_CHAN_TRACE output on stderr. */
+/* interp_trace.c: the trace area "chan" (arch/trace.h). */
 bool interp_trace_enabled(void);
 void interp_trace_cmd(const struct chan_prog *p, const struct ccw_cmd *cmd,
                       const struct ccw_result *res);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "arch/trace.h"
 #include "ccwpass_version.h"
 #include "daemon/config.h"
 #include "daemon/fsutil.h"
@@ -50,6 +51,7 @@ static void usage(FILE *f)
             "      --log-file FILE   also log to FILE (detached: instead of syslog)\n"
             "      --ready-fd N      write \"READY\\n\" to fd N and close it once serving (for supervisors/tests)\n"
             "  -v, --verbose         log every request\n"
+            "      --trace LIST      trace areas chan,eckd,tape (or all) to stderr (default: $CCWPASS_TRACE)\n"
             "      --version         print the version and exit\n",
             CCWP_DEFAULT_SOCKET, CFG_DEFAULT_VIEW, CFG_DEFAULT_STATE, CFG_DEFAULT_MDEVCTL);
 }
@@ -63,10 +65,11 @@ struct flags {
 };
 
 enum { O_IMAGE = 256, O_DEVNO, O_SCHID, O_RO, O_SOCKET, O_VIEW, O_STATE, O_NOFUSE, O_FG, O_READY, O_WSYNC, O_LOGFILE,
-       O_VERSION, O_MDEVCTL, O_SOCKGROUP };
+       O_VERSION, O_MDEVCTL, O_SOCKGROUP, O_TRACE };
 
 static int parse_args(int argc, char **argv, struct daemon_config *c, struct flags *f)
 {
+    char terr[128];
     static const struct option opts[] = {
         { "config", required_argument, 0, 'c' },  { "image", required_argument, 0, O_IMAGE },
         { "devno", required_argument, 0, O_DEVNO }, { "schid", required_argument, 0, O_SCHID },
@@ -75,7 +78,7 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         { "no-fuse", no_argument, 0, O_NOFUSE },   { "foreground", no_argument, 0, O_FG },
         { "ready-fd", required_argument, 0, O_READY }, { "sync", no_argument, 0, O_WSYNC },
         { "log-file", required_argument, 0, O_LOGFILE }, { "mdevctl-dir", required_argument, 0, O_MDEVCTL },
-        { "socket-group", required_argument, 0, O_SOCKGROUP },
+        { "socket-group", required_argument, 0, O_SOCKGROUP }, { "trace", required_argument, 0, O_TRACE },
         { "verbose", no_argument, 0, 'v' },        { "help", no_argument, 0, 'h' },
         { "version", no_argument, 0, O_VERSION },  { 0, 0, 0, 0 },
     };
@@ -91,6 +94,12 @@ static int parse_args(int argc, char **argv, struct daemon_config *c, struct fla
         case O_STATE: snprintf(c->state_dir, sizeof c->state_dir, "%s", optarg); break;
         case O_MDEVCTL: f->mdevctl_dir = optarg; break;
         case O_SOCKGROUP: f->socket_group = optarg; break;
+        case O_TRACE:
+            if (trace_configure(optarg, terr, sizeof terr)) {
+                fprintf(stderr, "ccwpassd: error: --trace %s: %s\n", optarg, terr);
+                return -1;
+            }
+            break;
         case O_NOFUSE: c->no_fuse = true; break;
         case O_FG: c->foreground = true; break;
         case O_WSYNC: c->sync = true; break;

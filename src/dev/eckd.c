@@ -138,7 +138,6 @@ struct ccw_dev *eckd_new(struct img *im, const struct eckd_config *cfg, char *er
     }
     eckd_ident_build(e);
     eckd_prog_reset(e);
-    e->trace = getenv("CCWPASS_ECKD_TRACE") != NULL;
     e->dev.ops = &eckd_ops;
     e->dev.cu_type = e->cfg.cu_type;
     e->dev.cu_model = e->cfg.cu_model;

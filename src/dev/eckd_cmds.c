@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include "arch/trace.h"
 #include "dev/eckd_priv.h"
 
 #define NOLR REQ_NOT_IN_LR
@@ -196,19 +197,20 @@ static bool chain_ends(const struct ccw_cmd *c, const struct ccw_result *r)
     return r->len != c->count && !(c->flags & CCW_FLAG_SLI);
 }
 
-/* One line per command on stderr (CCWPASS_ECKD_TRACE): code, name, count,
+/* Trace area "eckd" (arch/trace.h), one line per command: code, name, count,
  * position, status, length, and the sense bytes that matter after a unit check. */
 static void trace(const struct eckd *e, const struct eckd_cmd *cmd, const struct ccw_cmd *c,
                   const struct ccw_result *r)
 {
-    fprintf(stderr, "eckd %04x: #%u %02x %-28s count %5u trk %u/%u rec %u -> status %02x len %u",
-            e->cfg.devno, c->seq, c->code, cmd ? cmd->name : "(invalid)", c->count,
-            e->trk.valid ? e->trk.cyl : 0, e->trk.valid ? e->trk.head : 0,
-            e->trk.valid ? e->trk.t.rec[e->cur].rec : 0, r->unitstat, r->len);
+    char sense[40] = "";
+
     if (r->unitstat & DEV_STAT_UNIT_CHECK)
-        fprintf(stderr, " sense %02x %02x %02x fmt/msg %02x", e->sense[0], e->sense[1], e->sense[2],
-                e->sense[7]);
-    fputc('\n', stderr);
+        snprintf(sense, sizeof sense, " sense %02x %02x %02x fmt/msg %02x", e->sense[0], e->sense[1],
+                 e->sense[2], e->sense[7]);
+    trace_line(TRACE_ECKD, "%04x: #%u %02x %-28s count %5u trk %u/%u rec %u -> status %02x len %u%s",
+               e->cfg.devno, c->seq, c->code, cmd ? cmd->name : "(invalid)", c->count,
+               e->trk.valid ? e->trk.cyl : 0, e->trk.valid ? e->trk.head : 0,
+               e->trk.valid ? e->trk.t.rec[e->cur].rec : 0, r->unitstat, r->len, sense);
 }
 
 void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
@@ -232,6 +234,6 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
     after_command(e, cmd, c, r);
     if (e->trk.dirty && chain_ends(c, r))
         eckd_trk_flush(e, r);   /* failure: equipment check on this command */
-    if (e->trace)
+    if (trace_on(TRACE_ECKD))
         trace(e, cmd, c, r);
 }

@@ -155,7 +155,6 @@ struct eckd {
     unsigned cur;               /* index of the current record in trk.t */
     struct eckd_prog p;
     uint8_t ssd[512];
-    bool trace;                 /* CCWPASS_ECKD_TRACE set: log every command */
 };
 
 static inline struct eckd *to_eckd(struct ccw_dev *d) { return (struct eckd *)d; }

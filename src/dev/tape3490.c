@@ -109,7 +109,6 @@ struct ccw_dev *tape3490_new(const struct tape3490_config *cfg, char *err, size_
     pthread_mutex_init(&t->lock, NULL);
     pthread_mutex_init(&t->snap_lock, NULL);
     t->cfg = *cfg;
-    t->trace = getenv("CCWPASS_TAPE_TRACE") != NULL;
     t->dev.ops = &t3490_ops;
     t->dev.cu_type = T3490_TYPE;
     t->dev.cu_model = T3490_MODEL;

@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include "arch/trace.h"
 #include "dev/tape3490_priv.h"
 
 #define MED TREQ_MEDIUM
@@ -79,17 +80,18 @@ static int check_prereq(struct t3490 *t, const struct t3490_cmd *cmd, const stru
     return 0;
 }
 
-/* One line per command on stderr (CCWPASS_TAPE_TRACE). */
+/* Trace area "tape" (arch/trace.h), one line per command. */
 static void trace(const struct t3490 *t, const struct t3490_cmd *cmd, const struct ccw_cmd *c,
                   const struct ccw_result *r)
 {
-    fprintf(stderr, "tape3490 %04x: #%u %02x %-22s count %5u block %u -> status %02x len %u",
-            t->cfg.devno, c->seq, c->code, cmd ? cmd->name : "(invalid)", c->count,
-            t->tape ? tape_blockid(t->tape) : 0, r->unitstat, r->len);
+    char sense[40] = "";
+
     if (r->unitstat & DEV_STAT_UNIT_CHECK)
-        fprintf(stderr, " sense %02x %02x %02x era %02x", t->sense[0], t->sense[1], t->sense[2],
-                t->sense[3]);
-    fputc('\n', stderr);
+        snprintf(sense, sizeof sense, " sense %02x %02x %02x era %02x", t->sense[0], t->sense[1],
+                 t->sense[2], t->sense[3]);
+    trace_line(TRACE_TAPE, "%04x: #%u %02x %-22s count %5u block %u -> status %02x len %u%s",
+               t->cfg.devno, c->seq, c->code, cmd ? cmd->name : "(invalid)", c->count,
+               t->tape ? tape_blockid(t->tape) : 0, r->unitstat, r->len, sense);
 }
 
 void t3490_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
@@ -104,7 +106,7 @@ void t3490_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r
         t3490_reject(t, r, ERA_CMD_REJECT);
     else if (check_prereq(t, cmd, c, r) == 0)
         cmd->fn(t, c, r);
-    if (t->trace)
+    if (trace_on(TRACE_TAPE))
         trace(t, cmd, c, r);
     t3490_snap(t);
     pthread_mutex_unlock(&t->lock);

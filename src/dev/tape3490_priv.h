@@ -150,7 +150,6 @@ struct t3490 {
     bool sense_pending;
     tape3490_attn_fn attn;
     void *attn_opaque;
-    bool trace;                 /* CCWPASS_TAPE_TRACE set: log every command */
     /* What tape3490_status() shows, copied under `lock` by t3490_snap() and
      * read under `snap_lock` alone: a command holds `lock` across its image
      * I/O, which on slow storage may take seconds, and the host's status

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Adapter messages.  CCWPASS_DEBUG=1 adds a trace of every emulated call. */
+/* Adapter messages; the trace area "adapter" (arch/trace.h) adds a line per emulated call. */
 #include <stdio.h>
 #include <stdlib.h>
+#include "arch/trace.h"
 #include "qemu/adapter.h"
 
 __attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap)
@@ -21,15 +22,13 @@ void ccwq_log(const char *fmt, ...)
 
 void ccwq_debug(const char *fmt, ...)
 {
-    static int on = -1;
-    if (on < 0) {
-        const char *e = getenv("CCWPASS_DEBUG");
-        on = e && *e && *e != '0';
-    }
-    if (!on)
-        return;
+    char line[1024];
     va_list ap;
+
+    if (!trace_on(TRACE_ADAPTER))
+        return;
     va_start(ap, fmt);
-    vlog(fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    trace_line(TRACE_ADAPTER, "%s", line);
 }

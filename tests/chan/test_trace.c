@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * CCWPASS_CHAN_TRACE: the commands a program sends and the status it ends
- * with appear on stderr, including a program check the device never sees.
+ * The trace area "chan" (CCWPASS_TRACE=chan): the commands a program sends
+ * and the status it ends with appear on stderr, including a program check
+ * the device never sees; the other areas stay quiet.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,8 +44,8 @@ static void test_trace_commands_and_end(void **state)
     fx_ccw1(f, 0x1008, 0x00, 0, 4, 0x2000);   /* invalid command code */
     fx_respond(f, 0, 12, CE_DE);
     run_captured(f, out, sizeof(out));
-    assert_non_null(strstr(out, "chan: ccw 00001000 cmd 02 flags 60 count 16 -> len 12 unitstat 0c\n"));
-    assert_non_null(strstr(out, "chan: done cpa 00001010 dstat 00 cstat 20 count 4\n"));
+    assert_non_null(strstr(out, "trace chan: ccw 00001000 cmd 02 flags 60 count 16 -> len 12 unitstat 0c\n"));
+    assert_non_null(strstr(out, "trace chan: done cpa 00001010 dstat 00 cstat 20 count 4\n"));
     fx_free(f);
 }
 
@@ -53,6 +54,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trace_commands_and_end),
     };
-    setenv("CCWPASS_CHAN_TRACE", "1", 1);
+    setenv("CCWPASS_TRACE", "chan", 1);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

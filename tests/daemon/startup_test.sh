@@ -70,6 +70,10 @@ places --no-fuse --socket "$T/sock" --state-dir "$T/afile"; rc=$?
 check "a state directory that is a file is refused" eq "$rc" "1"
 check "the message names it and --state-dir" has "$T/err" "ccwpassd: error: state directory $T/afile: Not a directory (give --state-dir"
 
+places --no-fuse --socket "$T/sock" --trace eckd,bogus; rc=$?
+check "an unknown --trace area is refused with status 2" eq "$rc" "$EXIT_CONFIG"
+check "the message names it and the known areas" has "$T/err" "ccwpassd: error: --trace eckd,bogus: unknown trace area 'bogus' (known: chan, eckd, tape, adapter, all)"
+
 # --socket-group: an unknown group is a config error before anything exists;
 # a known one (the config key, too) gets the socket, mode 0660
 printf '[device 0.0.7e52]\ntype = 3390\n' >"$T/one.conf"

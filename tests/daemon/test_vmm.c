@@ -243,6 +243,37 @@ static void test_write_lands_in_image(void **state)
     img_close(im);
 }
 
+/* --trace eckd,chan: one line per command of each traced area, none of the others. */
+static int setup_trace(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "trace.3390", 3, f->image, sizeof f->image))
+        return -1;
+    const char *args[] = { "--image", f->image, "--trace", "eckd,chan", NULL };
+    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static void test_trace_areas(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    struct irb irb;
+
+    open_vmm(f, &v, TEST_UUID1);
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    vmm_close(&v);
+    assert_true(dp_log_contains(&f->d, "trace eckd: 7e52: #0 e4 "));
+    /* the channel sees the translated program (its own addresses) */
+    assert_true(dp_log_contains(&f->d, " cmd e4 flags 24 count 40 -> len 20 unitstat 0c"));
+    assert_true(dp_log_contains(&f->d, "trace chan: done cpa "));
+    assert_false(dp_log_contains(&f->d, "trace tape:"));
+}
+
 /* --readonly: writes end in unit check, the image is untouched. */
 static int setup_readonly(void **state)
 {
@@ -731,6 +762,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sense_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trace_areas, setup_trace, teardown),
         cmocka_unit_test_setup_teardown(test_device_and_region_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_vol1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_lands_in_image, setup, teardown),
