@@ -52,6 +52,8 @@ enum ccwp_cmd {
     CCWP_CMD_ATTACH          = 0x100, /* struct ccwp_attach: open the mdev by UUID */
     CCWP_CMD_DIRTY           = 0x101, /* reply struct ccwp_dirty + ranges: guest memory the
                                         device wrote since the last DIRTY (for TCG invalidation) */
+    CCWP_CMD_SHM_IO          = 0x102, /* empty request; reply struct ccwp_shm_info + 1 fd: the
+                                        shared I/O area (struct ccwp_shm), see below */
     CCWP_CMD_CONTROL         = 0x200, /* admin: JSON request text, JSON reply text */
 };
 
@@ -129,7 +131,7 @@ struct ccwp_range {
  *
  * VERSION payload: struct ccwp_version + optional JSON text.  The daemon
  * answers with its own version and
- * {"capabilities":{"max_msg_fds":8,"max_data_xfer_size":1048576}}; a
+ * {"capabilities":{"max_msg_fds":8,"max_data_xfer_size":1048576,"shm_io":1}}; a
  * different major version gets ENOTSUP.
  *
  * DMA_MAP: exactly one fd, which the daemon mmaps MAP_SHARED at
@@ -166,6 +168,48 @@ struct ccwp_range {
  * CCWP_DIRTY_OVERFLOW (count 0) when the log overflowed.
  * CONTROL: JSON text in, JSON text out (see src/daemon/control.h, docs/daemon.md).
  */
+/*
+ * Shared I/O area ("shm_io", negotiated: the adapter puts "shm_io":1 in its
+ * VERSION JSON, the daemon answers "shm_io":1 when it has it).  After ATTACH,
+ * CCWP_CMD_SHM_IO makes the daemon create a memfd of ccwp_shm_info.size bytes,
+ * sealed against shrink, grow and further sealing, mapped by both sides
+ * MAP_SHARED; it arrives as the reply's SCM_RIGHTS fd.  A second request, or
+ * one before ATTACH, gets EBUSY / ENODEV.  While it exists:
+ *  - io[] mirrors the I/O region (orb, scsw, irb, ret_code; architecture byte
+ *    order) after every change, under a sequence lock: io_seq is odd while the
+ *    daemon writes, and changes with every update.  A reader copies io[] and
+ *    accepts the copy only if io_seq was even and unchanged around it.  So
+ *    after the IO eventfd fired, the IRB is read from memory, no REGION_READ.
+ *  - the dirty ring replaces CCWP_CMD_DIRTY: the daemon appends the guest
+ *    ranges a program stored into to ring[head % CCWP_SHM_RING] before it
+ *    publishes the IRB, then advances dirty_head; the adapter consumes up to
+ *    dirty_head and stores dirty_tail.  When the ranges do not fit (the ring
+ *    is full, dirty_tail is nonsense, or the vfio log overflowed) the daemon
+ *    increments dirty_lost instead: the adapter must then treat all guest
+ *    memory as written and skip to dirty_head.
+ * The daemon writes io_seq, io[], ring[], dirty_head and dirty_lost and never
+ * reads them; the only word it reads is dirty_tail, once per update, into a
+ * local it bounds-checks.  A client scribbling the area can therefore only
+ * confuse itself.  Region writes (SSCH), the async region, SCHIB, CRW and
+ * everything else stay on the socket.
+ */
+#define CCWP_SHM_MAGIC   0x63637731u   /* "ccw1" */
+#define CCWP_SHM_RING    256
+#define CCWP_SHM_IO_SIZE 128           /* the 124-byte I/O region, padded */
+struct ccwp_shm_info {
+    uint32_t size;          /* bytes to map */
+    uint32_t flags;         /* 0 */
+};
+struct ccwp_shm {
+    uint32_t magic;                    /* CCWP_SHM_MAGIC */
+    uint32_t io_seq;                   /* sequence lock of io[] */
+    uint8_t  io[CCWP_SHM_IO_SIZE];
+    uint64_t dirty_head;               /* ranges published (daemon) */
+    uint64_t dirty_tail;               /* ranges consumed (adapter) */
+    uint64_t dirty_lost;               /* bumped when ranges were lost */
+    struct ccwp_range ring[CCWP_SHM_RING];
+};
+
 struct ccwp_version {
     uint16_t major;
     uint16_t minor;

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The adapter's side of the shared I/O area (src/daemon/proto.h,
+ * CCWP_CMD_SHM_IO).  When both sides offer "shm_io" in VERSION, the device
+ * asks for the area after ATTACH and maps it.  Then the pread of the I/O
+ * region QEMU makes on each interrupt copies the daemon's mirror of the
+ * region (a sequence-locked read) and the TCG invalidation consumes the dirty
+ * ring: two socket round trips per I/O fewer.  The daemon trusts nothing in
+ * the area; the adapter trusts the daemon, but still never spins forever on
+ * it nor indexes outside the ring: a mirror it cannot read consistently is
+ * read over the socket instead.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "daemon/proto.h"
+#include "qemu/adapter.h"
+
+#define SEQ_TRIES 1000          /* consistent-read attempts before asking the daemon */
+
+struct ccwq_shm {
+    struct ccwp_shm *area;
+    size_t size;
+    uint64_t tail;              /* our copy of dirty_tail */
+    uint64_t lost_seen;         /* dirty_lost at the last take */
+};
+
+int ccwq_shm_setup(struct ccwq_device *d)
+{
+    struct ccwp_shm_info info;
+    size_t len = 0;
+    int fd = -1;
+
+    if (!d->conn.shm_io)
+        return 0;
+    int rc = ccwq_call_fd(&d->conn, CCWP_CMD_SHM_IO, NULL, 0, &info, sizeof info, &len, &fd);
+    if (rc)
+        return d->conn.broken ? rc : 0;   /* refused: stay on the socket path */
+    if (fd < 0 || len < sizeof info || info.size < sizeof(struct ccwp_shm)) {
+        if (fd >= 0)
+            close(fd);
+        ccwq_log("ccwpassd sent a malformed shared I/O area for mdev %s: using the socket", d->uuid);
+        return 0;
+    }
+    void *p = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    struct ccwq_shm *s = calloc(1, sizeof *s);
+    if (p == MAP_FAILED || !s || ((struct ccwp_shm *)p)->magic != CCWP_SHM_MAGIC) {
+        if (p != MAP_FAILED)
+            munmap(p, info.size);
+        free(s);
+        ccwq_log("cannot map the shared I/O area of mdev %s: using the socket", d->uuid);
+        return 0;
+    }
+    s->area = p;
+    s->size = info.size;
+    s->tail = __atomic_load_n(&s->area->dirty_head, __ATOMIC_ACQUIRE);
+    s->lost_seen = __atomic_load_n(&s->area->dirty_lost, __ATOMIC_ACQUIRE);
+    __atomic_store_n(&s->area->dirty_tail, s->tail, __ATOMIC_RELEASE);
+    d->shm = s;
+    ccwq_debug("mdev %s: shared I/O area of %u bytes", d->uuid, info.size);
+    return 0;
+}
+
+void ccwq_shm_release(struct ccwq_device *d)
+{
+    if (!d->shm)
+        return;
+    munmap(d->shm->area, d->shm->size);
+    free(d->shm);
+    d->shm = NULL;
+}
+
+bool ccwq_shm_read_io(struct ccwq_device *d, void *buf, uint64_t off, size_t len)
+{
+    struct ccwq_shm *s = d->shm;
+    uint8_t copy[CCWP_SHM_IO_SIZE];
+
+    if (!s || off > CCWP_SHM_IO_SIZE || len > CCWP_SHM_IO_SIZE - off)
+        return false;
+    for (int i = 0; i < SEQ_TRIES; i++) {
+        uint32_t before = __atomic_load_n(&s->area->io_seq, __ATOMIC_ACQUIRE);
+        if (before == 0 || (before & 1))
+            continue;           /* never published, or being written */
+        memcpy(copy, s->area->io, sizeof copy);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&s->area->io_seq, __ATOMIC_RELAXED) == before) {
+            memcpy(buf, copy + off, len);
+            return true;
+        }
+    }
+    return false;
+}
+
+int ccwq_shm_take_dirty(struct ccwq_device *d, struct ccwp_range *out, unsigned max, bool *all)
+{
+    struct ccwq_shm *s = d->shm;
+    unsigned n = 0;
+
+    if (!s)
+        return -1;
+    uint64_t lost = __atomic_load_n(&s->area->dirty_lost, __ATOMIC_ACQUIRE);
+    uint64_t head = __atomic_load_n(&s->area->dirty_head, __ATOMIC_ACQUIRE);
+    *all = lost != s->lost_seen || head - s->tail > CCWP_SHM_RING || head - s->tail > max;
+    if (!*all)
+        for (; s->tail + n < head; n++)
+            out[n] = s->area->ring[(s->tail + n) % CCWP_SHM_RING];
+    s->lost_seen = lost;
+    s->tail = head;
+    __atomic_store_n(&s->area->dirty_tail, s->tail, __ATOMIC_RELEASE);
+    return (int)n;
+}
