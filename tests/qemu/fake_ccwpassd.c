@@ -106,6 +106,7 @@ static void region_read(struct fake_daemon *f, int s, const struct msg *m)
         reply(s, m, EINVAL, NULL, 0);
         return;
     }
+    f->io_reads += r.a.region == 0;
     if (r.a.region == 0 && f->io_read_errno) {
         reply(s, m, f->io_read_errno, NULL, 0);
         return;
@@ -170,6 +171,39 @@ static void dirty(struct fake_daemon *f, int s, const struct msg *m)
     reply(s, m, 0, &d, sizeof d.h + d.h.count * sizeof d.r[0]);
 }
 
+#define SHM_SIZE 8192
+
+/* The reply with the area's memfd as SCM_RIGHTS, as ccwpassd sends it. */
+static void shm_io(struct fake_daemon *f, int s, const struct msg *m)
+{
+    struct ccwp_shm_info info = { .size = SHM_SIZE };
+    struct ccwp_hdr h = { .msg_id = m->h.msg_id, .command = m->h.command, .flags = CCWP_F_REPLY,
+                          .size = sizeof h + sizeof info };
+    union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr a; } u;
+    struct iovec iov[2] = { { &h, sizeof h }, { &info, sizeof info } };
+    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.b, .msg_controllen = sizeof u.b };
+    int fd = memfd_create("fake-shm-io", MFD_CLOEXEC);
+    f->shm_requests++;
+    if (!f->offer_shm || fd < 0 || ftruncate(fd, SHM_SIZE)) {
+        if (fd >= 0)
+            close(fd);
+        reply(s, m, f->offer_shm ? ENOMEM : ENOSYS, NULL, 0);
+        return;
+    }
+    if (f->shm)
+        munmap(f->shm, SHM_SIZE);
+    f->shm = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    f->shm->magic = CCWP_SHM_MAGIC;
+    memset(u.b, 0, sizeof u.b);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    sendmsg(s, &mh, MSG_NOSIGNAL);
+    close(fd);
+}
+
 static void irq_info(int s, const struct msg *m)
 {
     struct vfio_irq_info i;
@@ -209,7 +243,18 @@ static bool handle(struct fake_daemon *f, int s, struct msg *m, bool *attached)
         return true;
     }
     switch (m->h.command) {
-    case CCWP_CMD_VERSION: f->versions++; reply(s, m, 0, &v, sizeof v); break;
+    case CCWP_CMD_VERSION:
+        f->versions++;
+        if (f->offer_shm) {
+            static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,\"shm_io\":1}}";
+            uint8_t r[sizeof v + sizeof json];
+            memcpy(r, &v, sizeof v);
+            memcpy(r + sizeof v, json, sizeof json);
+            reply(s, m, 0, r, sizeof r);
+        } else {
+            reply(s, m, 0, &v, sizeof v);
+        }
+        break;
     case CCWP_CMD_ATTACH:
         memcpy(&a, m->p, sizeof a);
         *attached = !strcmp(a.uuid, FAKE_UUID);
@@ -226,6 +271,7 @@ static bool handle(struct fake_daemon *f, int s, struct msg *m, bool *attached)
     case CCWP_CMD_DMA_UNMAP:       f->dma_unmaps++; reply(s, m, 0, NULL, 0); break;
     case CCWP_CMD_DEVICE_RESET:    f->resets++; reply(s, m, 0, NULL, 0); break;
     case CCWP_CMD_DIRTY:           dirty(f, s, m); break;
+    case CCWP_CMD_SHM_IO:          shm_io(f, s, m); break;
     default:                       reply(s, m, ENOSYS, NULL, 0); break;
     }
     return true;
@@ -276,4 +322,6 @@ void fake_daemon_stop(struct fake_daemon *f)
             close(f->irq_fd[i]);
     if (f->ram && f->ram != MAP_FAILED)
         munmap(f->ram, f->ram_size);
+    if (f->shm && f->shm != MAP_FAILED)
+        munmap(f->shm, SHM_SIZE);
 }
