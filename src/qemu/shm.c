@@ -19,6 +19,7 @@
 #include "qemu/adapter.h"
 
 #define SEQ_TRIES 1000          /* consistent-read attempts before asking the daemon */
+#define IO_REGION_SIZE 124      /* the I/O region; beyond it the daemon answers EINVAL */
 
 struct ccwq_shm {
     struct ccwp_shm *area;
@@ -78,8 +79,8 @@ bool ccwq_shm_read_io(struct ccwq_device *d, void *buf, uint64_t off, size_t len
     struct ccwq_shm *s = d->shm;
     uint8_t copy[CCWP_SHM_IO_SIZE];
 
-    if (!s || off > CCWP_SHM_IO_SIZE || len > CCWP_SHM_IO_SIZE - off)
-        return false;
+    if (!s || off > IO_REGION_SIZE || len > IO_REGION_SIZE - off)
+        return false;           /* out of bounds: the daemon gives the kernel's error */
     for (int i = 0; i < SEQ_TRIES; i++) {
         uint32_t before = __atomic_load_n(&s->area->io_seq, __ATOMIC_ACQUIRE);
         if (before == 0 || (before & 1))

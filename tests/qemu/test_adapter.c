@@ -495,6 +495,11 @@ static void test_shm_io_completion_without_round_trips(void **state)
     assert_true(inval[0].start == RAM_ADDR_BASE + 0x3000 && inval[0].end == RAM_ADDR_BASE + 0x3800);
     assert_true(inval[1].start == RAM_ADDR_BASE + 0x10000 && inval[1].end == RAM_ADDR_BASE + 0x12000);
     assert_int_equal(fake.shm->dirty_tail, 2);            /* consumed */
+    /* past the region's end: the daemon's answer (EINVAL), as without the area */
+    uint8_t big[128];
+    errno = 0;
+    assert_int_equal(pread(v.device, big, sizeof big, IO_OFF), -1);
+    assert_int_equal(errno, EINVAL);
     /* ranges lost: all of guest RAM */
     ninval = 0;
     __atomic_store_n(&fake.shm->dirty_lost, 1, __ATOMIC_RELEASE);
