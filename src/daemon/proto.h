@@ -187,18 +187,30 @@ struct ccwp_range {
  *    is full, dirty_tail is nonsense, or the vfio log overflowed) the daemon
  *    increments dirty_lost instead: the adapter must then treat all guest
  *    memory as written and skip to dirty_head.
- * The daemon writes io_seq, io[], ring[], dirty_head and dirty_lost and never
- * reads them; the only word it reads is dirty_tail, once per update, into a
- * local it bounds-checks.  A client scribbling the area can therefore only
- * confuse itself.  Region writes (SSCH), the async region, SCHIB, CRW and
+ *  - the doorbell (the reply has CCWP_SHM_DOORBELL): a write of the I/O
+ *    region (SSCH) without the socket.  The adapter puts the bytes in req[]
+ *    (from req[0]), req_off/req_len, then bumps req_seq and wakes a futex
+ *    waiter on req_seq (FUTEX_WAKE, not private: the memfd is shared); a
+ *    daemon thread copies the request out, handles it exactly as
+ *    REGION_WRITE, stores done_ret, then done_seq = that req_seq, and wakes
+ *    futex waiters on done_seq.  A req_seq equal to the last one handled is
+ *    stale and ignored.  Futexes, not eventfds: a client can block a write
+ *    to an eventfd it shares (clear O_NONBLOCK, fill the counter), never a
+ *    FUTEX_WAKE, so the daemon's thread cannot be stalled by its client.
+ * The daemon writes io_seq, io[], ring[], dirty_head, dirty_lost, done_seq
+ * and done_ret and never reads them; it reads dirty_tail once per update
+ * into a local it bounds-checks, and a request once per doorbell into locals
+ * it validates like a REGION_WRITE.  A client scribbling the area can
+ * therefore only confuse itself.  The async region, SCHIB, CRW and
  * everything else stay on the socket.
  */
 #define CCWP_SHM_MAGIC   0x63637731u   /* "ccw1" */
 #define CCWP_SHM_RING    256
 #define CCWP_SHM_IO_SIZE 128           /* the 124-byte I/O region, padded */
+#define CCWP_SHM_DOORBELL 0x1    /* ccwp_shm_info.flags: I/O region writes by doorbell */
 struct ccwp_shm_info {
     uint32_t size;          /* bytes to map */
-    uint32_t flags;         /* 0 */
+    uint32_t flags;         /* CCWP_SHM_* */
 };
 struct ccwp_shm {
     uint32_t magic;                    /* CCWP_SHM_MAGIC */
@@ -208,6 +220,13 @@ struct ccwp_shm {
     uint64_t dirty_tail;               /* ranges consumed (adapter) */
     uint64_t dirty_lost;               /* bumped when ranges were lost */
     struct ccwp_range ring[CCWP_SHM_RING];
+    /* the doorbell request: a write of the I/O region (adapter) ... */
+    uint32_t req_seq;                  /* bumped for each new request */
+    uint32_t req_off, req_len;         /* where in the region, how many bytes */
+    uint8_t  req[CCWP_SHM_IO_SIZE];    /* the bytes (architecture order) */
+    /* ... and its answer (daemon) */
+    uint32_t done_seq;                 /* req_seq of the last request handled */
+    int32_t  done_ret;                 /* its result: bytes written or -errno */
 };
 
 struct ccwp_version {

@@ -229,6 +229,7 @@ const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t
 
 void vmm_release(struct conn *c)
 {
+    vmm_shm_stop(c->shm);   /* no doorbell write may race the close */
     if (c->mdev) {
         for (uint32_t i = 0; i < VFIO_CCW_NUM_IRQS; i++)
             if (c->irqfd[i] >= 0)

@@ -27,8 +27,19 @@ struct vmm_shm;
 int vmm_shm_cmd(struct conn *c, struct conn_reply *r);
 
 /**
- * vmm_shm_free() - unmap the area; the mdev must no longer call its observer
+ * vmm_shm_stop() - end the doorbell thread (no more region writes from it)
  * @s: the area, or NULL
+ *
+ * Call before closing the mdev; returns within DOORBELL_CHECK_NS even if the
+ * client keeps rewriting the futex word.
+ */
+void vmm_shm_stop(struct vmm_shm *s);
+
+/**
+ * vmm_shm_free() - stop the doorbell thread and unmap the area
+ * @s: the area, or NULL
+ *
+ * The mdev must no longer call the area's observer (closed, or never set).
  */
 void vmm_shm_free(struct vmm_shm *s);
 

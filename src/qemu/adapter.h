@@ -99,6 +99,9 @@ int  ccwq_shm_setup(struct ccwq_device *d);      /* 0 also when not offered */
 void ccwq_shm_release(struct ccwq_device *d);
 /* Copy [off, off+len) of the I/O region from the area; false: ask the daemon. */
 bool ccwq_shm_read_io(struct ccwq_device *d, void *buf, uint64_t off, size_t len);
+/* Write [off, off+len) of the I/O region (architecture order) through the
+ * doorbell; false: not possible here, use the socket.  *ret as the socket's. */
+bool ccwq_shm_write_io(struct ccwq_device *d, const void *buf, uint64_t off, size_t len, ssize_t *ret);
 /* Ranges the daemon published since the last call (at most max); *all set
  * when some were lost: treat all guest memory as written.  -1: no area. */
 int  ccwq_shm_take_dirty(struct ccwq_device *d, struct ccwp_range *out, unsigned max, bool *all);

@@ -72,6 +72,9 @@ ssize_t ccwq_region_write(struct ccwq_device *d, const void *buf, size_t count, 
         return rc;
     memcpy(data, buf, count);
     ccwq_region_to_arch(d->kind[index], data, off, count);
+    ssize_t done;
+    if (d->kind[index] == CCWQ_REGION_IO && ccwq_shm_write_io(d, data, off, count, &done))
+        return done;            /* the SSCH through the shared area's doorbell */
     req = (struct ccwp_region_access){ .offset = off, .region = index, .count = (uint32_t)count };
     rc = ccwq_call2(&d->conn, CCWP_CMD_REGION_WRITE, &req, sizeof req, data, count, NULL, 0,
                     &rep, sizeof rep, &len);

@@ -5,27 +5,38 @@
  * asks for the area after ATTACH and maps it.  Then the pread of the I/O
  * region QEMU makes on each interrupt copies the daemon's mirror of the
  * region (a sequence-locked read) and the TCG invalidation consumes the dirty
- * ring: two socket round trips per I/O fewer.  The daemon trusts nothing in
+ * ring: two socket round trips per I/O fewer.  With the doorbell, the SSCH
+ * (the pwrite of the I/O region) is posted in the area and answered there
+ * too, so a whole I/O needs no socket round trip.  The daemon trusts nothing in
  * the area; the adapter trusts the daemon, but still never spins forever on
  * it nor indexes outside the ring: a mirror it cannot read consistently is
  * read over the socket instead.
  */
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "daemon/proto.h"
 #include "qemu/adapter.h"
 
 #define SEQ_TRIES 1000          /* consistent-read attempts before asking the daemon */
 #define IO_REGION_SIZE 124      /* the I/O region; beyond it the daemon answers EINVAL */
+#define DONE_CHECK_NS 100000000L /* while waiting for an answer, look this often if the daemon lives */
+#define MAX_ERRNO 4095
 
 struct ccwq_shm {
     struct ccwp_shm *area;
     size_t size;
     uint64_t tail;              /* our copy of dirty_tail */
     uint64_t lost_seen;         /* dirty_lost at the last take */
+    bool doorbell;              /* the daemon answers I/O region writes posted here */
+    uint32_t req_seq;           /* our copy of the last request's number */
 };
 
 int ccwq_shm_setup(struct ccwq_device *d)
@@ -57,6 +68,8 @@ int ccwq_shm_setup(struct ccwq_device *d)
     }
     s->area = p;
     s->size = info.size;
+    s->doorbell = (info.flags & CCWP_SHM_DOORBELL) && !getenv("CCWPASS_NO_SHM_DOORBELL");
+    s->req_seq = __atomic_load_n(&s->area->req_seq, __ATOMIC_ACQUIRE);
     s->tail = __atomic_load_n(&s->area->dirty_head, __ATOMIC_ACQUIRE);
     s->lost_seen = __atomic_load_n(&s->area->dirty_lost, __ATOMIC_ACQUIRE);
     __atomic_store_n(&s->area->dirty_tail, s->tail, __ATOMIC_RELEASE);
@@ -112,4 +125,45 @@ int ccwq_shm_take_dirty(struct ccwq_device *d, struct ccwp_range *out, unsigned 
     s->tail = head;
     __atomic_store_n(&s->area->dirty_tail, s->tail, __ATOMIC_RELEASE);
     return (int)n;
+}
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+/* The socket has nothing to say between requests: readable or hung up
+ * means the daemon is gone. */
+static bool daemon_gone(const struct ccwq_device *d)
+{
+    struct pollfd p = { .fd = d->conn.sock, .events = POLLIN };
+    return poll(&p, 1, 0) != 0;
+}
+
+bool ccwq_shm_write_io(struct ccwq_device *d, const void *buf, uint64_t off, size_t len, ssize_t *ret)
+{
+    const struct timespec check = { 0, DONE_CHECK_NS };
+    struct ccwq_shm *s = d->shm;
+
+    if (!s || !s->doorbell || off > IO_REGION_SIZE || len > IO_REGION_SIZE - off)
+        return false;           /* the socket, which answers out-of-bounds writes itself */
+    uint32_t seq = ++s->req_seq;
+    memcpy(s->area->req, buf, len);
+    __atomic_store_n(&s->area->req_off, (uint32_t)off, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->area->req_len, (uint32_t)len, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->area->req_seq, seq, __ATOMIC_RELEASE);
+    futex(&s->area->req_seq, FUTEX_WAKE, INT_MAX, NULL);
+    for (;;) {
+        uint32_t done = __atomic_load_n(&s->area->done_seq, __ATOMIC_ACQUIRE);
+        if (done == seq)
+            break;
+        if (futex(&s->area->done_seq, FUTEX_WAIT, done, &check) && errno == ETIMEDOUT && daemon_gone(d)) {
+            d->conn.broken = true;
+            *ret = ccwq_device_fail(d, -EPIPE);
+            return true;
+        }
+    }
+    int32_t r = __atomic_load_n(&s->area->done_ret, __ATOMIC_RELAXED);
+    *ret = r > (ssize_t)len || r < -MAX_ERRNO ? -EIO : r;
+    return true;
 }

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "harness.h"
 #include "vfio/vfio_ccw.h"
@@ -214,11 +217,17 @@ static void test_bad_tail_is_harmless(void **state)
 
 struct scribbler {
     struct ccwp_shm *area;
-    size_t size;
+    size_t size;              /* bytes from the start of the area to scribble */
+    bool ring;                /* also wake the doorbell after each pass */
     int stop;
 };
 
-/* Random bytes over the whole area, as fast as it can, until told to stop. */
+static void wake_doorbell(struct ccwp_shm *a)
+{
+    syscall(SYS_futex, &a->req_seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+/* Random bytes over the area, as fast as it can, until told to stop. */
 static void *scribble(void *arg)
 {
     struct scribbler *s = arg;
@@ -231,13 +240,16 @@ static void *scribble(void *arg)
             x ^= x << 17;
             memcpy(p + i, &x, sizeof x);
         }
+        if (s->ring)
+            wake_doorbell(s->area);
     }
     return NULL;
 }
 
-/* TOCTOU: the client rewrites every byte of the area (sequence, tail,
- * ring, mirror) while its programs run.  Each program still completes with
- * the right data and status over the socket, and the daemon keeps serving. */
+/* TOCTOU: the client rewrites every byte the daemon publishes (sequence,
+ * tail, ring, mirror) while its programs run.  Each program still completes
+ * with the right data and status over the socket, and the daemon keeps
+ * serving.  (The doorbell request is scribbled in the next test.) */
 static void test_hostile_scribbler(void **state)
 {
     struct fx *f = *state;
@@ -246,7 +258,7 @@ static void test_hostile_scribbler(void **state)
     pthread_t t;
     open_vmm(f, &v);
     assert_int_equal(vmm_shm_io(&v), 0);
-    struct scribbler s = { .area = v.shm, .size = v.shm_size };
+    struct scribbler s = { .area = v.shm, .size = offsetof(struct ccwp_shm, req_seq) };
     assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++) {
         sense_id_program(&v);
@@ -256,6 +268,101 @@ static void test_hostile_scribbler(void **state)
     }
     __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
     pthread_join(t, NULL);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+/* The doorbell: an SSCH without the socket.  Its result, the interrupt, the
+ * IRB and the data are those of the socket path. */
+static void test_doorbell_ssch(void **state)
+{
+    struct fx *f = *state;
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = 0;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    assert_true(v.shm_flags & CCWP_SHM_DOORBELL);
+    for (unsigned i = 0; i < 3; i++) {
+        sense_id_program(&v);
+        vmm_orb(&o, 0x1000, 0x1234 + i);
+        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+        assert_int_equal(ret, CCW_IO_REGION_BYTES);
+        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+        assert_int_equal(vmm_shm_read_io(&v, io), 0);
+        irb_decode(io + IO_IRB, &irb);
+        assert_sense_id(&v, &irb);
+        assert_int_equal(irb.scsw.cpa, 0x1008);
+    }
+    vmm_close(&v);
+}
+
+/* Requests the region would refuse get the region's errno: out of bounds
+ * EINVAL; a second start while the first runs EBUSY, as over the socket.
+ * A wake without a new sequence number does nothing: the next request
+ * still gets its own answer. */
+static void test_doorbell_errors_like_the_region(void **state)
+{
+    struct fx *f = *state;
+    uint8_t io[CCW_IO_REGION_BYTES] = { 0 };
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = 0;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 200, io, 4), &ret), 0);
+    assert_int_equal(ret, -EINVAL);
+    assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 4, io, CCW_IO_REGION_BYTES), &ret), 0);
+    assert_int_equal(ret, -EINVAL);
+    assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 0, io, UINT32_MAX), &ret), 0);
+    assert_int_equal(ret, -EINVAL);
+    wake_doorbell(v.shm);   /* stale: nothing new to handle */
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+    vmm_put_ccw(&v, 0x1008, CCW_CMD_NOOP, 0, 1, 0);
+    vmm_orb(&o, 0x1000, 1);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+    assert_int_equal(ret, -EBUSY);
+    int32_t cmd_ret = -1;
+    assert_int_equal(vmm_async(&v, VFIO_CCW_ASYNC_CMD_CSCH, &cmd_ret), 0);   /* CSCH stays on the socket */
+    assert_int_equal(cmd_ret, 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_shm_read_io(&v, io), 0);
+    irb_decode(io + IO_IRB, &irb);
+    assert_true(irb.scsw.fctl & SCSW_FCTL_CLEAR);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":0}", NULL), 0);
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
+/* A client that scribbles every byte, the doorbell request included, and
+ * rings after each pass: random region writes of its own device, handled
+ * like random REGION_WRITEs; the daemon neither crashes nor hangs, lets the
+ * client go, and serves the next one. */
+static void test_doorbell_scribbler(void **state)
+{
+    struct fx *f = *state;
+    struct vmm v;
+    pthread_t t;
+    int32_t ret;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    struct scribbler s = { .area = v.shm, .size = v.shm_size, .ring = true };
+    assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
+    for (unsigned i = 0; i < RUNS_PAST_RING; i++)
+        (void)vmm_stsch(&v, &(struct schib){ 0 });   /* the socket keeps answering meanwhile */
+    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+    /* a proper request after the storm still gets its own answer */
+    uint8_t io[CCW_IO_REGION_BYTES] = { 0 };
+    v.shm->req_seq = v.shm->done_seq;
+    assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 200, io, 4), &ret), 0);
+    assert_int_equal(ret, -EINVAL);
     vmm_close(&v);
     assert_still_serving(f);
 }
@@ -290,6 +397,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_tail_is_harmless, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_scribbler, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_leaves_mid_io_with_area, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

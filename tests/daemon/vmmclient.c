@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -236,15 +239,20 @@ int vmm_region_write(struct vmm *v, uint32_t region, uint64_t off, const void *b
     return rc;
 }
 
-int vmm_ssch(struct vmm *v, const struct orb *orb)
+static void ssch_request(const struct orb *orb, uint8_t io[CCW_IO_REGION_SIZE])
 {
-    uint8_t io[CCW_IO_REGION_SIZE];
     struct scsw s;
-    memset(io, 0, sizeof io);
+    memset(io, 0, CCW_IO_REGION_SIZE);
     memset(&s, 0, sizeof s);
     s.fctl = SCSW_FCTL_START;
     orb_encode(orb, io + IO_ORB);
     scsw_encode(&s, io + IO_SCSW);
+}
+
+int vmm_ssch(struct vmm *v, const struct orb *orb)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    ssch_request(orb, io);
     return vmm_region_write(v, VFIO_CCW_CONFIG_REGION_INDEX, 0, io, sizeof io, NULL);
 }
 
@@ -422,6 +430,7 @@ int vmm_shm_io(struct vmm *v)
     }
     v->shm_fd = fd;
     v->shm = p;
+    v->shm_flags = info.flags;
     v->shm_size = info.size;
     return 0;
 }
@@ -455,5 +464,47 @@ int vmm_run_shm(struct vmm *v, uint32_t cpa, struct irb *irb)
         rc = vmm_shm_read_io(v, io);
     if (!rc)
         irb_decode(io + IO_IRB, irb);
+    return rc;
+}
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+int vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len)
+{
+    uint32_t seq = v->shm->req_seq + 1;
+    memcpy(v->shm->req, buf, len < sizeof v->shm->req ? len : sizeof v->shm->req);
+    v->shm->req_off = off;
+    v->shm->req_len = len;
+    __atomic_store_n(&v->shm->req_seq, seq, __ATOMIC_RELEASE);
+    futex(&v->shm->req_seq, FUTEX_WAKE, INT_MAX, NULL);
+    return (int)seq;
+}
+
+int vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret)
+{
+    const struct timespec step = { 0, 100000000L };
+    for (int waited_ms = 0; waited_ms < VMM_TIMEOUT_MS; waited_ms += 100) {
+        uint32_t done = __atomic_load_n(&v->shm->done_seq, __ATOMIC_ACQUIRE);
+        if (done == seq) {
+            *ret = __atomic_load_n(&v->shm->done_ret, __ATOMIC_RELAXED);
+            return 0;
+        }
+        futex(&v->shm->done_seq, FUTEX_WAIT, done, &step);
+    }
+    return ETIMEDOUT;
+}
+
+int vmm_ssch_doorbell(struct vmm *v, const struct orb *orb, int32_t *ret)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    int rc = 0;
+    ssch_request(orb, io);
+    *ret = -EAGAIN;
+    /* as QEMU: EAGAIN while the interrupt handler still holds the region */
+    for (long tries = 0; !rc && *ret == -EAGAIN && tries < SSCH_RETRIES; tries++)
+        rc = vmm_doorbell_wait(v, (uint32_t)vmm_doorbell_post(v, 0, io, sizeof io), ret);
     return rc;
 }

@@ -33,6 +33,7 @@ struct vmm {
     struct ccwp_shm *shm;     /* the shared I/O area (vmm_shm_io), or NULL */
     size_t shm_size;
     int shm_fd;               /* its memfd, kept for inspection */
+    uint32_t shm_flags;       /* CCWP_SHM_* of the reply */
 };
 
 int  vmm_connect(struct vmm *v, const char *socket_path);
@@ -78,6 +79,14 @@ int  vmm_shm_io(struct vmm *v);
 int  vmm_shm_read_io(struct vmm *v, uint8_t io[CCW_IO_REGION_BYTES]);
 /* vmm_run, with the IRB read from the shared area instead of the socket. */
 int  vmm_run_shm(struct vmm *v, uint32_t cpa, struct irb *irb);
+
+/* The doorbell (CCWP_SHM_DOORBELL): post a write of the I/O region into the
+ * area and wake the daemon (returns the request's sequence number); wait
+ * for its answer (0 with *ret = bytes or -errno, or ETIMEDOUT). */
+int  vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len);
+int  vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret);
+/* SSCH through the doorbell; *ret as the region write's. */
+int  vmm_ssch_doorbell(struct vmm *v, const struct orb *orb, int32_t *ret);
 
 /* Guest-RAM helpers. */
 void vmm_put_ccw(struct vmm *v, uint64_t addr, uint8_t cmd, uint8_t flags, uint16_t count, uint32_t cda);

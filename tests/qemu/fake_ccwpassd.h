@@ -43,6 +43,9 @@ struct fake_daemon {
     bool offer_shm;                 /* VERSION offers "shm_io":1 and SHM_IO answers */
     struct ccwp_shm *shm;           /* the area it sent last, mapped here */
     int shm_requests, io_reads;     /* SHM_IO requests; REGION_READs of the I/O region */
+    bool offer_doorbell;            /* answer I/O region writes posted in the area */
+    int doorbell_writes;            /* requests answered there */
+    bool doorbell_hangup;           /* close the connection instead of answering one */
 };
 
 /* Starts the server thread on a fresh socket under dir. */

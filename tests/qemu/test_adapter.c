@@ -516,6 +516,35 @@ static void test_shm_io_completion_without_round_trips(void **state)
     fake.offer_shm = false;
 }
 
+/* With the doorbell the SSCH goes through the area too: the daemon gets the
+ * request in architecture order and its errno reaches QEMU; a daemon that
+ * dies while the adapter waits makes the device not operational (ENODEV)
+ * instead of a hang. */
+static void test_shm_doorbell_ssch(void **state)
+{
+    struct vfio v;
+    struct ccw_io_region r;
+    fake.offer_shm = fake.offer_doorbell = true;
+    open_all(&v);
+    qemu_io_request(&r);
+    int writes = fake.io_writes, bells = fake.doorbell_writes;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(fake.doorbell_writes, bells + 1);
+    assert_int_equal(fake.io_writes, writes + 1);
+    assert_int_equal(be32_get(fake.io_written), 0xfeed0001);   /* ORB intparm to architecture order */
+    fake.io_write_errno = EBUSY;
+    errno = 0;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), -1);
+    assert_int_equal(errno, EBUSY);
+    fake.doorbell_hangup = true;
+    errno = 0;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), -1);
+    assert_int_equal(errno, ENODEV);
+    fake.doorbell_hangup = false;
+    close_all(&v);
+    fake.offer_shm = fake.offer_doorbell = false;
+}
+
 /* CCWPASS_NO_SHM_IO=1: the adapter does not ask for the area even from a
  * daemon that offers it; the IRB and the ranges come over the socket. */
 static void test_no_shm_io_keeps_the_socket_path(void **state)
@@ -716,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_schib_crw_async_regions),
         cmocka_unit_test(test_completion_invalidates_written_code),
         cmocka_unit_test(test_shm_io_completion_without_round_trips),
+        cmocka_unit_test(test_shm_doorbell_ssch),
         cmocka_unit_test(test_no_shm_io_keeps_the_socket_path),
         cmocka_unit_test(test_unknown_uuid_is_a_clear_error),
         cmocka_unit_test(test_daemon_down_names_the_socket),
