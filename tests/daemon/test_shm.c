@@ -306,7 +306,7 @@ static void test_doorbell_ssch(void **state)
 static void test_doorbell_errors_like_the_region(void **state)
 {
     struct fx *f = *state;
-    uint8_t io[CCW_IO_REGION_BYTES] = { 0 };
+    uint8_t io[CCWP_SHM_IO_SIZE] = { 0 };   /* room for what a too-long request copies */
     struct vmm v;
     struct irb irb;
     struct orb o;

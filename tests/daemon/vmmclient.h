@@ -81,7 +81,8 @@ int  vmm_shm_read_io(struct vmm *v, uint8_t io[CCW_IO_REGION_BYTES]);
 int  vmm_run_shm(struct vmm *v, uint32_t cpa, struct irb *irb);
 
 /* The doorbell (CCWP_SHM_DOORBELL): post a write of the I/O region into the
- * area and wake the daemon (returns the request's sequence number); wait
+ * area (min(len, CCWP_SHM_IO_SIZE) bytes are copied from buf) and wake the
+ * daemon (returns the request's sequence number); wait
  * for its answer (0 with *ret = bytes or -errno, or ETIMEDOUT). */
 int  vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len);
 int  vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret);
