@@ -49,6 +49,8 @@ struct vmm_shm {
     bool running;
     int stop;                     /* atomic: vmm_shm_free wants the thread gone */
     uint32_t last_req;            /* req_seq of the last request handled */
+    unsigned long requests;       /* handled by doorbell (for the log) */
+    unsigned client;              /* the connection's id (for the log) */
 };
 
 /* Ranges into the ring, or one more "lost" if they do not all fit. */
@@ -107,6 +109,7 @@ static void handle_request(struct vmm_shm *s, uint32_t seq)
         ret = vfio_ccw_region_write(s->m, VFIO_CCW_CONFIG_REGION_INDEX, off, buf, len);
     }
     s->last_req = seq;
+    s->requests++;
     __atomic_store_n(&s->area->done_ret, (int32_t)ret, __ATOMIC_RELAXED);
     __atomic_store_n(&s->area->done_seq, seq, __ATOMIC_RELEASE);
     futex(&s->area->done_seq, FUTEX_WAKE, INT_MAX, NULL);
@@ -170,6 +173,7 @@ int vmm_shm_cmd(struct conn *c, struct conn_reply *r)
     }
     s->area->magic = CCWP_SHM_MAGIC;
     s->m = c->mdev;
+    s->client = c->id;
     s->running = pthread_create(&s->thread, NULL, doorbell_thread, s) == 0;
     if (!s->running)
         info.flags &= ~CCWP_SHM_DOORBELL;   /* SSCH stays on the socket */
@@ -181,7 +185,7 @@ int vmm_shm_cmd(struct conn *c, struct conn_reply *r)
     reply_put_fd(r, fd);
     c->shm = s;
     vfio_ccw_set_io_observer(c->mdev, io_observer, s);
-    log_debug("client %u: shared I/O area set up", c->id);
+    log_debug("client %u: shared I/O area set up%s", c->id, s->running ? ", SSCH by doorbell" : "");
     return 0;
 }
 
@@ -193,6 +197,7 @@ void vmm_shm_stop(struct vmm_shm *s)
     futex(&s->area->req_seq, FUTEX_WAKE, INT_MAX, NULL);
     pthread_join(s->thread, NULL);
     s->running = false;
+    log_debug("client %u: %lu I/O region write(s) by doorbell", s->client, s->requests);
 }
 
 void vmm_shm_free(struct vmm_shm *s)

@@ -42,6 +42,9 @@ done
 areas=$(grep -c 'shared I/O area set up' "$W/daemon.log")
 result "the adapter took the shared I/O area: the ranges came through its ring ($areas)" \
     "$([ "$areas" -ge 1 ]; echo $?)" "$W/daemon.log"
+bells=$(sed -n 's/.* \([0-9][0-9]*\) I\/O region write(s) by doorbell.*/\1/p' "$W/daemon.log" | head -n 1)
+result "the guest's SSCHs came by doorbell, not the socket (${bells:-none})" \
+    "$([ "${bells:-0}" -gt 0 ]; echo $?)" "$W/daemon.log"
 
 # the old path: no shared area, the IRB and the ranges over the socket
 CCWPASS_NO_SHM_IO=1 boot socket
