@@ -6,20 +6,31 @@
  *  - latency of one 4 KiB read (DE + LR + one Read Data CCW): SSCH region
  *    write, interrupt on the eventfd, IRB region read;
  *  - MB/s of full-track reads (DE + LR + 12 x 4 KiB Read Data 0x86),
- *  - both next to memcpy bandwidth measured in the same run.
+ *  - both next to memcpy bandwidth measured in the same run;
+ *  - per stage, medians of one 4 KiB read program on the socket path (SSCH
+ *    REGION_WRITE, eventfd, IRB REGION_READ, DIRTY: what the adapter does
+ *    without the shared I/O area) and on the fast path (the SSCH through the
+ *    shared area's doorbell, the IRB and the dirty ranges from the area,
+ *    CCWP_CMD_SHM_IO).
  * usage: bench_daemon [CCWPASSD]   (default $CCWPASSD)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "harness.h"
+#include "vfio/vfio_ccw.h"
 #include "vmmclient.h"
 
 #define RAM     (4u << 20)
 #define CYLS    10
 #define ROUNDS  2000
 #define TRACKS  300     /* track-read programs */
+#define IO_IRB  24      /* the IRB inside the I/O region */
+
+enum stage { ST_SSCH, ST_IRQ, ST_IRB, ST_DIRTY, ST_TOTAL, NSTAGES };
+static const char *const stage_names[NSTAGES] = { "ssch", "irq wait", "irb read", "dirty", "total" };
 
 static double now(void)
 {
@@ -66,6 +77,98 @@ static double memcpy_mbs(void)
     free(a);
     free(b);
     return (double)len * iters / t / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned n)
+{
+    qsort(v, n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+/* The I/O region's IRB: from the shared area (fast) or a REGION_READ. */
+static int read_irb(struct vmm *v, bool fast, struct irb *irb)
+{
+    uint8_t io[CCW_IO_REGION_BYTES];
+    int rc = fast ? vmm_shm_read_io(v, io)
+                  : vmm_region_read(v, VFIO_CCW_CONFIG_REGION_INDEX, 0, io, sizeof io, NULL);
+    if (!rc)
+        irb_decode(io + IO_IRB, irb);
+    return rc;
+}
+
+/* The ranges written: the ring (fast; consumed like the adapter does) or DIRTY. */
+static int take_dirty(struct vmm *v, bool fast)
+{
+    static uint8_t rep[sizeof(struct ccwp_dirty) + CCWP_DIRTY_MAX * sizeof(struct ccwp_range)];
+    if (!fast)
+        return vmm_call(v, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, rep, sizeof rep, NULL);
+    uint64_t head = __atomic_load_n(&v->shm->dirty_head, __ATOMIC_ACQUIRE);
+    uint64_t sum = 0;
+    for (uint64_t i = v->shm->dirty_tail; i < head; i++)
+        sum += v->shm->ring[i % CCWP_SHM_RING].len;
+    __atomic_store_n(&v->shm->dirty_tail, head, __ATOMIC_RELEASE);
+    return sum ? 0 : -1;
+}
+
+/* One 4 KiB read program per round, each stage timed; prints the medians. */
+static int stages(struct vmm *v, bool fast)
+{
+    static double t[NSTAGES][ROUNDS];
+    struct irb irb;
+    struct orb o;
+    vmm_orb(&o, 0x1000, 1);
+    read_program(v, 0, 2, 1);
+    for (unsigned i = 0; i < ROUNDS; i++) {
+        double t0 = now(), t1, t2, t3, t4;
+        int rc;
+        int32_t ret = 0;
+        if (fast && (v->shm_flags & CCWP_SHM_DOORBELL)) {
+            rc = vmm_ssch_doorbell(v, &o, &ret);   /* retries -EAGAIN itself */
+            rc = rc ? rc : ret < 0 ? -ret : 0;
+        } else {
+            while ((rc = vmm_ssch(v, &o)) == EAGAIN)
+                ;   /* the interrupt handler still holds the region: retry, as QEMU does */
+        }
+        t1 = now();
+        if (rc || vmm_wait_irq(v, VFIO_CCW_IO_IRQ_INDEX))
+            return -1;
+        t2 = now();
+        if (read_irb(v, fast, &irb) || irb.scsw.dstat != (DEV_STAT_CHN_END | DEV_STAT_DEV_END))
+            return -1;
+        t3 = now();
+        if (take_dirty(v, fast))
+            return -1;
+        t4 = now();
+        t[ST_SSCH][i] = t1 - t0;
+        t[ST_IRQ][i] = t2 - t1;
+        t[ST_IRB][i] = t3 - t2;
+        t[ST_DIRTY][i] = t4 - t3;
+        t[ST_TOTAL][i] = t4 - t0;
+    }
+    printf("%s path, 4k-read program, median us per stage:", fast ? "fast (shm_io)" : "socket");
+    for (unsigned s = 0; s < NSTAGES; s++)
+        printf(" %s %.1f%s", stage_names[s], median(t[s], ROUNDS) * 1e6, s + 1 < NSTAGES ? "," : "\n");
+    return 0;
+}
+
+static int bench_stages(struct dproc *d)
+{
+    struct vmm v;
+    if (vmm_connect(&v, d->sock) || vmm_map_ram(&v, RAM) || vmm_attach(&v, TEST_UUID1) || vmm_setup_irqs(&v))
+        return -1;
+    int rc = stages(&v, false);
+    if (!rc && vmm_shm_io(&v) == 0)
+        rc = stages(&v, true);
+    else if (!rc)
+        printf("fast (shm_io) path: not offered by this ccwpassd\n");
+    vmm_close(&v);
+    return rc;
 }
 
 static int bench(struct dproc *d)
@@ -121,7 +224,8 @@ int main(int argc, char **argv)
     if (dp_init(&d) || dp_make_image(&d, "bench.3390", CYLS, image, sizeof image))
         return 1;
     const char *args[] = { "--image", image, NULL };
-    int rc = dp_start(&d, args, false) || dp_make_mdev(&d, "0.0.16ca", TEST_UUID1) || bench(&d);
+    int rc = dp_start(&d, args, false) || dp_make_mdev(&d, "0.0.16ca", TEST_UUID1) || bench(&d)
+             || bench_stages(&d);
     if (rc)
         fprintf(stderr, "bench_daemon: failed (log in %s)\n", d.log);
     dp_cleanup(&d);

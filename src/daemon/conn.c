@@ -37,6 +37,12 @@ int reply_put(struct conn_reply *r, const void *p, size_t n)
     return 0;
 }
 
+void reply_put_fd(struct conn_reply *r, int fd)
+{
+    r->has_fd = true;
+    r->fd = fd;
+}
+
 struct conn *conn_new(struct server *s, int fd)
 {
     struct conn *c = calloc(1, sizeof *c);
@@ -49,6 +55,7 @@ struct conn *conn_new(struct server *s, int fd)
         vfio_dma_set_release(c->dma, vmm_release_host);
     for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
         c->irqfd[i] = -1;
+    c->out_fd = -1;
     struct ucred cred;
     socklen_t cl = sizeof cred;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0)
@@ -169,6 +176,8 @@ static void conn_shutdown(struct conn *c)
 
 static void conn_destroy(struct conn *c)
 {
+    if (c->out_fd >= 0)
+        close(c->out_fd);
     free(c->body);
     free(c->out);
     free(c);
@@ -245,11 +254,40 @@ static void poll_out(struct conn *c, bool out)
     c->polling_out = out;
 }
 
+/* send(), or at the start of a reply that carries an fd, sendmsg with it. */
+static ssize_t send_out(struct conn *c)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } cbuf;
+    struct iovec iov = { .iov_base = c->out + c->outoff, .iov_len = c->outlen - c->outoff };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n;
+
+    if (c->out_fd < 0 || c->outoff != c->out_fd_off)
+        return send(c->w.fd, iov.iov_base, iov.iov_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    memset(&cbuf, 0, sizeof cbuf);
+    mh.msg_control = cbuf.b;
+    mh.msg_controllen = sizeof cbuf.b;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &c->out_fd, sizeof(int));
+    n = sendmsg(c->w.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+        close(c->out_fd);   /* the peer has its copy */
+        c->out_fd = -1;
+    }
+    return n;
+}
+
 /* Send queued output; false if the peer is gone. */
 static bool flush_out(struct conn *c)
 {
     while (c->outoff < c->outlen) {
-        ssize_t n = send(c->w.fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = send_out(c);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -280,7 +318,14 @@ static int send_reply(struct conn *c, const struct ccwp_hdr *req, int rc, const 
 {
     bool keep_payload = req->command == CCWP_CMD_CONTROL;
     size_t plen = (rc == 0 || keep_payload) ? r->len : 0;
-    if (rc == 0 && (req->flags & CCWP_F_NO_REPLY))
+    bool silent = rc == 0 && (req->flags & CCWP_F_NO_REPLY);
+    if (r->has_fd && (rc || silent || c->out_fd >= 0)) {
+        close(r->fd);   /* no reply carries it; one reply with an fd queued at a time */
+    } else if (r->has_fd) {
+        c->out_fd = r->fd;
+        c->out_fd_off = c->outlen;
+    }
+    if (silent)
         return 0;
     struct ccwp_hdr h = { .msg_id = req->msg_id, .command = req->command, .size = (uint32_t)(HDR_SIZE + plen),
                           .flags = CCWP_F_REPLY | (rc ? CCWP_F_ERROR : 0), .error = (uint32_t)-rc };

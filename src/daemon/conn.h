@@ -39,6 +39,9 @@ struct conn {
     struct vfio_dma *dma;         /* guest memory; owns the client's mmaps */
     struct vfio_ccw_mdev *mdev;
     int irqfd[VFIO_CCW_NUM_IRQS];
+    struct vmm_shm *shm;          /* the shared I/O area (vmm_shm.h), or NULL */
+    int out_fd;                   /* an fd to send with the queued reply, or -1 */
+    size_t out_fd_off;            /* where in out[] that reply starts */
     bool busy;                    /* a command of ours runs off the loop: not watched */
 };
 
@@ -46,8 +49,12 @@ struct conn {
 struct conn_reply {
     uint8_t *data;
     size_t len, cap;
+    bool has_fd;                  /* fd goes with the reply (SCM_RIGHTS) */
+    int fd;
 };
 int  reply_put(struct conn_reply *r, const void *p, size_t n);
+/* Send fd with the reply (which takes it over; closed if the command fails). */
+void reply_put_fd(struct conn_reply *r, int fd);
 
 /* Copy a fixed-size request (argsz style: the payload may be longer) out of
  * a payload; -EINVAL if it is shorter. */

@@ -52,6 +52,8 @@ enum ccwp_cmd {
     CCWP_CMD_ATTACH          = 0x100, /* struct ccwp_attach: open the mdev by UUID */
     CCWP_CMD_DIRTY           = 0x101, /* reply struct ccwp_dirty + ranges: guest memory the
                                         device wrote since the last DIRTY (for TCG invalidation) */
+    CCWP_CMD_SHM_IO          = 0x102, /* empty request; reply struct ccwp_shm_info + 1 fd: the
+                                        shared I/O area (struct ccwp_shm), see below */
     CCWP_CMD_CONTROL         = 0x200, /* admin: JSON request text, JSON reply text */
 };
 
@@ -129,7 +131,7 @@ struct ccwp_range {
  *
  * VERSION payload: struct ccwp_version + optional JSON text.  The daemon
  * answers with its own version and
- * {"capabilities":{"max_msg_fds":8,"max_data_xfer_size":1048576}}; a
+ * {"capabilities":{"max_msg_fds":8,"max_data_xfer_size":1048576,"shm_io":1}}; a
  * different major version gets ENOTSUP.
  *
  * DMA_MAP: exactly one fd, which the daemon mmaps MAP_SHARED at
@@ -166,6 +168,67 @@ struct ccwp_range {
  * CCWP_DIRTY_OVERFLOW (count 0) when the log overflowed.
  * CONTROL: JSON text in, JSON text out (see src/daemon/control.h, docs/daemon.md).
  */
+/*
+ * Shared I/O area ("shm_io", negotiated: the adapter puts "shm_io":1 in its
+ * VERSION JSON, the daemon answers "shm_io":1 when it has it).  After ATTACH,
+ * CCWP_CMD_SHM_IO makes the daemon create a memfd of ccwp_shm_info.size bytes,
+ * sealed against shrink, grow and further sealing, mapped by both sides
+ * MAP_SHARED; it arrives as the reply's SCM_RIGHTS fd.  A second request, or
+ * one before ATTACH, gets EBUSY / ENODEV.  While it exists:
+ *  - io[] mirrors the I/O region (orb, scsw, irb, ret_code; architecture byte
+ *    order) after every change, under a sequence lock: io_seq is odd while the
+ *    daemon writes, and changes with every update.  A reader copies io[] and
+ *    accepts the copy only if io_seq was even and unchanged around it.  So
+ *    after the IO eventfd fired, the IRB is read from memory, no REGION_READ.
+ *  - the dirty ring replaces CCWP_CMD_DIRTY: the daemon appends the guest
+ *    ranges a program stored into to ring[head % CCWP_SHM_RING] before it
+ *    publishes the IRB, then advances dirty_head; the adapter consumes up to
+ *    dirty_head and stores dirty_tail.  When the ranges do not fit (the ring
+ *    is full, dirty_tail is nonsense, or the vfio log overflowed) the daemon
+ *    increments dirty_lost instead: the adapter must then treat all guest
+ *    memory as written and skip to dirty_head.
+ *  - the doorbell (the reply has CCWP_SHM_DOORBELL): a write of the I/O
+ *    region (SSCH) without the socket.  The adapter puts the bytes in req[]
+ *    (from req[0]), req_off/req_len, then bumps req_seq and wakes a futex
+ *    waiter on req_seq (FUTEX_WAKE, not private: the memfd is shared); a
+ *    daemon thread copies the request out, handles it exactly as
+ *    REGION_WRITE, stores done_ret, then done_seq = that req_seq, and wakes
+ *    futex waiters on done_seq.  A req_seq equal to the last one handled is
+ *    stale and ignored.  Futexes, not eventfds: a client can block a write
+ *    to an eventfd it shares (clear O_NONBLOCK, fill the counter), never a
+ *    FUTEX_WAKE, so the daemon's thread cannot be stalled by its client.
+ * The daemon writes io_seq, io[], ring[], dirty_head, dirty_lost, done_seq
+ * and done_ret and never reads them; it reads dirty_tail once per update
+ * into a local it bounds-checks, and a request once per doorbell into locals
+ * it validates like a REGION_WRITE.  A client scribbling the area can
+ * therefore only confuse itself.  The async region, SCHIB, CRW and
+ * everything else stay on the socket.
+ */
+#define CCWP_SHM_MAGIC   0x63637731u   /* "ccw1" */
+#define CCWP_SHM_RING    256
+#define CCWP_SHM_IO_SIZE 128           /* the 124-byte I/O region, padded */
+#define CCWP_SHM_DOORBELL 0x1    /* ccwp_shm_info.flags: I/O region writes by doorbell */
+struct ccwp_shm_info {
+    uint32_t size;          /* bytes to map */
+    uint32_t flags;         /* CCWP_SHM_* */
+};
+struct ccwp_shm {
+    uint32_t magic;                    /* CCWP_SHM_MAGIC */
+    uint32_t io_seq;                   /* sequence lock of io[] */
+    uint8_t  io[CCWP_SHM_IO_SIZE];
+    uint64_t dirty_head;               /* ranges published (daemon) */
+    uint64_t dirty_tail;               /* ranges consumed (adapter) */
+    uint64_t dirty_lost;               /* bumped when ranges were lost */
+    struct ccwp_range ring[CCWP_SHM_RING];
+    /* the doorbell request: a write of the I/O region (adapter) ... */
+    uint32_t req_seq;                  /* bumped for each new request */
+    uint32_t req_off, req_len;         /* where in the region, how many bytes */
+    uint8_t  req[CCWP_SHM_IO_SIZE];    /* the bytes (architecture order) */
+    /* ... and its answer (daemon) */
+    uint32_t done_seq;                 /* req_seq of the last request handled */
+    int32_t  done_ret;                 /* its result: bytes written or -errno */
+};
+
 struct ccwp_version {
     uint16_t major;
     uint16_t minor;

@@ -16,8 +16,9 @@
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/control.h"
+#include "daemon/vmm_shm.h"
 
-#define VERSION_JSON "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576}}"
+#define VERSION_JSON "{\"capabilities\":{\"max_msg_fds\":8,\"max_data_xfer_size\":1048576,\"shm_io\":1}}"
 
 static int cmd_version(struct conn *c, const uint8_t *p, size_t len, struct conn_reply *r)
 {
@@ -179,6 +180,7 @@ static int device_cmd(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p
     case CCWP_CMD_REGION_WRITE:    return cmd_region_write(c, p, len, r);
     case CCWP_CMD_DEVICE_RESET:    return vfio_ccw_reset(c->mdev);
     case CCWP_CMD_DIRTY:           return cmd_dirty(c, r);
+    case CCWP_CMD_SHM_IO:          return vmm_shm_cmd(c, r);
     default:                       return -EOPNOTSUPP;
     }
 }
@@ -193,7 +195,7 @@ int vmm_dispatch(struct conn *c, const struct ccwp_hdr *h, const uint8_t *p, siz
     case CCWP_CMD_CONTROL:   return cmd_control(c, p, len, r);
     case CCWP_CMD_DEVICE_GET_INFO: case CCWP_CMD_GET_REGION_INFO: case CCWP_CMD_GET_IRQ_INFO:
     case CCWP_CMD_SET_IRQS: case CCWP_CMD_REGION_READ: case CCWP_CMD_REGION_WRITE:
-    case CCWP_CMD_DEVICE_RESET: case CCWP_CMD_DIRTY:
+    case CCWP_CMD_DEVICE_RESET: case CCWP_CMD_DIRTY: case CCWP_CMD_SHM_IO:
         return device_cmd(c, h, p, len, r);
     default:
         log_warn("client %u: unknown command %u", c->id, h->command);
@@ -229,6 +231,7 @@ const void *vmm_wait_key(struct conn *c, const struct ccwp_hdr *h, const uint8_t
 
 void vmm_release(struct conn *c)
 {
+    vmm_shm_stop(c->shm);   /* no doorbell write may race the close */
     if (c->mdev) {
         for (uint32_t i = 0; i < VFIO_CCW_NUM_IRQS; i++)
             if (c->irqfd[i] >= 0)
@@ -237,6 +240,8 @@ void vmm_release(struct conn *c)
         log_info("client %u closed mdev %s", c->id, vfio_ccw_mdev_uuid(c->mdev));
         c->mdev = NULL;
     }
+    vmm_shm_free(c->shm);   /* the closed mdev no longer calls its observer */
+    c->shm = NULL;
     for (uint32_t i = 0; i < VFIO_CCW_NUM_IRQS; i++)
         if (c->irqfd[i] >= 0) {
             close(c->irqfd[i]);

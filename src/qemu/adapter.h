@@ -11,6 +11,7 @@
  *   device.c     the device fd: attach to ccwpassd, device ioctls
  *   region.c     pread/pwrite of the device regions, byte order
  *   tcg.c        invalidating TCG translations of RAM the daemon wrote
+ *   shm.c        the shared I/O area: the IRB and dirty ranges without a round trip
  */
 #ifndef CCWPASS_QEMU_ADAPTER_H
 #define CCWPASS_QEMU_ADAPTER_H
@@ -58,6 +59,7 @@ struct ccwq_device {
     uint32_t num_regions;
     enum ccwq_region_kind kind[CCWQ_MAX_REGIONS];
     bool gone;                  /* the daemon went away: regions answer ENODEV */
+    struct ccwq_shm *shm;       /* the shared I/O area (shm.c), or NULL */
 };
 
 enum ccwq_obj_type { CCWQ_OBJ_CONTAINER = 1, CCWQ_OBJ_GROUP, CCWQ_OBJ_DEVICE };
@@ -90,6 +92,19 @@ int  ccwq_device_fail(struct ccwq_device *d, int rc);   /* transport error -> er
 /* region.c: returns bytes or -errno, like the kernel's read/write handlers */
 ssize_t ccwq_region_read(struct ccwq_device *d, void *buf, size_t count, uint64_t pos);
 ssize_t ccwq_region_write(struct ccwq_device *d, const void *buf, size_t count, uint64_t pos);
+
+/* shm.c: the shared I/O area (CCWP_CMD_SHM_IO) when the daemon offers it */
+struct ccwp_range;
+int  ccwq_shm_setup(struct ccwq_device *d);      /* 0 also when not offered */
+void ccwq_shm_release(struct ccwq_device *d);
+/* Copy [off, off+len) of the I/O region from the area; false: ask the daemon. */
+bool ccwq_shm_read_io(struct ccwq_device *d, void *buf, uint64_t off, size_t len);
+/* Write [off, off+len) of the I/O region (architecture order) through the
+ * doorbell; false: not possible here, use the socket.  *ret as the socket's. */
+bool ccwq_shm_write_io(struct ccwq_device *d, const void *buf, uint64_t off, size_t len, ssize_t *ret);
+/* Ranges the daemon published since the last call (at most max); *all set
+ * when some were lost: treat all guest memory as written.  -1: no area. */
+int  ccwq_shm_take_dirty(struct ccwq_device *d, struct ccwp_range *out, unsigned max, bool *all);
 
 /* tcg.c */
 void ccwq_tcg_sync(struct ccwq_device *d);

@@ -16,6 +16,7 @@ struct ccwq_conn {
     int sock;
     uint16_t next_id;
     bool broken;                /* transport failed: the daemon is gone */
+    bool shm_io;                /* both sides offered the shared I/O area (VERSION) */
     pthread_mutex_t lock;
 };
 
@@ -36,6 +37,10 @@ void ccwq_conn_close(struct ccwq_conn *c);
  */
 int ccwq_call(struct ccwq_conn *c, uint16_t cmd, const void *req, size_t reqlen,
               const int *fds, int nfds, void *reply, size_t replycap, size_t *replylen);
+
+/* Like ccwq_call, and the fd the reply carries (SCM_RIGHTS) in *rfd, or -1. */
+int ccwq_call_fd(struct ccwq_conn *c, uint16_t cmd, const void *req, size_t reqlen,
+                 void *reply, size_t replycap, size_t *replylen, int *rfd);
 
 /* Two-part request: a fixed struct followed by a data buffer (REGION_WRITE). */
 int ccwq_call2(struct ccwq_conn *c, uint16_t cmd, const void *req, size_t reqlen,

@@ -131,6 +131,8 @@ static int attach(struct ccwq_device *d, const char *uuid)
     }
     if ((rc = learn_regions(d)))
         ccwq_log("ccwpassd at %s: cannot read the regions of mdev %s: %s", sock, uuid, strerror(-rc));
+    else if ((rc = ccwq_shm_setup(d)))
+        ccwq_log("ccwpassd at %s: lost mdev %s setting up the shared I/O area: %s", sock, uuid, strerror(-rc));
     return rc;
 }
 
@@ -159,6 +161,7 @@ int ccwq_device_open(struct ccwq_group *g, const char *uuid)
     }
     strcpy(d->uuid, uuid);
     if ((rc = attach(d, uuid)) || (rc = replay_dma(d, c)) || (rc = ccwq_fd_new(CCWQ_OBJ_DEVICE, d)) < 0) {
+        ccwq_shm_release(d);
         if (d->conn.sock >= 0)
             ccwq_conn_close(&d->conn);
         free(d);
@@ -181,6 +184,7 @@ void ccwq_device_release(struct ccwq_device *d)
             break;
         }
     ccwq_conn_close(&d->conn);
+    ccwq_shm_release(d);
     ccwq_container_put(c);
     free(d);
 }

@@ -2,7 +2,8 @@
 /*
  * pread/pwrite on the vfio-ccw device fd: region `index` lives at file offset
  * index << VFIO_CCW_OFFSET_SHIFT (drivers/s390/cio/vfio_ccw_private.h).  Each
- * access becomes one REGION_READ/REGION_WRITE; the daemon's answer (bytes, or
+ * access becomes one REGION_READ/REGION_WRITE, except a read of the I/O
+ * region while the shared I/O area (shm.c) mirrors it; the daemon's answer (bytes, or
  * the errno the kernel driver would return: EAGAIN, EBUSY, ENODEV, EACCES,
  * EINVAL, EOPNOTSUPP, EIO) passes through unchanged, because QEMU derives the
  * condition code from it.  Contents are converted between architecture and
@@ -37,6 +38,11 @@ ssize_t ccwq_region_read(struct ccwq_device *d, void *buf, size_t count, uint64_
 
     if (rc)
         return rc;
+    if (d->kind[index] == CCWQ_REGION_IO && ccwq_shm_read_io(d, buf, off, count)) {
+        ccwq_tcg_sync(d);       /* the IRB and its dirty ranges, from the shared area */
+        ccwq_region_to_host(d->kind[index], buf, off, count);
+        return (ssize_t)count;
+    }
     req = (struct ccwp_region_access){ .offset = off, .region = index, .count = (uint32_t)count };
     rc = ccwq_call(&d->conn, CCWP_CMD_REGION_READ, &req, sizeof req, NULL, 0, &rep, sizeof rep, &len);
     if (d->kind[index] == CCWQ_REGION_IO)
@@ -66,6 +72,9 @@ ssize_t ccwq_region_write(struct ccwq_device *d, const void *buf, size_t count, 
         return rc;
     memcpy(data, buf, count);
     ccwq_region_to_arch(d->kind[index], data, off, count);
+    ssize_t done;
+    if (d->kind[index] == CCWQ_REGION_IO && ccwq_shm_write_io(d, data, off, count, &done))
+        return done;            /* the SSCH through the shared area's doorbell */
     req = (struct ccwp_region_access){ .offset = off, .region = index, .count = (uint32_t)count };
     rc = ccwq_call2(&d->conn, CCWP_CMD_REGION_WRITE, &req, sizeof req, data, count, NULL, 0,
                     &rep, sizeof rep, &len);

@@ -7,7 +7,7 @@
  * QEMU's softmmu or address_space_write).  A program read from the DASD into
  * a page that once held translated code would run the stale translation.  So
  * after each I/O completion the adapter asks the daemon which guest ranges it
- * wrote (CCWP_CMD_DIRTY) and invalidates their translations, the way QEMU's
+ * wrote (CCWP_CMD_DIRTY, or the shared area's dirty ring) and invalidates their translations, the way QEMU's
  * own DMA path does (physmem.c invalidate_and_set_dirty), via two functions
  * that Debian's qemu-system-s390x exports dynamically:
  *   ram_addr_t qemu_ram_addr_from_host(void *ptr);
@@ -79,7 +79,14 @@ void ccwq_tcg_sync(struct ccwq_device *d)
     if (d->gone || !d->container || !resolve())
         return;
     memset(&rep.h, 0, sizeof rep.h);
-    int rc = ccwq_call(&d->conn, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, &rep, sizeof rep, &len);
+    bool all = false;
+    int taken = ccwq_shm_take_dirty(d, rep.r, CCWP_DIRTY_MAX, &all);
+    if (taken >= 0) {
+        /* the shared area's ring: no round trip */
+        rep.h = (struct ccwp_dirty){ .count = (uint32_t)taken, .flags = all ? CCWP_DIRTY_OVERFLOW : 0 };
+        len = sizeof rep.h + (size_t)taken * sizeof rep.r[0];
+    }
+    int rc = taken >= 0 ? 0 : ccwq_call(&d->conn, CCWP_CMD_DIRTY, NULL, 0, NULL, 0, &rep, sizeof rep, &len);
     if (rc && d->conn.broken)
         return;                 /* the device is gone; region.c reports it */
     if (rc || len < sizeof rep.h) {

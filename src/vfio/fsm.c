@@ -323,6 +323,7 @@ static void fsm_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
     irb_encode(&irb, m->io_region + IO_IRB);
     if (finished)
         m->state = VFIO_CCW_STATE_IDLE;
+    vfio_ccw_io_changed(m);   /* the shared I/O area has the IRB before the eventfd fires */
     /* Signalled under io_mutex (the kernel signals just after): when the VMM
      * sees the eventfd, the IRB and the state are already final; its next
      * write may meet -EAGAIN for a moment, which QEMU retries. */

@@ -91,6 +91,8 @@ void vfio_ccw_close(struct vfio_ccw_mdev *m)
     pthread_mutex_lock(&m->io_mutex);
     vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_CLOSE);
     m->dma = NULL;
+    m->io_observer = NULL;
+    m->io_observer_opaque = NULL;
     pthread_mutex_unlock(&m->io_mutex);
     vfio_ccw_crw_flush(m);
     release_irqs(m);
@@ -113,7 +115,25 @@ static int reset_locked(struct vfio_ccw_mdev *m)
 {
     vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_CLOSE);
     vfio_ccw_fsm_event(m, VFIO_CCW_EVENT_OPEN);
+    vfio_ccw_io_changed(m);
     return m->state == VFIO_CCW_STATE_NOT_OPER ? -EINVAL : 0;
+}
+
+void vfio_ccw_io_changed(struct vfio_ccw_mdev *m)
+{
+    if (m->io_observer)
+        m->io_observer(m->io_observer_opaque, m->io_region);
+}
+
+void vfio_ccw_set_io_observer(struct vfio_ccw_mdev *m, vfio_ccw_io_observer_fn fn, void *opaque)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->io_mutex);
+    m->io_observer = fn;
+    m->io_observer_opaque = opaque;
+    vfio_ccw_io_changed(m);
+    pthread_mutex_unlock(&m->io_mutex);
 }
 
 int vfio_ccw_reset(struct vfio_ccw_mdev *m)
@@ -207,6 +227,8 @@ ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t 
     }
     memcpy(region + off, buf, len);
     vfio_ccw_fsm_event(m, ev);
+    if (region == m->io_region)
+        vfio_ccw_io_changed(m);
     ret = (int32_t)be32_get(region + ret_off);
     pthread_mutex_unlock(&m->io_mutex);
     return ret ? ret : (ssize_t)len;

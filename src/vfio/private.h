@@ -68,6 +68,8 @@ struct vfio_ccw_mdev {
     bool quiescing;                /* close waits for a clear: writers get -EAGAIN */
     pthread_cond_t irq_cond;       /* with io_mutex: an interrupt was handled */
     uint64_t irq_seq;
+    vfio_ccw_io_observer_fn io_observer;   /* under io_mutex */
+    void *io_observer_opaque;
 
     pthread_mutex_t crw_lock;
     uint32_t crw[VFIO_CCW_CRW_MAX];
@@ -90,6 +92,8 @@ void vfio_ccw_sch_irq(void *opaque, struct subchannel *sch);
 
 /* ops.c */
 void vfio_ccw_signal(struct vfio_ccw_mdev *m, uint32_t index);
+/* The I/O region changed (io_mutex held): tell its observer. */
+void vfio_ccw_io_changed(struct vfio_ccw_mdev *m);
 int  vfio_ccw_dma_unmap_cb(void *opaque, uint64_t iova, uint64_t size);
 
 /* async.c: the async command region */

@@ -133,6 +133,14 @@ ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t 
 int  vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd);
 int  vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index); /* DATA_NONE/BOOL */
 int  vfio_ccw_reset(struct vfio_ccw_mdev *m);
+/* The I/O region's observer (the daemon's shared I/O area): called with the
+ * region's new contents (CCW_IO_REGION_SIZE bytes) whenever they change — a
+ * write of the region, an interrupt (before the IO eventfd is signalled), a
+ * reset — with the mdev's io_mutex held, on whichever thread changed it; it
+ * must not call back into the mdev except vfio_ccw_dirty_take.  Setting one
+ * calls it once at once; NULL removes it; close removes it too. */
+typedef void (*vfio_ccw_io_observer_fn)(void *opaque, const uint8_t *io_region);
+void vfio_ccw_set_io_observer(struct vfio_ccw_mdev *m, vfio_ccw_io_observer_fn fn, void *opaque);
 
 /* ---- guest memory written by the device (for CCWP_CMD_DIRTY) ---------------
  * Every byte a channel program of this mdev stored into guest memory (device

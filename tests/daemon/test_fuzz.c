@@ -3,7 +3,8 @@
  * Protocol robustness: thousands of pseudo-random messages (fixed seed, so
  * every run is the same) -- valid and invalid commands, random payloads and
  * lengths, stray file descriptors, random ORBs written to the I/O region of
- * an attached mdev, connections dropped at random points.  Every well-framed
+ * an attached mdev, shared I/O areas requested (their fds dropped unread),
+ * connections dropped at random points.  Every well-framed
  * message must get a reply carrying its msg_id; afterwards the daemon must
  * still run a channel program correctly and exit cleanly.
  */
@@ -41,7 +42,7 @@ static uint32_t rnd(void)
 static const uint16_t commands[] = {
     CCWP_CMD_VERSION, CCWP_CMD_DMA_MAP, CCWP_CMD_DMA_UNMAP, CCWP_CMD_DEVICE_GET_INFO,
     CCWP_CMD_GET_REGION_INFO, CCWP_CMD_GET_IRQ_INFO, CCWP_CMD_SET_IRQS, CCWP_CMD_REGION_READ,
-    CCWP_CMD_REGION_WRITE, CCWP_CMD_DEVICE_RESET, CCWP_CMD_ATTACH, CCWP_CMD_DIRTY, CCWP_CMD_CONTROL,
+    CCWP_CMD_REGION_WRITE, CCWP_CMD_DEVICE_RESET, CCWP_CMD_ATTACH, CCWP_CMD_DIRTY, CCWP_CMD_SHM_IO, CCWP_CMD_CONTROL,
     6, 11, 12, 0, 0xFFFF,
 };
 

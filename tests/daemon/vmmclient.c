@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -18,12 +21,13 @@
 #define IO_SCSW 12
 #define IO_IRB  24
 #define IO_RET  120
+#define SSCH_RETRIES 1000000L   /* EAGAIN retries of a start, like QEMU's loop */
 
 int vmm_connect(struct vmm *v, const char *path)
 {
     struct sockaddr_un a = { .sun_family = AF_UNIX };
     memset(v, 0, sizeof *v);
-    v->memfd = -1;
+    v->memfd = v->shm_fd = -1;
     for (int i = 0; i < 3; i++)
         v->efd[i] = -1;
     snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
@@ -48,8 +52,12 @@ void vmm_close(struct vmm *v)
     for (int i = 0; i < 3; i++)
         if (v->efd[i] >= 0)
             close(v->efd[i]);
+    if (v->shm)
+        munmap(v->shm, v->shm_size);
+    if (v->shm_fd >= 0)
+        close(v->shm_fd);
     memset(v, 0, sizeof *v);
-    v->fd = v->memfd = -1;
+    v->fd = v->memfd = v->shm_fd = -1;
 }
 
 static int full_io(int fd, void *buf, size_t len, bool wr)
@@ -231,15 +239,20 @@ int vmm_region_write(struct vmm *v, uint32_t region, uint64_t off, const void *b
     return rc;
 }
 
-int vmm_ssch(struct vmm *v, const struct orb *orb)
+static void ssch_request(const struct orb *orb, uint8_t io[CCW_IO_REGION_SIZE])
 {
-    uint8_t io[CCW_IO_REGION_SIZE];
     struct scsw s;
-    memset(io, 0, sizeof io);
+    memset(io, 0, CCW_IO_REGION_SIZE);
     memset(&s, 0, sizeof s);
     s.fctl = SCSW_FCTL_START;
     orb_encode(orb, io + IO_ORB);
     scsw_encode(&s, io + IO_SCSW);
+}
+
+int vmm_ssch(struct vmm *v, const struct orb *orb)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    ssch_request(orb, io);
     return vmm_region_write(v, VFIO_CCW_CONFIG_REGION_INDEX, 0, io, sizeof io, NULL);
 }
 
@@ -366,4 +379,132 @@ void vmm_locate_record(uint8_t lr[16], uint8_t op, uint8_t count, uint32_t cyl, 
     lr[12] = rec;
     lr[13] = 0xFF;
     be16_put(lr + 14, tlf);
+}
+
+/* ---- the shared I/O area ---------------------------------------------------- */
+
+/* Receive a reply whose first byte may carry one fd. */
+static int recv_reply_fd(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, int *fd)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(int) * CCWP_MAX_FDS)];
+        struct cmsghdr align;
+    } cb;
+    struct iovec iov = { h, sizeof *h };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cb.b, .msg_controllen = sizeof cb.b };
+    ssize_t n = recvmsg(v->fd, &mh, MSG_CMSG_CLOEXEC);
+    *fd = -1;
+    if (n <= 0)
+        return -1;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+            memcpy(fd, CMSG_DATA(cm), sizeof(int));
+    if ((size_t)n < sizeof *h && full_io(v->fd, (char *)h + n, sizeof *h - (size_t)n, false))
+        return -1;
+    if (h->size < sizeof *h || h->size - sizeof *h > cap)
+        return -1;
+    return full_io(v->fd, buf, h->size - sizeof *h, false);
+}
+
+int vmm_shm_io(struct vmm *v)
+{
+    struct ccwp_shm_info info = { 0 };
+    struct ccwp_hdr h;
+    int fd;
+    if (send_msg(v, CCWP_CMD_SHM_IO, NULL, 0, NULL, 0) || recv_reply_fd(v, &h, &info, sizeof info, &fd))
+        return -1;
+    if (h.flags & CCWP_F_ERROR) {
+        if (fd >= 0)
+            close(fd);
+        return (int)h.error;
+    }
+    if (fd < 0 || h.size - sizeof h < sizeof info || info.size < sizeof(struct ccwp_shm)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    void *p = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        close(fd);
+        return -1;
+    }
+    v->shm_fd = fd;
+    v->shm = p;
+    v->shm_flags = info.flags;
+    v->shm_size = info.size;
+    return 0;
+}
+
+int vmm_shm_read_io(struct vmm *v, uint8_t io[CCW_IO_REGION_BYTES])
+{
+    for (int i = 0; i < 1000; i++) {
+        uint32_t before = __atomic_load_n(&v->shm->io_seq, __ATOMIC_ACQUIRE);
+        if (before == 0 || (before & 1))
+            continue;
+        memcpy(io, v->shm->io, CCW_IO_REGION_BYTES);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&v->shm->io_seq, __ATOMIC_RELAXED) == before)
+            return 0;
+    }
+    return EAGAIN;
+}
+
+int vmm_run_shm(struct vmm *v, uint32_t cpa, struct irb *irb)
+{
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct orb o;
+    vmm_orb(&o, cpa, 0x12345678);
+    int rc = EAGAIN;
+    /* as QEMU: EAGAIN while the interrupt handler still holds the region */
+    for (long tries = 0; rc == EAGAIN && tries < SSCH_RETRIES; tries++)
+        rc = vmm_ssch(v, &o);
+    if (!rc)
+        rc = vmm_wait_irq(v, VFIO_CCW_IO_IRQ_INDEX);
+    if (!rc)
+        rc = vmm_shm_read_io(v, io);
+    if (!rc)
+        irb_decode(io + IO_IRB, irb);
+    return rc;
+}
+
+static long futex(uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+int vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len)
+{
+    uint32_t seq = v->shm->req_seq + 1;
+    memcpy(v->shm->req, buf, len < sizeof v->shm->req ? len : sizeof v->shm->req);
+    v->shm->req_off = off;
+    v->shm->req_len = len;
+    __atomic_store_n(&v->shm->req_seq, seq, __ATOMIC_RELEASE);
+    futex(&v->shm->req_seq, FUTEX_WAKE, INT_MAX, NULL);
+    return (int)seq;
+}
+
+int vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret)
+{
+    const struct timespec step = { 0, 100000000L };
+    for (int waited_ms = 0; waited_ms < VMM_TIMEOUT_MS; waited_ms += 100) {
+        uint32_t done = __atomic_load_n(&v->shm->done_seq, __ATOMIC_ACQUIRE);
+        if (done == seq) {
+            *ret = __atomic_load_n(&v->shm->done_ret, __ATOMIC_RELAXED);
+            return 0;
+        }
+        futex(&v->shm->done_seq, FUTEX_WAIT, done, &step);
+    }
+    return ETIMEDOUT;
+}
+
+int vmm_ssch_doorbell(struct vmm *v, const struct orb *orb, int32_t *ret)
+{
+    uint8_t io[CCW_IO_REGION_SIZE];
+    int rc = 0;
+    ssch_request(orb, io);
+    *ret = -EAGAIN;
+    /* as QEMU: EAGAIN while the interrupt handler still holds the region */
+    for (long tries = 0; !rc && *ret == -EAGAIN && tries < SSCH_RETRIES; tries++)
+        rc = vmm_doorbell_wait(v, (uint32_t)vmm_doorbell_post(v, 0, io, sizeof io), ret);
+    return rc;
 }

@@ -20,7 +20,8 @@
 #include "arch/cio.h"
 #include "daemon/proto.h"
 
-#define VMM_TIMEOUT_MS 20000   /* generous wait for an interrupt */
+#define VMM_TIMEOUT_MS 20000
+#define CCW_IO_REGION_BYTES 124   /* the I/O region: orb, scsw, irb, ret_code */   /* generous wait for an interrupt */
 
 struct vmm {
     int fd;
@@ -29,6 +30,10 @@ struct vmm {
     uint8_t *ram;
     uint64_t ram_size;
     int efd[3];               /* IO, CRW, REQ eventfds */
+    struct ccwp_shm *shm;     /* the shared I/O area (vmm_shm_io), or NULL */
+    size_t shm_size;
+    int shm_fd;               /* its memfd, kept for inspection */
+    uint32_t shm_flags;       /* CCWP_SHM_* of the reply */
 };
 
 int  vmm_connect(struct vmm *v, const char *socket_path);
@@ -66,6 +71,23 @@ int  vmm_stsch(struct vmm *v, struct schib *s);
 int  vmm_read_crw(struct vmm *v, uint32_t *crw);
 /* CONTROL: JSON in; *reply (malloc'ed) gets the JSON answer if non-NULL. */
 int  vmm_control(struct vmm *v, const char *json, char **reply);
+
+/* CCWP_CMD_SHM_IO: map the shared I/O area the daemon sends (v->shm).
+ * 0, a positive errno, or -1 (transport, or no fd / no mapping). */
+int  vmm_shm_io(struct vmm *v);
+/* The I/O region from the shared area (sequence-locked copy); 0 or EAGAIN. */
+int  vmm_shm_read_io(struct vmm *v, uint8_t io[CCW_IO_REGION_BYTES]);
+/* vmm_run, with the IRB read from the shared area instead of the socket. */
+int  vmm_run_shm(struct vmm *v, uint32_t cpa, struct irb *irb);
+
+/* The doorbell (CCWP_SHM_DOORBELL): post a write of the I/O region into the
+ * area (min(len, CCWP_SHM_IO_SIZE) bytes are copied from buf) and wake the
+ * daemon (returns the request's sequence number); wait
+ * for its answer (0 with *ret = bytes or -errno, or ETIMEDOUT). */
+int  vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len);
+int  vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret);
+/* SSCH through the doorbell; *ret as the region write's. */
+int  vmm_ssch_doorbell(struct vmm *v, const struct orb *orb, int32_t *ret);
 
 /* Guest-RAM helpers. */
 void vmm_put_ccw(struct vmm *v, uint64_t addr, uint8_t cmd, uint8_t flags, uint16_t count, uint32_t cda);

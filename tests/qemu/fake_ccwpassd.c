@@ -3,6 +3,10 @@
  * one per device).  Region contents are kept in architecture order, as the
  * real daemon keeps them. */
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <linux/vfio.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -106,6 +110,7 @@ static void region_read(struct fake_daemon *f, int s, const struct msg *m)
         reply(s, m, EINVAL, NULL, 0);
         return;
     }
+    f->io_reads += r.a.region == 0;
     if (r.a.region == 0 && f->io_read_errno) {
         reply(s, m, f->io_read_errno, NULL, 0);
         return;
@@ -170,6 +175,88 @@ static void dirty(struct fake_daemon *f, int s, const struct msg *m)
     reply(s, m, 0, &d, sizeof d.h + d.h.count * sizeof d.r[0]);
 }
 
+#define SHM_SIZE 8192
+
+static pthread_t doorbell_thread;
+static bool doorbell_running;
+static int doorbell_stop;
+
+/* The daemon's doorbell thread, reduced: answer each new req_seq like a
+ * region write (the errno the test set, or all bytes), or hang up. */
+static void *doorbell(void *arg)
+{
+    struct fake_daemon *f = arg;
+    const struct timespec check = { 0, 10000000L };
+    uint32_t last = 0;
+    while (!__atomic_load_n(&doorbell_stop, __ATOMIC_ACQUIRE)) {
+        uint32_t seq = __atomic_load_n(&f->shm->req_seq, __ATOMIC_ACQUIRE);
+        if (seq == last) {
+            syscall(SYS_futex, &f->shm->req_seq, FUTEX_WAIT, seq, &check, NULL, 0);
+            continue;
+        }
+        last = seq;
+        if (f->doorbell_hangup) {
+            int c = __atomic_load_n(&f->conn_fd, __ATOMIC_SEQ_CST);
+            if (c >= 0)
+                shutdown(c, SHUT_RDWR);
+            continue;
+        }
+        uint32_t len = f->shm->req_len;
+        memcpy(f->io_written + f->shm->req_off, f->shm->req, len);
+        f->io_writes++;
+        f->doorbell_writes++;
+        f->shm->done_ret = f->io_write_errno ? -f->io_write_errno : (int32_t)len;
+        f->io_write_errno = 0;
+        __atomic_store_n(&f->shm->done_seq, seq, __ATOMIC_RELEASE);
+        syscall(SYS_futex, &f->shm->done_seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    }
+    return NULL;
+}
+
+static void doorbell_end(void)
+{
+    if (!doorbell_running)
+        return;
+    __atomic_store_n(&doorbell_stop, 1, __ATOMIC_RELEASE);
+    pthread_join(doorbell_thread, NULL);
+    doorbell_running = false;
+    doorbell_stop = 0;
+}
+
+/* The reply with the area's memfd as SCM_RIGHTS, as ccwpassd sends it. */
+static void shm_io(struct fake_daemon *f, int s, const struct msg *m)
+{
+    struct ccwp_shm_info info = { .size = SHM_SIZE, .flags = f->offer_doorbell ? CCWP_SHM_DOORBELL : 0 };
+    struct ccwp_hdr h = { .msg_id = m->h.msg_id, .command = m->h.command, .flags = CCWP_F_REPLY,
+                          .size = sizeof h + sizeof info };
+    union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr a; } u;
+    struct iovec iov[2] = { { &h, sizeof h }, { &info, sizeof info } };
+    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.b, .msg_controllen = sizeof u.b };
+    int fd = memfd_create("fake-shm-io", MFD_CLOEXEC);
+    f->shm_requests++;
+    if (!f->offer_shm || fd < 0 || ftruncate(fd, SHM_SIZE)) {
+        if (fd >= 0)
+            close(fd);
+        reply(s, m, f->offer_shm ? ENOMEM : ENOSYS, NULL, 0);
+        return;
+    }
+    doorbell_end();
+    if (f->shm)
+        munmap(f->shm, SHM_SIZE);
+    f->shm = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    f->shm->magic = CCWP_SHM_MAGIC;
+    if (f->offer_doorbell)
+        doorbell_running = pthread_create(&doorbell_thread, NULL, doorbell, f) == 0;
+    memset(u.b, 0, sizeof u.b);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    sendmsg(s, &mh, MSG_NOSIGNAL);
+    close(fd);
+}
+
 static void irq_info(int s, const struct msg *m)
 {
     struct vfio_irq_info i;
@@ -209,7 +296,18 @@ static bool handle(struct fake_daemon *f, int s, struct msg *m, bool *attached)
         return true;
     }
     switch (m->h.command) {
-    case CCWP_CMD_VERSION: f->versions++; reply(s, m, 0, &v, sizeof v); break;
+    case CCWP_CMD_VERSION:
+        f->versions++;
+        if (f->offer_shm) {
+            static const char json[] = "{\"capabilities\":{\"max_msg_fds\":8,\"shm_io\":1}}";
+            uint8_t r[sizeof v + sizeof json];
+            memcpy(r, &v, sizeof v);
+            memcpy(r + sizeof v, json, sizeof json);
+            reply(s, m, 0, r, sizeof r);
+        } else {
+            reply(s, m, 0, &v, sizeof v);
+        }
+        break;
     case CCWP_CMD_ATTACH:
         memcpy(&a, m->p, sizeof a);
         *attached = !strcmp(a.uuid, FAKE_UUID);
@@ -226,6 +324,7 @@ static bool handle(struct fake_daemon *f, int s, struct msg *m, bool *attached)
     case CCWP_CMD_DMA_UNMAP:       f->dma_unmaps++; reply(s, m, 0, NULL, 0); break;
     case CCWP_CMD_DEVICE_RESET:    f->resets++; reply(s, m, 0, NULL, 0); break;
     case CCWP_CMD_DIRTY:           dirty(f, s, m); break;
+    case CCWP_CMD_SHM_IO:          shm_io(f, s, m); break;
     default:                       reply(s, m, ENOSYS, NULL, 0); break;
     }
     return true;
@@ -276,4 +375,7 @@ void fake_daemon_stop(struct fake_daemon *f)
             close(f->irq_fd[i]);
     if (f->ram && f->ram != MAP_FAILED)
         munmap(f->ram, f->ram_size);
+    doorbell_end();
+    if (f->shm && f->shm != MAP_FAILED)
+        munmap(f->shm, SHM_SIZE);
 }

@@ -39,6 +39,13 @@ struct fake_daemon {
     bool hangup_on_write;           /* close the connection instead of answering */
     int dirty_errno;                /* nonzero: DIRTY fails with it */
     uint16_t cap_id;                /* id of the region-type capability sent; 0: proto.h's 1 */
+    /* the shared I/O area (CCWP_CMD_SHM_IO) */
+    bool offer_shm;                 /* VERSION offers "shm_io":1 and SHM_IO answers */
+    struct ccwp_shm *shm;           /* the area it sent last, mapped here */
+    int shm_requests, io_reads;     /* SHM_IO requests; REGION_READs of the I/O region */
+    bool offer_doorbell;            /* answer I/O region writes posted in the area */
+    int doorbell_writes;            /* requests answered there */
+    bool doorbell_hangup;           /* close the connection instead of answering one */
 };
 
 /* Starts the server thread on a fresh socket under dir. */

@@ -453,6 +453,118 @@ static void test_completion_invalidates_written_code(void **state)
     close_all(&v);
 }
 
+/* Publish the I/O region into the fake's shared area as ccwpassd does. */
+static void shm_publish_io(const uint8_t *io, size_t len)
+{
+    __atomic_store_n(&fake.shm->io_seq, fake.shm->io_seq + 1, __ATOMIC_RELEASE);
+    memcpy(fake.shm->io, io, len);
+    __atomic_store_n(&fake.shm->io_seq, fake.shm->io_seq + 1, __ATOMIC_RELEASE);
+}
+
+/* With the shared I/O area, the pread after an interrupt takes the IRB and
+ * the dirty ranges from memory: no REGION_READ, no DIRTY on the socket, and
+ * still exactly the right TCG invalidations. */
+static void test_shm_io_completion_without_round_trips(void **state)
+{
+    struct vfio v;
+    struct ccw_io_region r;
+    struct irb irb = { .scsw = { .fctl = SCSW_FCTL_START, .stctl = SCSW_STCTL_PRIM | SCSW_STCTL_SEC | SCSW_STCTL_PEND,
+                                 .cpa = 0x2008, .dstat = DEV_STAT_CHN_END | DEV_STAT_DEV_END } };
+    uint8_t io[124] = { 0 };
+    fake.offer_shm = true;
+    int req = fake.shm_requests;
+    open_all(&v);
+    assert_int_equal(fake.shm_requests, req + 1);
+    assert_non_null(fake.shm);
+    irb_encode(&irb, io + 24);
+    be32_put(io, 0xfeed0002);
+    fake.shm->ring[0] = (struct ccwp_range){ 0x3000, 0x800 };
+    fake.shm->ring[1] = (struct ccwp_range){ 0x10000, 0x2000 };
+    __atomic_store_n(&fake.shm->dirty_head, 2, __ATOMIC_RELEASE);
+    shm_publish_io(io, sizeof io);
+    int reads = fake.io_reads, q = fake.dirty_queries;
+    ninval = 0;
+    assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(fake.io_reads, reads);
+    assert_int_equal(fake.dirty_queries, q);
+    assert_memory_equal(r.irb_area, io + 24, IRB_SIZE);   /* the IRB stays in architecture order */
+    uint32_t intparm;
+    memcpy(&intparm, r.orb_area, 4);
+    assert_int_equal(intparm, 0xfeed0002);                /* the ORB to host order */
+    assert_int_equal(ninval, 2);
+    assert_true(inval[0].start == RAM_ADDR_BASE + 0x3000 && inval[0].end == RAM_ADDR_BASE + 0x3800);
+    assert_true(inval[1].start == RAM_ADDR_BASE + 0x10000 && inval[1].end == RAM_ADDR_BASE + 0x12000);
+    assert_int_equal(fake.shm->dirty_tail, 2);            /* consumed */
+    /* past the region's end: the daemon's answer (EINVAL), as without the area */
+    uint8_t big[128];
+    errno = 0;
+    assert_int_equal(pread(v.device, big, sizeof big, IO_OFF), -1);
+    assert_int_equal(errno, EINVAL);
+    /* ranges lost: all of guest RAM */
+    ninval = 0;
+    __atomic_store_n(&fake.shm->dirty_lost, 1, __ATOMIC_RELEASE);
+    assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(ninval, 1);
+    assert_true(inval[0].start == RAM_ADDR_BASE && inval[0].end == RAM_ADDR_BASE + RAM_SIZE);
+    /* a mirror that stays mid-update (the daemon died writing it): the socket, no hang */
+    __atomic_store_n(&fake.shm->io_seq, fake.shm->io_seq + 1, __ATOMIC_RELEASE);
+    memcpy(fake.io_region, io, sizeof io);
+    assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(fake.io_reads, reads + 1);
+    assert_memory_equal(r.irb_area, io + 24, IRB_SIZE);
+    close_all(&v);
+    fake.offer_shm = false;
+}
+
+/* With the doorbell the SSCH goes through the area too: the daemon gets the
+ * request in architecture order and its errno reaches QEMU; a daemon that
+ * dies while the adapter waits makes the device not operational (ENODEV)
+ * instead of a hang. */
+static void test_shm_doorbell_ssch(void **state)
+{
+    struct vfio v;
+    struct ccw_io_region r;
+    fake.offer_shm = fake.offer_doorbell = true;
+    open_all(&v);
+    qemu_io_request(&r);
+    int writes = fake.io_writes, bells = fake.doorbell_writes;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(fake.doorbell_writes, bells + 1);
+    assert_int_equal(fake.io_writes, writes + 1);
+    assert_int_equal(be32_get(fake.io_written), 0xfeed0001);   /* ORB intparm to architecture order */
+    fake.io_write_errno = EBUSY;
+    errno = 0;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), -1);
+    assert_int_equal(errno, EBUSY);
+    fake.doorbell_hangup = true;
+    errno = 0;
+    assert_int_equal(pwrite(v.device, &r, sizeof r, IO_OFF), -1);
+    assert_int_equal(errno, ENODEV);
+    fake.doorbell_hangup = false;
+    close_all(&v);
+    fake.offer_shm = fake.offer_doorbell = false;
+}
+
+/* CCWPASS_NO_SHM_IO=1: the adapter does not ask for the area even from a
+ * daemon that offers it; the IRB and the ranges come over the socket. */
+static void test_no_shm_io_keeps_the_socket_path(void **state)
+{
+    struct vfio v;
+    struct ccw_io_region r;
+    fake.offer_shm = true;
+    setenv("CCWPASS_NO_SHM_IO", "1", 1);
+    int req = fake.shm_requests;
+    open_all(&v);
+    unsetenv("CCWPASS_NO_SHM_IO");
+    assert_int_equal(fake.shm_requests, req);
+    int reads = fake.io_reads, q = fake.dirty_queries;
+    assert_int_equal(pread(v.device, &r, sizeof r, IO_OFF), sizeof r);
+    assert_int_equal(fake.io_reads, reads + 1);
+    assert_int_equal(fake.dirty_queries, q + 1);
+    close_all(&v);
+    fake.offer_shm = false;
+}
+
 static void open_unknown(void *arg)
 {
     struct vfio *v = arg;
@@ -632,6 +744,9 @@ int main(void)
         cmocka_unit_test(test_region_errors_reach_qemu_as_errno),
         cmocka_unit_test(test_schib_crw_async_regions),
         cmocka_unit_test(test_completion_invalidates_written_code),
+        cmocka_unit_test(test_shm_io_completion_without_round_trips),
+        cmocka_unit_test(test_shm_doorbell_ssch),
+        cmocka_unit_test(test_no_shm_io_keeps_the_socket_path),
         cmocka_unit_test(test_unknown_uuid_is_a_clear_error),
         cmocka_unit_test(test_daemon_down_names_the_socket),
         cmocka_unit_test(test_daemon_gone_means_not_operational),
