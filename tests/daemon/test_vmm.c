@@ -38,16 +38,23 @@ struct fx {
     char image[256];
 };
 
-static int setup(void **state)
+/* A daemon on a new 3-cylinder image NAME, started with --image and up to
+ * two more arguments (NULL-terminated), and an mdev on its subchannel. */
+static int setup_with(void **state, const char *name, const char *arg1, const char *arg2)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, name, 3, f->image, sizeof f->image))
         return -1;
-    const char *args[] = { "--image", f->image, NULL };
+    const char *args[] = { "--image", f->image, arg1, arg2, NULL };
     if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
         return -1;
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_with(state, "dasd.3390", NULL, NULL);
 }
 
 static int teardown(void **state)
@@ -246,14 +253,7 @@ static void test_write_lands_in_image(void **state)
 /* --trace eckd,chan: one line per command of each traced area, none of the others. */
 static int setup_trace(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "trace.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, "--trace", "eckd,chan", NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
-        return -1;
-    *state = f;
-    return 0;
+    return setup_with(state, "trace.3390", "--trace", "eckd,chan");
 }
 
 static void test_trace_areas(void **state)
@@ -277,14 +277,7 @@ static void test_trace_areas(void **state)
 /* --readonly: writes end in unit check, the image is untouched. */
 static int setup_readonly(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "ro.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, "--readonly", NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
-        return -1;
-    *state = f;
-    return 0;
+    return setup_with(state, "ro.3390", "--readonly", NULL);
 }
 
 static void test_readonly_volume(void **state)
