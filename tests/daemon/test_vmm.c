@@ -274,6 +274,48 @@ static void test_trace_areas(void **state)
     assert_false(dp_log_contains(&f->d, "trace tape:"));
 }
 
+/*
+ * A 3390-3 (3339 cylinders): the model the view's devtype shows is the one
+ * the guest's Sense ID reads (0x0A), as on a kernel, where both come from
+ * the device's Sense ID data.
+ */
+static void test_model_in_view_and_sense_id(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char conf[256], path[512], devtype[16] = "";
+    struct vmm v;
+    struct irb irb;
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(f);
+    assert_int_equal(dp_init(&f->d), 0);
+    snprintf(conf, sizeof conf, "%s/model3.conf", f->d.dir);
+    fp = fopen(conf, "w");
+    assert_non_null(fp);
+    fputs("[device 0.0.7e52]\nsubchannel = 0.0.16ca\ncyls = 3339\n", fp);   /* a CCKD volume in the state dir */
+    fclose(fp);
+    const char *args[] = { "--config", conf, NULL };
+    assert_int_equal(dp_start(&f->d, args, true), 0);
+    snprintf(path, sizeof path, "%s/sys/bus/ccw/devices/0.0.7e52/devtype", f->d.view);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(devtype, sizeof devtype, fp));
+    fclose(fp);
+    assert_string_equal(devtype, "3390/0a\n");
+    assert_int_equal(dp_make_mdev(&f->d, SCH, TEST_UUID1), 0);
+    open_vmm(f, &v, TEST_UUID1);
+    sense_id_program(&v);
+    assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
+    assert_normal_end(&irb);
+    assert_int_equal(v.ram[0x2004], 0x33);
+    assert_int_equal(v.ram[0x2005], 0x90);
+    assert_int_equal(v.ram[0x2006], 0x0A);     /* 3390 model 3 */
+    vmm_close(&v);
+    assert_int_equal(dp_cleanup(&f->d), 0);
+    free(f);
+}
+
 /* --readonly: writes end in unit check, the image is untouched. */
 static int setup_readonly(void **state)
 {
@@ -756,6 +798,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sense_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_areas, setup_trace, teardown),
+        cmocka_unit_test(test_model_in_view_and_sense_id),
         cmocka_unit_test_setup_teardown(test_device_and_region_info, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_vol1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_lands_in_image, setup, teardown),
