@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/fsutil.h"
@@ -101,6 +102,40 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     return 0;
 }
 
+/*
+ * Every image the config names is checked before the first default volume
+ * is created, so a bad one later in the list leaves no new volume behind.
+ * A 3390's is opened read-only (its format checked, nothing written); a
+ * 3490's cartridge must exist (the tape layer reads it when it loads).
+ */
+static int check_images(const struct daemon_config *c, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < c->ndev; i++) {
+        const struct cfg_device *d = &c->dev[i];
+        struct stat st;
+        struct img *im;
+
+        if (!d->image[0])
+            continue;
+        if (stat(d->image, &st) < 0) {
+            ERR("image %s: cannot open: %s", d->image, strerror(errno));
+            return -1;
+        }
+        if (d->type == CFG_DEV_3490)
+            continue;
+        im = img_open(d->image, true, err, errlen);
+        if (!im)
+            return -1;
+        img_close(im);
+        if (!d->readonly && access(d->image, W_OK) < 0) {
+            ERR("image %s: not writable: %s (make it writable, or attach it read-only)", d->image,
+                strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int host_init(struct host *h, const struct daemon_config *c, char *err, size_t errlen)
 {
     memset(h, 0, sizeof *h);
@@ -119,6 +154,8 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
         }
         h->chp[h->nchp++] = *p;
     }
+    if (check_images(c, err, errlen))
+        return -1;
     for (unsigned i = 0; i < c->ndev; i++) {
         struct host_sch *hs = &h->sch[h->nsch++];
         hs->cfg = c->dev[i];

@@ -74,6 +74,14 @@ places --no-fuse --socket "$T/sock" --trace eckd,bogus; rc=$?
 check "an unknown --trace area is refused with status 2" eq "$rc" "$EXIT_CONFIG"
 check "the message names it and the known areas" has "$T/err" "ccwpassd: error: --trace eckd,bogus: unknown trace area 'bogus' (known: chan, eckd, tape, adapter, all)"
 
+# a bad image later in the config: refused before the first device's default volume is made
+printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\n[device 0.0.7e53]\nsubchannel = 0.0.16cb\nimage = %s\n' \
+    "$T/no-such.img" >"$T/two.conf"
+places --no-fuse --socket "$T/sock" --config "$T/two.conf"; rc=$?
+check "a missing image of the second device is refused" eq "$rc" "1"
+check "the message names it" has "$T/err" "ccwpassd: error: image $T/no-such.img: cannot open: No such file or directory"
+check "the first device's default volume was not created" test ! -e "$T/pstate/dasd-0.0.7e52.cckd"
+
 # --socket-group: an unknown group is a config error before anything exists;
 # a known one (the config key, too) gets the socket, mode 0660
 printf '[device 0.0.7e52]\ntype = 3390\n' >"$T/one.conf"
