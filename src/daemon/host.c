@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "daemon/host.h"
 #include "daemon/log.h"
 #include "daemon/fsutil.h"
@@ -63,34 +62,48 @@ static int add_subchannel(struct host *h, struct host_sch *hs, char *err, size_t
     return 0;
 }
 
-static int open_tape_drive(struct host *h, struct host_sch *hs, char *err, size_t errlen)
+/* A 3390's image, opened as the device will use it. */
+static int open_image(struct host_sch *hs, const char *path, char *err, size_t errlen)
 {
-    struct cfg_device *d = &hs->cfg;
-    if (host_tape_create(hs, err, errlen) || add_subchannel(h, hs, err, errlen))
-        return -1;
-    log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3490, %s%s) chpid %02x", d->schid.cssid,
-             d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, d->image[0] ? d->image : "empty",
-             d->readonly ? ", write-protected" : "", d->chpids[0]);
-    return 0;
-}
-
-static int open_device(struct host *h, struct host_sch *hs, char *err, size_t errlen)
-{
-    struct cfg_device *d = &hs->cfg;
-    char path[4096];
-    if (d->type == CFG_DEV_3490)
-        return open_tape_drive(h, hs, err, errlen);
-    if (d->image[0])
-        snprintf(path, sizeof path, "%s", d->image);
-    else if (default_image(h, d, path, sizeof path, err, errlen))
-        return -1;
-    hs->img = img_open(path, d->readonly, err, errlen);
+    hs->img = img_open(path, hs->cfg.readonly, err, errlen);
     if (!hs->img)
         return -1;
     /* Without sync an acknowledged write is in the host page cache: it
      * survives the guest, QEMU and ccwpassd, and reaches the disk when the
      * kernel writes it back or the image is closed. */
-    img_set_writethrough(hs->img, d->sync);
+    img_set_writethrough(hs->img, hs->cfg.sync);
+    return 0;
+}
+
+/*
+ * What the config names for a device: a 3390's image, a 3490 drive with
+ * its cartridge.  Done for every device before the first default volume is
+ * created, so a bad image later in the list leaves no new volume behind.
+ */
+static int open_named(struct host_sch *hs, char *err, size_t errlen)
+{
+    if (hs->cfg.type == CFG_DEV_3490)
+        return host_tape_create(hs, err, errlen);
+    return hs->cfg.image[0] ? open_image(hs, hs->cfg.image, err, errlen) : 0;
+}
+
+/* The device behind its subchannel; a 3390 without an image gets the default volume. */
+static int open_device(struct host *h, struct host_sch *hs, char *err, size_t errlen)
+{
+    struct cfg_device *d = &hs->cfg;
+    char path[4096];
+    if (d->type == CFG_DEV_3490) {
+        if (add_subchannel(h, hs, err, errlen))
+            return -1;
+        log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3490, %s%s) chpid %02x", d->schid.cssid,
+                 d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, d->image[0] ? d->image : "empty",
+                 d->readonly ? ", write-protected" : "", d->chpids[0]);
+        return 0;
+    }
+    if (d->image[0])
+        snprintf(path, sizeof path, "%s", d->image);
+    else if (default_image(h, d, path, sizeof path, err, errlen) || open_image(hs, path, err, errlen))
+        return -1;
     struct eckd_config ec = { .devno = d->devno, .cu_type = 0x3990, .cu_model = 0xE9,
                               .unit_addr = d->unit_addr, .ssid = d->cu_ssid, .readonly = d->readonly };
     hs->dev = eckd_new(hs->img, &ec, err, errlen);
@@ -99,40 +112,6 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s) chpid %02x", d->schid.cssid,
              d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, path,
              (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->chpids[0]);
-    return 0;
-}
-
-/*
- * Every image the config names is checked before the first default volume
- * is created, so a bad one later in the list leaves no new volume behind.
- * A 3390's is opened read-only (its format checked, nothing written); a
- * 3490's cartridge must exist (the tape layer reads it when it loads).
- */
-static int check_images(const struct daemon_config *c, char *err, size_t errlen)
-{
-    for (unsigned i = 0; i < c->ndev; i++) {
-        const struct cfg_device *d = &c->dev[i];
-        struct stat st;
-        struct img *im;
-
-        if (!d->image[0])
-            continue;
-        if (stat(d->image, &st) < 0) {
-            ERR("image %s: cannot open: %s", d->image, strerror(errno));
-            return -1;
-        }
-        if (d->type == CFG_DEV_3490)
-            continue;
-        im = img_open(d->image, true, err, errlen);
-        if (!im)
-            return -1;
-        img_close(im);
-        if (!d->readonly && access(d->image, W_OK) < 0) {
-            ERR("image %s: not writable: %s (make it writable, or attach it read-only)", d->image,
-                strerror(errno));
-            return -1;
-        }
-    }
     return 0;
 }
 
@@ -154,13 +133,17 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
         }
         h->chp[h->nchp++] = *p;
     }
-    if (check_images(c, err, errlen))
-        return -1;
+    h->nsch = c->ndev;
     for (unsigned i = 0; i < c->ndev; i++) {
-        struct host_sch *hs = &h->sch[h->nsch++];
+        struct host_sch *hs = &h->sch[i];
         hs->cfg = c->dev[i];
         hs->cfg.sync |= c->sync;
         hs->iommu_group = i;
+        if (open_named(hs, err, errlen))
+            return -1;
+    }
+    for (unsigned i = 0; i < c->ndev; i++) {
+        struct host_sch *hs = &h->sch[i];
         if (open_device(h, hs, err, errlen))
             return -1;
         /* as on a host where the DASD is online: io_subchannel + dasd-eckd */
