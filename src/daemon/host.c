@@ -297,12 +297,11 @@ int host_chp_set_online(struct host *h, uint8_t cssid, uint8_t chpid, bool onlin
     return 0;
 }
 
+/* The path's index in h->chp (and h->chp_varied_off), or -1. */
 static int chp_index(const struct host *h, uint8_t cssid, uint8_t chpid)
 {
-    for (unsigned i = 0; i < h->nchp; i++)
-        if (h->chp[i].cssid == cssid && h->chp[i].chpid == chpid)
-            return (int)i;
-    return -1;
+    const struct cfg_chpid *p = host_find_chp(h, cssid, chpid);
+    return p ? (int)(p - h->chp) : -1;
 }
 
 int host_chp_vary(struct host *h, uint8_t cssid, uint8_t chpid, bool on, char *err, size_t errlen)
