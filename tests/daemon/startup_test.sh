@@ -85,9 +85,8 @@ check "the first device's default volume was not created" test ! -e "$T/pstate/d
 # --socket-group: an unknown group is a config error before anything exists;
 # a known one (the config key, too) gets the socket, mode 0660
 printf '[device 0.0.7e52]\ntype = 3390\n' >"$T/one.conf"
-start_group() { timeout -k "$KILL_AFTER_S" "$GUARD_S" "$D" --foreground --no-fuse --socket "$T/sock" \
-    --state-dir "$T/state" --mdevctl-dir "$T/mdevctl.d" "$@" 2>"$T/err" </dev/null; }
-start_group --config "$T/one.conf" --socket-group no-such-group-ccwpass; rc=$?
+places --no-fuse --socket "$T/sock" --state-dir "$T/state" --config "$T/one.conf" \
+    --socket-group no-such-group-ccwpass; rc=$?
 check "an unknown --socket-group is refused with status 2" eq "$rc" "$EXIT_CONFIG"
 check "the message names the group" has "$T/err" "ccwpassd: error: socket group 'no-such-group-ccwpass' does not exist"
 check "no volume was created for it" test ! -e "$T/state/dasd-0.0.7e52.cckd"
