@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,22 @@ int dp_make_image(struct dproc *d, const char *name, uint32_t cyls, char *path, 
         return -1;
     }
     return 0;
+}
+
+int dp_write_conf(struct dproc *d, const char *name, char *path, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    FILE *fp;
+    int rc;
+
+    snprintf(path, cap, "%s/%s", d->dir, name);
+    fp = fopen(path, "w");
+    if (!fp)
+        return -1;
+    va_start(ap, fmt);
+    rc = vfprintf(fp, fmt, ap);
+    va_end(ap);
+    return fclose(fp) || rc < 0 ? -1 : 0;
 }
 
 static void child(struct dproc *d, const char *const *args, bool with_view, int ready_w)

@@ -27,6 +27,10 @@ int  dp_init(struct dproc *d);
 /* A 3390 CKD image of `cyls` cylinders with Linux-shaped null tracks
  * (track 0: IPL1, IPL2, VOL1; tracks >= 2: 12 x 4096-byte records). */
 int  dp_make_image(struct dproc *d, const char *name, uint32_t cyls, char *path, size_t cap);
+/* A config file `name` in the temp dir holding the printf-formatted text;
+ * its path in `path`.  0, or -1 if it cannot be written. */
+int  dp_write_conf(struct dproc *d, const char *name, char *path, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Start with extra arguments (NULL-terminated); --socket/--state-dir/
  * --mdevctl-dir/--foreground/--ready-fd are added, and --no-fuse unless
  * with_view. */

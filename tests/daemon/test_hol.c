@@ -68,7 +68,6 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     char a[256], b[256], c[256], conf[256], back[256], mnt[256], dmnt[256];
-    FILE *fp;
     int fd;
 
     if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
@@ -90,16 +89,13 @@ static int setup(void **state)
     f->fs = slowfs_mount(mnt, "t.aws", back);
     if (!f->fs)
         return -1;
-    snprintf(conf, sizeof conf, "%s/three.conf", f->d.dir);
-    fp = fopen(conf, "w");
-    if (!fp)
+    if (dp_write_conf(&f->d, "three.conf", conf, sizeof conf,
+                      "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
+                      "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
+                      "[device 0.0.7e54]\nimage = %s/c.3390\nsubchannel = %s\nchpids = 50\n\n"
+                      "[device " DEVNO_T "]\ntype = 3490\nimage = %s/t.aws\nchpids = 51\n",
+                      a, SCH_A, b, SCH_B, dmnt, SCH_C, mnt))
         return -1;
-    fprintf(fp, "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
-                "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
-                "[device 0.0.7e54]\nimage = %s/c.3390\nsubchannel = %s\nchpids = 50\n\n"
-                "[device " DEVNO_T "]\ntype = 3490\nimage = %s/t.aws\nchpids = 51\n",
-            a, SCH_A, b, SCH_B, dmnt, SCH_C, mnt);
-    fclose(fp);
     const char *args[] = { "--config", conf, NULL };
     if (dp_start(&f->d, args, true) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
         dp_make_mdev(&f->d, SCH_B, TEST_UUID2) || dp_make_mdev(&f->d, SCH_T, UUID_T) ||

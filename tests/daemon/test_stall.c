@@ -42,19 +42,15 @@ static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
     char a[256], b[256], conf[256];
-    FILE *fp;
 
     if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
         dp_make_image(&f->d, "b.3390", 1, b, sizeof b))
         return -1;
-    snprintf(conf, sizeof conf, "%s/two.conf", f->d.dir);
-    fp = fopen(conf, "w");
-    if (!fp)
+    if (dp_write_conf(&f->d, "two.conf", conf, sizeof conf,
+                      "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
+                      "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n",
+                      a, SCH_A, b, SCH_B))
         return -1;
-    fprintf(fp, "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
-                "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n",
-            a, SCH_A, b, SCH_B);
-    fclose(fp);
     const char *args[] = { "--config", conf, NULL };
     if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
         dp_make_mdev(&f->d, SCH_B, TEST_UUID2))

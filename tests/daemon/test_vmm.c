@@ -290,11 +290,9 @@ static void test_model_in_view_and_sense_id(void **state)
     (void)state;
     assert_non_null(f);
     assert_int_equal(dp_init(&f->d), 0);
-    snprintf(conf, sizeof conf, "%s/model3.conf", f->d.dir);
-    fp = fopen(conf, "w");
-    assert_non_null(fp);
-    fputs("[device 0.0.7e52]\nsubchannel = 0.0.16ca\ncyls = 3339\n", fp);   /* a CCKD volume in the state dir */
-    fclose(fp);
+    /* no image: a CCKD volume in the state dir */
+    assert_int_equal(dp_write_conf(&f->d, "model3.conf", conf, sizeof conf,
+                                   "[device 0.0.7e52]\nsubchannel = 0.0.16ca\ncyls = 3339\n"), 0);
     const char *args[] = { "--config", conf, NULL };
     assert_int_equal(dp_start(&f->d, args, true), 0);
     snprintf(path, sizeof path, "%s/sys/bus/ccw/devices/0.0.7e52/devtype", f->d.view);
