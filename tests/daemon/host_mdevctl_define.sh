@@ -28,12 +28,7 @@ restart() { daemon_stop; daemon_start "$D" "$@"; }
 u1=$(uuidgen) u2=$(uuidgen)
 
 # --- a transient mdev (the seed's echo steps), then a definition -----------------------
-check "the seed's echo steps make mdev U2" eq "$(H sh -c "
-echo 0.0.7e52 > /sys/bus/ccw/devices/0.0.7e52/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/devices/0.0.16ca/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/drivers/vfio_ccw/bind &&
-echo $u2 > /sys/bus/css/devices/0.0.16ca/mdev_supported_types/vfio_ccw-io/create &&
-ls /sys/bus/mdev/devices")" "$u2"
+check "the seed's echo steps make mdev U2" eq "$(H sh -c "$(seed_script "$u2") && ls /sys/bus/mdev/devices")" "$u2"
 out=$(H mdevctl define --auto -u "$u1" -p 0.0.16ca -t vfio_ccw-io; echo "rc=$?")
 echo "# \$ mdevctl define --auto -u $u1 -p 0.0.16ca -t vfio_ccw-io"; sed 's/^/# /' <<<"$out"
 check "mdevctl define --auto -u U1 -p 0.0.16ca -t vfio_ccw-io" eq "$out" "rc=0"

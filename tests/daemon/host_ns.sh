@@ -49,12 +49,7 @@ check "host: the default command is \$SHELL" eq "$(echo 'cat /sys/bus/css/device
 
 # --- the seed's steps verbatim ------------------------------------------------------
 uuid=$(uuidgen)
-check "host: the seed's echo steps" eq "$(H sh -c "
-echo 0.0.7e52 > /sys/bus/ccw/devices/0.0.7e52/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/devices/0.0.16ca/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/drivers/vfio_ccw/bind &&
-echo $uuid > /sys/bus/css/devices/0.0.16ca/mdev_supported_types/vfio_ccw-io/create &&
-ls /sys/bus/mdev/devices")" "$uuid"
+check "host: the seed's echo steps" eq "$(H sh -c "$(seed_script "$uuid") && ls /sys/bus/mdev/devices")" "$uuid"
 check "ccwpass mdev list shows the mdev made in the namespace" eq "$("$C" mdev list)" "$uuid 0.0.16ca vfio_ccw-io closed"
 check "back to io_subchannel for driverctl" eq "$(H sh -c "
 echo 1 > /sys/bus/mdev/devices/$uuid/remove &&

@@ -31,11 +31,7 @@ check "host: /dev/vfio/0 opens read-write (as libvirt's DAC driver does) and is 
 # an mdev made inside the namespace: its iommu_group has its node
 uuid=$(uuidgen)
 check "host: the group of an mdev created in the namespace has its /dev/vfio node" \
-    eq "$(H sh -c "
-echo 0.0.7e52 > /sys/bus/ccw/devices/0.0.7e52/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/devices/0.0.16ca/driver/unbind &&
-echo 0.0.16ca > /sys/bus/css/drivers/vfio_ccw/bind &&
-echo $uuid > /sys/bus/css/devices/0.0.16ca/mdev_supported_types/vfio_ccw-io/create &&
+    eq "$(H sh -c "$(seed_script "$uuid") &&
 g=\$(basename \$(readlink /sys/bus/mdev/devices/$uuid/iommu_group)) && stat -c %F /dev/vfio/\$g")" \
     "character special file"
 

@@ -46,3 +46,13 @@ daemon_stop() {
     wait "$pid" 2>/dev/null
     pid=
 }
+
+# seed_script UUID: the seed's four echo steps (ccw device 0.0.7e52 unbound,
+# subchannel 0.0.16ca from io_subchannel to vfio_ccw, mdev UUID created), as
+# one && list for `ccwpass host -- sh -c`, written as the seed writes them.
+seed_script() {
+    printf '%s' "echo 0.0.7e52 > /sys/bus/ccw/devices/0.0.7e52/driver/unbind &&
+echo 0.0.16ca > /sys/bus/css/devices/0.0.16ca/driver/unbind &&
+echo 0.0.16ca > /sys/bus/css/drivers/vfio_ccw/bind &&
+echo $1 > /sys/bus/css/devices/0.0.16ca/mdev_supported_types/vfio_ccw-io/create"
+}
