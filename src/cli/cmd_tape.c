@@ -67,6 +67,37 @@ static void format_from_name(const char *path, bool chosen, struct tape_create_o
     o->comp = het ? TAPE_COMP_ZLIB : TAPE_COMP_NONE;
 }
 
+/*
+ * The output options create and copy share: --het[=LEVEL], --aws, --force.
+ * 1 when c was one of them, 0 when not, -1 after a bad --het argument.
+ */
+struct out_opts {
+    struct tape_create_opts o;
+    bool chosen;    /* --het or --aws given: the file name does not decide */
+    bool force;
+};
+
+static int out_option(int c, struct out_opts *f)
+{
+    switch (c) {
+    case 'z':
+        if (parse_het(optarg, &f->o) < 0)
+            return -1;
+        f->chosen = true;
+        return 1;
+    case 'a':
+        f->o.format = TAPE_AWS;
+        f->o.comp = TAPE_COMP_NONE;
+        f->chosen = true;
+        return 1;
+    case 'f':
+        f->force = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static bool exists(const char *path, bool force)
 {
     struct stat st;
@@ -97,36 +128,34 @@ static int create_main(int argc, char **argv)
         { "label", required_argument, 0, 'l' }, { "owner", required_argument, 0, 'o' },
         { "force", no_argument, 0, 'f' }, { 0, 0, 0, 0 },
     };
-    struct tape_create_opts o = { .format = TAPE_AWS };
-    bool force = false, chosen = false;
+    struct out_opts f = { .o = { .format = TAPE_AWS } };
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        int handled = out_option(c, &f);
+
+        if (handled < 0)
+            return 2;
+        if (handled)
+            continue;
         switch (c) {
-        case 'z':
-            if (parse_het(optarg, &o) < 0)
-                return 2;
-            chosen = true;
-            break;
-        case 'a': o.format = TAPE_AWS; o.comp = TAPE_COMP_NONE; chosen = true; break;
-        case 'l': o.volser = optarg; break;
-        case 'o': o.owner = optarg; break;
-        case 'f': force = true; break;
+        case 'l': f.o.volser = optarg; break;
+        case 'o': f.o.owner = optarg; break;
         default: return usage();
         }
     }
-    if (optind + 1 != argc || (o.owner && !o.volser))
+    if (optind + 1 != argc || (f.o.owner && !f.o.volser))
         return usage();
     const char *path = argv[optind];
-    format_from_name(path, chosen, &o);
-    if (exists(path, force))
+    format_from_name(path, f.chosen, &f.o);
+    if (exists(path, f.force))
         return 1;
     char err[ERRLEN];
-    if (tape_create(path, &o, err, sizeof err) < 0) {
+    if (tape_create(path, &f.o, err, sizeof err) < 0) {
         fprintf(stderr, "ccwpass tape create: %s\n", err);
         return 1;
     }
-    printf("created %s: %s, %s%s, %lld bytes\n", path, format_name(o.format, o.comp),
-           o.volser ? "labelled " : "unlabelled", o.volser ? o.volser : "", file_size(path));
+    printf("created %s: %s, %s%s, %lld bytes\n", path, format_name(f.o.format, f.o.comp),
+           f.o.volser ? "labelled " : "unlabelled", f.o.volser ? f.o.volser : "", file_size(path));
     return 0;
 }
 
@@ -214,34 +243,29 @@ static int copy_main(int argc, char **argv)
         { "het", optional_argument, 0, 'z' }, { "aws", no_argument, 0, 'a' },
         { "force", no_argument, 0, 'f' }, { 0, 0, 0, 0 },
     };
-    struct tape_create_opts o = { .format = TAPE_AWS };
-    bool force = false, chosen = false;
+    struct out_opts f = { .o = { .format = TAPE_AWS } };
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-        switch (c) {
-        case 'z':
-            if (parse_het(optarg, &o) < 0)
-                return 2;
-            chosen = true;
-            break;
-        case 'a': o.format = TAPE_AWS; o.comp = TAPE_COMP_NONE; chosen = true; break;
-        case 'f': force = true; break;
-        default: return usage();
-        }
+        int handled = out_option(c, &f);
+
+        if (handled < 0)
+            return 2;
+        if (!handled)
+            return usage();
     }
     if (optind + 2 != argc)
         return usage();
     const char *in = argv[optind], *out = argv[optind + 1];
-    format_from_name(out, chosen, &o);
-    if (exists(out, force))
+    format_from_name(out, f.chosen, &f.o);
+    if (exists(out, f.force))
         return 1;
     char err[ERRLEN];
     struct cli_progress bar = { "copying", "MiB", 1 / CLI_MIB, 0, false };
-    if (tape_copy(in, out, &o, progress_if_tty(), &bar, err, sizeof err) < 0) {
+    if (tape_copy(in, out, &f.o, progress_if_tty(), &bar, err, sizeof err) < 0) {
         fprintf(stderr, "ccwpass tape copy: %s\n", err);
         return 1;
     }
-    printf("copied %s to %s: %s, %lld bytes\n", in, out, format_name(o.format, o.comp), file_size(out));
+    printf("copied %s to %s: %s, %lld bytes\n", in, out, format_name(f.o.format, f.o.comp), file_size(out));
     return 0;
 }
 
