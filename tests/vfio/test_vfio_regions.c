@@ -51,8 +51,10 @@ static void test_probe_and_instances(void **st)
     assert_int_equal(vfio_ccw_set_irq(m, VFIO_CCW_REQ_IRQ_INDEX, req), 0);
     /* unbinding an open mdev asks the VMM to release it */
     assert_int_equal(vfio_ccw_remove(p), -EBUSY);
+    vfio_ccw_notifier_settle(&m->notifier);
     assert_true(efd_pending(req));
     assert_int_equal(vfio_ccw_mdev_remove(m), -EBUSY);
+    vfio_ccw_notifier_settle(&m->notifier);
     assert_true(efd_pending(req));
     vfio_ccw_close(m);
     assert_int_equal(vfio_ccw_mdev_remove(m), 0);
@@ -245,23 +247,21 @@ static void test_crw_region(void **st)
 {
     struct vt t;
     struct crw c;
-    int crwfd;
 
     vt_setup(&t, 1);
-    crwfd = t.efd[0][VFIO_CCW_CRW_IRQ_INDEX];
     assert_int_equal(read_crw(&t), 0);                       /* empty: zeros */
-    assert_false(efd_pending(crwfd));
+    assert_false(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     css_chpid_set_online(t.css, 0, 0x41, false);
     css_chpid_set_online(t.css, 0, 0x41, true);
-    assert_true(efd_pending(crwfd));
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     crw_decode(read_crw(&t), &c);
     assert_int_equal(c.rsc, CRW_RSC_CPATH);
     assert_int_equal(c.erc, CRW_ERC_PERRN);
     assert_int_equal(c.rsid, 0x41);
-    assert_true(efd_pending(crwfd));                         /* re-signalled: one more */
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));                         /* re-signalled: one more */
     crw_decode(read_crw(&t), &c);
     assert_int_equal(c.erc, CRW_ERC_INIT);
-    assert_false(efd_pending(crwfd));
+    assert_false(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     assert_int_equal(read_crw(&t), 0);
     /* a chpid the subchannel does not use queues nothing */
     assert_int_equal(css_add_chpid(t.css, 0, 0x50, CHP_TYPE_FC), 0);
@@ -279,13 +279,15 @@ static void test_irqs(void **st)
     assert_int_equal(vfio_ccw_set_irq(t.m[0], 3, fd), -EINVAL);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], 3), -EINVAL);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_REQ_IRQ_INDEX), 0);
-    assert_true(efd_pending(t.efd[0][VFIO_CCW_REQ_IRQ_INDEX]));
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_REQ_IRQ_INDEX));
     /* the driver holds its own reference: closing ours changes nothing */
     assert_int_equal(vfio_ccw_set_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX, fd), 0);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    vt_settle(&t, 0);
     assert_true(efd_pending(fd));
     assert_int_equal(vfio_ccw_set_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX, -1), 0);   /* de-assign */
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    vt_settle(&t, 0);
     assert_false(efd_pending(fd));
     close(fd);
     vt_teardown(&t);
@@ -312,6 +314,7 @@ static void test_reset_during_io(void **st)
     assert_int_equal(t.td[0]->resets, 1);
     assert_int_equal(t.td[0]->execs, 0);
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
+    vt_settle(&t, 0);
     while (efd_pending(t.efd[0][0]))
         ;
     vt_run(&t, 0, &o, &irb);                              /* works again */
