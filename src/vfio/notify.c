@@ -9,10 +9,10 @@
  * fills the counter (0xfffffffffffffffe) makes a write of 1 block until it
  * reads -- the kernel's eventfd_signal never blocks, a userspace write can,
  * and setting O_NONBLOCK before each write would race with the VMM.  So
- * raising an interrupt only marks its index pending and wakes that index's
- * writer thread, under a short lock nobody holds across a write; the writer
- * writes 1 once per wake-up (an eventfd is a counter the VMM drains, so
- * coalescing loses nothing).  One writer per index: a write that blocks
+ * raising an interrupt only counts it pending and wakes that index's writer
+ * thread, under a short lock nobody holds across a write; the writer adds
+ * what is pending to the eventfd in one write (an eventfd is a counter the
+ * VMM drains: it sees one per interrupt, as from the kernel).  One writer per index: a write that blocks
  * holds up only that eventfd of that VMM -- not the event loop, not the
  * subchannel's worker, not the VMM's other interrupts.
  *
@@ -55,23 +55,23 @@ static void *writer_thread(void *arg)
 {
     struct vfio_ccw_irq_writer *w = arg;
     struct vfio_ccw_notifier *n = w->n;
-    const uint64_t one = 1;
-
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&n->lock);
     while (!w->stop) {
+        uint64_t count;
         ssize_t r;
 
         if (!w->pending) {
             pthread_cond_wait(&w->wake, &n->lock);
             continue;
         }
-        w->pending = false;
+        count = w->pending;
+        w->pending = 0;
         w->writing = true;
         pthread_mutex_unlock(&n->lock);
         /* the only cancellation point: the setter that stops us ends a write that blocks */
         pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-        r = write(w->fd, &one, sizeof(one));
+        r = write(w->fd, &count, sizeof(count));
         pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
         (void)r;   /* EAGAIN: the counter is full, the VMM has interrupts to read */
         pthread_mutex_lock(&n->lock);
@@ -88,7 +88,7 @@ static int start_locked(struct vfio_ccw_irq_writer *w)
     if (w->running || w->fd == NO_FD)
         return 0;
     w->stop = false;
-    w->pending = false;
+    w->pending = 0;
     w->writing = false;
     if (pthread_create(&w->thread, NULL, writer_thread, w))
         return -EAGAIN;
@@ -127,7 +127,7 @@ static void swap_locked(struct vfio_ccw_irq_writer *w, int fd)
     pthread_mutex_lock(&n->lock);
     old = w->fd;
     w->fd = fd;
-    w->pending = false;   /* what was pending was meant for the old fd */
+    w->pending = 0;   /* what was pending was meant for the old fd */
     pthread_cond_broadcast(&n->settled);
     pthread_mutex_unlock(&n->lock);
     if (old != NO_FD)
@@ -166,8 +166,8 @@ int vfio_ccw_notifier_set_fd(struct vfio_ccw_notifier *n, uint32_t index, int fd
  * @n: the mdev's notifier
  * @index: VFIO_CCW_*_IRQ_INDEX (checked by the caller)
  *
- * Marks the index pending and wakes its writer, which writes 1 to the
- * eventfd.  Callable from any thread with any of the mdev's locks held: it
+ * Counts one more interrupt pending and wakes its writer, which adds it to
+ * the eventfd.  Callable from any thread with any of the mdev's locks held: it
  * takes only the notifier's leaf lock, never held across a write.  Nothing
  * happens while the index has no fd.
  */
@@ -177,7 +177,7 @@ void vfio_ccw_notifier_raise(struct vfio_ccw_notifier *n, uint32_t index)
 
     pthread_mutex_lock(&n->lock);
     if (w->fd != NO_FD) {
-        w->pending = true;
+        w->pending++;
         pthread_cond_signal(&w->wake);
     }
     pthread_mutex_unlock(&n->lock);

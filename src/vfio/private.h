@@ -56,7 +56,7 @@ struct vfio_ccw_notifier;
 struct vfio_ccw_irq_writer {
     struct vfio_ccw_notifier *n;
     int fd;                        /* our dup of the VMM's eventfd, -1 if none */
-    bool pending;                  /* raised, not yet written */
+    uint64_t pending;              /* raised, not yet added to the eventfd */
     bool stop;
     bool writing;                  /* inside write(): a stop cancels it */
     pthread_cond_t wake;           /* with n->lock: pending or stop */
