@@ -16,7 +16,12 @@
  * Each test: VMM A on device A with a hostile eventfd, VMM B on device B
  * (another channel path); the control socket and B must be served, A's
  * detach must be done (a new VMM attaches A's mdev and runs Sense ID), and
- * the daemon must exit 0 on SIGTERM.  Guards, not timings: a reply that
+ * the daemon must exit 0 on SIGTERM.
+ *
+ * The same class: any fd a VMM passes that the daemon does not keep is
+ * closed by the daemon, and close() of a file on a FUSE file system waits
+ * for the server's answer to FLUSH -- a server the VMM may run.  Before the
+ * fix the event loop closed it.  Guards, not timings: a reply that
  * does not come within GUARD_S seconds, or a daemon that has not exited
  * GUARD_S seconds after SIGTERM, fails the test instead of hanging it.
  */
@@ -32,11 +37,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
+#include "slowfs.h"
 #include "vfio/vfio_ccw.h"
 #include "vmmclient.h"
 
@@ -49,6 +56,8 @@
 
 struct fx {
     struct dproc d;
+    struct slowfs *fs;    /* a FUSE file system served by this process, or NULL */
+    int fuse_fd;          /* a file of it, open here, or -1 */
 };
 
 static int setup(void **state)
@@ -56,7 +65,10 @@ static int setup(void **state)
     struct fx *f = calloc(1, sizeof *f);
     char a[256], b[256], conf[256];
 
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
+    if (!f)
+        return -1;
+    f->fuse_fd = -1;
+    if (dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
         dp_make_image(&f->d, "b.3390", 1, b, sizeof b))
         return -1;
     /* A keeps a path (52) when 50 goes; B is on 51 alone */
@@ -105,7 +117,12 @@ static int teardown(void **state)
     struct fx *f = *state;
     int rc;
 
+    if (f->fs)
+        slowfs_gate_flushes(f->fs, true);   /* a close waiting in it goes on */
+    if (f->fuse_fd >= 0)
+        close(f->fuse_fd);
     stop_bounded(&f->d);   /* a hung daemon must not hang the test run */
+    slowfs_unmount(f->fs);
     rc = dp_cleanup(&f->d);
     free(f);
     return rc;
@@ -279,12 +296,74 @@ static void test_full_req_eventfd_stalls_nobody(void **state)
     exits_cleanly(f);
 }
 
+/* A FUSE file whose FLUSH the server holds, passed with messages that do
+ * not take it (VERSION) and that refuse it (DMA_MAP: not a memory file). */
+static void test_passed_fuse_fd_stalls_nobody(void **state)
+{
+    struct fx *f = *state;
+    struct ccwp_version ver = { CCWP_PROTO_MAJOR, CCWP_PROTO_MINOR };
+    struct ccwp_dma_map m = { .argsz = sizeof m, .flags = CCWP_DMA_READ | CCWP_DMA_WRITE, .size = RAM_SIZE };
+    char back[256], mnt[256], path[300];
+    struct vmm a, b, c;
+    struct ccwp_hdr h;
+    uint16_t major, minor;
+    int fd, id_a, id_c;
+
+    snprintf(back, sizeof back, "%s/fuse.back", f->d.dir);
+    snprintf(mnt, sizeof mnt, "%s/fuse", f->d.dir);
+    snprintf(path, sizeof path, "%s/f", mnt);
+    fd = open(back, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, RAM_SIZE), 0);
+    close(fd);
+    assert_int_equal(mkdir(mnt, 0755), 0);
+    f->fs = slowfs_mount(mnt, "f", back);
+    assert_non_null(f->fs);
+    f->fuse_fd = open(path, O_RDWR | O_CLOEXEC);
+    assert_true(f->fuse_fd >= 0);
+
+    open_vmm(f, &b, TEST_UUID2);
+    slowfs_gate_flushes(f->fs, false);
+    assert_int_equal(vmm_connect(&a, f->d.sock), 0);
+    guard(&a);
+    id_a = vmm_send(&a, CCWP_CMD_VERSION, &ver, sizeof ver, &f->fuse_fd, 1);
+    assert_true(id_a > 0);
+    assert_int_equal(slowfs_wait_flusher(f->fs), 0);   /* the daemon closes what it did not take */
+    assert_int_equal(control(f, "{\"op\":\"status\"}", NULL), 0);
+    sense_id(&b);
+    assert_int_equal(vmm_connect(&c, f->d.sock), 0);
+    guard(&c);
+    id_c = vmm_send(&c, CCWP_CMD_DMA_MAP, &m, sizeof m, &f->fuse_fd, 1);
+    assert_true(id_c > 0);
+    sense_id(&b);
+    assert_int_equal(control(f, "{\"op\":\"mdev_list\"}", NULL), 0);
+
+    /* the server answers: A and C get their replies, and go on */
+    slowfs_gate_flushes(f->fs, true);
+    assert_int_equal(vmm_recv_reply(&a, &h, NULL, 0, NULL), 0);
+    assert_int_equal(h.msg_id, id_a);
+    assert_int_equal(h.error, 0);
+    assert_int_equal(vmm_version(&a, &major, &minor), 0);
+    assert_int_equal(major, CCWP_PROTO_MAJOR);
+    assert_int_equal(vmm_recv_reply(&c, &h, NULL, 0, NULL), 0);
+    assert_int_equal(h.msg_id, id_c);
+    assert_true(h.flags & CCWP_F_ERROR);
+    assert_int_equal(h.error, EPERM);   /* not a memory file: cannot be sealed */
+    assert_int_equal(vmm_map_ram(&c, RAM_SIZE), 0);
+    vmm_close(&a);
+    vmm_close(&c);
+    sense_id(&b);
+    vmm_close(&b);
+    exits_cleanly(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_crw_eventfd_stalls_nobody, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_io_eventfd_stalls_nobody, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_req_eventfd_stalls_nobody, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passed_fuse_fd_stalls_nobody, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
