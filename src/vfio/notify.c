@@ -55,6 +55,7 @@ static void *writer_thread(void *arg)
 {
     struct vfio_ccw_irq_writer *w = arg;
     struct vfio_ccw_notifier *n = w->n;
+
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&n->lock);
     while (!w->stop) {
@@ -82,14 +83,15 @@ static void *writer_thread(void *arg)
     return NULL;
 }
 
-/* With ctl_lock: the writer of an index that has an fd runs. */
+/* With ctl_lock: the writer of an index that has an fd runs (what was
+ * raised since the fd was assigned is written at once). */
 static int start_locked(struct vfio_ccw_irq_writer *w)
 {
     if (w->running || w->fd == NO_FD)
         return 0;
+    pthread_mutex_lock(&w->n->lock);
     w->stop = false;
-    w->pending = 0;
-    w->writing = false;
+    pthread_mutex_unlock(&w->n->lock);
     if (pthread_create(&w->thread, NULL, writer_thread, w))
         return -EAGAIN;
     w->running = true;
