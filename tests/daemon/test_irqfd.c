@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -172,6 +173,35 @@ static void make_eventfd_block(struct vmm *v, unsigned index)
     assert_int_equal(fcntl(fd, F_SETFL, fl & ~O_NONBLOCK), 0);
 }
 
+/* SET_IRQS with a fresh eventfd for `index` (the old one is given up). */
+static void replace_eventfd(struct vmm *v, unsigned index)
+{
+    struct {
+        struct ccwp_irq_set s;
+        int32_t fd;
+    } req = { { sizeof req, CCWP_IRQ_SET_DATA_EVENTFD | CCWP_IRQ_SET_ACTION_TRIGGER, index, 0, 1 }, 0 };
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+    assert_true(fd >= 0);
+    req.fd = fd;
+    assert_int_equal(vmm_call(v, CCWP_CMD_SET_IRQS, &req, sizeof req, &fd, 1, NULL, 0, NULL), 0);
+    close(v->efd[index]);
+    v->efd[index] = fd;
+}
+
+/* The next CRW in A's region: a channel-path report for chpid 0x50. */
+static void assert_crw_chp50(struct vmm *v, uint8_t erc)
+{
+    uint32_t w = 0;
+    struct crw c;
+
+    assert_int_equal(vmm_read_crw(v, &w), 0);
+    crw_decode(w, &c);
+    assert_int_equal(c.rsc, CRW_RSC_CPATH);
+    assert_int_equal(c.erc, erc);
+    assert_int_equal(c.rsid, 0x50);
+}
+
 static void sense_id_program(struct vmm *v)
 {
     vmm_put_ccw(v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 7, 0x2000);
@@ -232,6 +262,13 @@ static void test_full_crw_eventfd_stalls_nobody(void **state)
     assert_int_equal(vmm_stsch(&a, &s), 0);
     assert_int_equal(s.pmcw.pam, 0xc0);
     sense_id(&a);
+    /* A gives up the blocked eventfd (SET_IRQS, on the loop, returns) and
+     * gets its reports: the region re-signals the new one while more remain */
+    replace_eventfd(&a, VFIO_CCW_CRW_IRQ_INDEX);
+    assert_crw_chp50(&a, CRW_ERC_PERRN);
+    assert_int_equal(vmm_wait_irq(&a, VFIO_CCW_CRW_IRQ_INDEX), 0);
+    assert_crw_chp50(&a, CRW_ERC_INIT);
+    sense_id(&b);
     vmm_close(&a);
     a_detached(f);
     sense_id(&b);
@@ -292,6 +329,8 @@ static void test_full_req_eventfd_stalls_nobody(void **state)
     sense_id(&a);
     vmm_close(&a);
     a_detached(f);
+    /* closed, the mdev can be removed */
+    assert_int_equal(control(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", NULL), 0);
     vmm_close(&b);
     exits_cleanly(f);
 }
