@@ -130,8 +130,9 @@ static void job_free(struct conn_job *j)
 /* A job of this connection runs off the loop: it is not read meanwhile. */
 static void hold(struct conn *c)
 {
-    if (c->busy++ == 0)
+    if (c->busy == 0)
         server_unwatch(c->srv, &c->w);
+    c->busy++;
 }
 
 /* A job that held the connection is done (ok: its reply, if any, was
@@ -141,7 +142,8 @@ static void let_go(struct conn *c, bool ok)
 {
     if (!ok)
         c->failed = true;
-    if (--c->busy)
+    c->busy--;
+    if (c->busy)
         return;
     c->polling_out = false;
     ok = !c->failed && server_watch(c->srv, &c->w) >= 0 && flush_out(c);

@@ -54,6 +54,7 @@
 #define GUARD_S 20
 #define EVENTFD_FULL 0xfffffffffffffffeull   /* the largest count an eventfd holds */
 #define IO_IRB 24
+#define CHPID_VARIED 0x50                    /* A's first path, which `chp` varies */
 
 struct fx {
     struct dproc d;
@@ -189,8 +190,8 @@ static void replace_eventfd(struct vmm *v, unsigned index)
     v->efd[index] = fd;
 }
 
-/* The next CRW in A's region: a channel-path report for chpid 0x50. */
-static void assert_crw_chp50(struct vmm *v, uint8_t erc)
+/* The next CRW in A's region: a channel-path report for CHPID_VARIED. */
+static void assert_crw_varied(struct vmm *v, uint8_t erc)
 {
     uint32_t w = 0;
     struct crw c;
@@ -199,7 +200,7 @@ static void assert_crw_chp50(struct vmm *v, uint8_t erc)
     crw_decode(w, &c);
     assert_int_equal(c.rsc, CRW_RSC_CPATH);
     assert_int_equal(c.erc, erc);
-    assert_int_equal(c.rsid, 0x50);
+    assert_int_equal(c.rsid, CHPID_VARIED);
 }
 
 static void sense_id_program(struct vmm *v)
@@ -265,9 +266,9 @@ static void test_full_crw_eventfd_stalls_nobody(void **state)
     /* A gives up the blocked eventfd (SET_IRQS, on the loop, returns) and
      * gets its reports: the region re-signals the new one while more remain */
     replace_eventfd(&a, VFIO_CCW_CRW_IRQ_INDEX);
-    assert_crw_chp50(&a, CRW_ERC_PERRN);
+    assert_crw_varied(&a, CRW_ERC_PERRN);
     assert_int_equal(vmm_wait_irq(&a, VFIO_CCW_CRW_IRQ_INDEX), 0);
-    assert_crw_chp50(&a, CRW_ERC_INIT);
+    assert_crw_varied(&a, CRW_ERC_INIT);
     sense_id(&b);
     vmm_close(&a);
     a_detached(f);
