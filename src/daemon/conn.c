@@ -76,7 +76,6 @@ struct conn *conn_new(struct server *s, int fd)
     return c;
 }
 
-
 int conn_take_fd(struct conn *c, unsigned i)
 {
     if (i >= c->nfds)
