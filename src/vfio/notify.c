@@ -12,9 +12,10 @@
  * raising an interrupt only counts it pending and wakes that index's writer
  * thread, under a short lock nobody holds across a write; the writer adds
  * what is pending to the eventfd in one write (an eventfd is a counter the
- * VMM drains: it sees one per interrupt, as from the kernel).  One writer per index: a write that blocks
- * holds up only that eventfd of that VMM -- not the event loop, not the
- * subchannel's worker, not the VMM's other interrupts.
+ * VMM drains: it sees one per interrupt, as from the kernel).  One writer
+ * per index: a write that blocks holds up only that eventfd of that VMM --
+ * not the event loop, not the subchannel's worker, not the VMM's other
+ * interrupts.
  *
  * A writer exists while its index has an fd.  Replacing or de-assigning the
  * fd (SET_IRQS, close, remove) stops the writer: if it is inside write() it
@@ -23,8 +24,8 @@
  * ends), and the fd is closed only after the writer is joined.
  *
  * Locks: ctl_lock serialises the setters (set_fd, release, destroy) and the
- * writers' start and stop; lock (a leaf, taken by raise under io_mutex or
- * crw_lock) guards fd, pending, stop and writing of every index; the
+ * writers' start and stop; lock (a leaf: raise takes it under any of the
+ * mdev's locks) guards fd, pending, stop and writing of every index; the
  * settled condition (with lock) tells the in-process tests when every raised
  * interrupt has been written.
  */

@@ -3,7 +3,7 @@
  * Private to the vfio_ccw driver (Linux vfio_ccw_private.h): the parent
  * (a subchannel bound to vfio_ccw), the mdev with its regions, IRQ eventfds
  * and FSM state, and the internal interfaces between drv.c, ops.c, fsm.c,
- * async.c, chp.c, dma.c, dirty.c and cp.c.
+ * async.c, chp.c, notify.c, dma.c, dirty.c and cp.c.
  *
  * Locking: m->open_lock serialises open/close/reset; m->io_mutex guards the
  * regions, the FSM state and the channel program (region writes take it with
