@@ -5,6 +5,7 @@
  * disconnected; anything else wrong with a message gets an error reply.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #define HDR_SIZE sizeof(struct ccwp_hdr)
 
 static void conn_event(void *opaque, unsigned events);
+static bool flush_out(struct conn *c);
 
 int reply_put(struct conn_reply *r, const void *p, size_t n)
 {
@@ -74,15 +76,6 @@ struct conn *conn_new(struct server *s, int fd)
     return c;
 }
 
-static void close_msg_fds(struct conn *c)
-{
-    for (unsigned i = 0; i < c->nfds; i++)
-        if (c->fds[i] >= 0)
-            close(c->fds[i]);
-    c->nfds = 0;
-    c->fds_lost = false;
-}
-
 int conn_take_fd(struct conn *c, unsigned i)
 {
     if (i >= c->nfds)
@@ -131,6 +124,118 @@ static void job_free(struct conn_job *j)
     free(j);
 }
 
+/* ---- holding a connection off the loop while its jobs run ------------------------- */
+
+/* A job of this connection runs off the loop: it is not read meanwhile. */
+static void hold(struct conn *c)
+{
+    if (c->busy == 0)
+        server_unwatch(c->srv, &c->w);
+    c->busy++;
+}
+
+/* A job that held the connection is done (ok: its reply, if any, was
+ * queued); after the last one the connection is read and written again,
+ * or freed if something could not be queued. */
+static void let_go(struct conn *c, bool ok)
+{
+    if (!ok)
+        c->failed = true;
+    c->busy--;
+    if (c->busy)
+        return;
+    c->polling_out = false;
+    ok = !c->failed && server_watch(c->srv, &c->w) >= 0 && flush_out(c);
+    if (!ok)
+        conn_free(c);
+}
+
+/* ---- closing the fds a message brought -------------------------------------------- */
+
+/*
+ * close() of a file calls its file system's flush, and on FUSE that waits
+ * for the server's answer to FLUSH, uninterruptibly -- a server the VMM may
+ * run itself.  An eventfd and a shared-memory file (shmem, hugetlbfs: the
+ * files whose seals can be queried) have no flush; neither check touches a
+ * file system.  What a VMM passes that is neither is closed off the loop,
+ * on one queue for all (an honest VMM never passes such a file), while its
+ * connection is held, so a VMM can keep at most one message's fds waiting.
+ */
+static const char closer_key;
+
+struct close_job {
+    struct offload_job base;
+    struct conn *c;               /* held until done; NULL: the connection is ending */
+    unsigned n;
+    int fds[CCWP_MAX_FDS];
+};
+
+static bool closes_at_once(int fd)
+{
+    char path[64], target[64];
+    ssize_t n;
+
+    if (fcntl(fd, F_GET_SEALS) >= 0)
+        return true;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return false;
+    target[n] = 0;
+    return !strcmp(target, "anon_inode:[eventfd]");
+}
+
+static void close_run(struct offload_job *oj)
+{
+    struct close_job *j = (struct close_job *)oj;
+
+    for (unsigned i = 0; i < j->n; i++)
+        close(j->fds[i]);
+}
+
+static void close_done(struct offload_job *oj)
+{
+    struct close_job *j = (struct close_job *)oj;
+    struct conn *c = j->c;
+
+    free(j);
+    if (c)
+        let_go(c, true);
+}
+
+/* Close the fds of the current message; `holder` (c, or NULL when the
+ * connection ends) is held while some of them close off the loop. */
+static void close_msg_fds(struct conn *c, struct conn *holder)
+{
+    struct close_job *j = NULL;
+
+    for (unsigned i = 0; i < c->nfds; i++) {
+        int fd = c->fds[i];
+        if (fd < 0)
+            continue;
+        if (closes_at_once(fd)) {
+            close(fd);
+            continue;
+        }
+        if (!j)
+            j = calloc(1, sizeof *j);
+        if (j)
+            j->fds[j->n++] = fd;
+        else
+            close(fd);   /* no memory for a job: on the loop, as before */
+    }
+    c->nfds = 0;
+    c->fds_lost = false;
+    if (!j)
+        return;
+    log_debug("client %u: closing %u passed file(s) off the loop", c->id, j->n);
+    j->base = (struct offload_job){ .key = &closer_key, .run = close_run, .done = close_done };
+    j->c = holder;
+    if (holder)
+        hold(holder);
+    offload_submit(c->srv, &j->base);
+}
+
 /* Out of the server's list and its epoll. */
 static void conn_unlink(struct conn *c)
 {
@@ -161,7 +266,7 @@ static void conn_close_fds(struct conn *c)
 {
     close(c->w.fd);
     c->w.fd = -1;
-    close_msg_fds(c);
+    close_msg_fds(c, NULL);
     log_debug("client %u disconnected", c->id);
 }
 
@@ -402,14 +507,7 @@ static void command_done(struct offload_job *oj)
     bool ok = send_reply(c, &j->hdr, j->rc, &j->r) == 0;
 
     job_free(j);
-    c->busy = false;
-    c->polling_out = false;
-    if (ok && server_watch(c->srv, &c->w) < 0)
-        ok = false;
-    if (ok)
-        ok = flush_out(c);
-    if (!ok)
-        conn_free(c);
+    let_go(c, ok);
 }
 
 /* A command that may wait on a device: hand it to the device's queue and
@@ -426,9 +524,8 @@ static bool offload_msg(struct conn *c, const void *key)
     j->len = c->hdr.size - HDR_SIZE;
     c->body = NULL;
     c->have = 0;
-    close_msg_fds(c);   /* no waiting command takes fds */
-    c->busy = true;
-    server_unwatch(c->srv, &c->w);
+    hold(c);
+    close_msg_fds(c, c);   /* no waiting command takes fds */
     offload_submit(c->srv, &j->base);
     return true;
 }
@@ -451,7 +548,7 @@ static int handle_msg(struct conn *c)
             return 0;
         rc = vmm_dispatch(c, h, c->body, len, &r);
     }
-    close_msg_fds(c);
+    close_msg_fds(c, c);   /* what a command did not take; the reply waits if some close off the loop */
     rc = send_reply(c, h, rc, &r) ? -ENOMEM : 0;
     free(r.data);
     free(c->body);

@@ -42,7 +42,9 @@ struct conn {
     struct vmm_shm *shm;          /* the shared I/O area (vmm_shm.h), or NULL */
     int out_fd;                   /* an fd to send with the queued reply, or -1 */
     size_t out_fd_off;            /* where in out[] that reply starts */
-    bool busy;                    /* a command of ours runs off the loop: not watched */
+    unsigned busy;                /* jobs of ours off the loop (a command, closing passed
+                                   * fds): not watched while nonzero */
+    bool failed;                  /* a reply could not be queued: free when let go */
 };
 
 /* A reply under construction (header filled by the framing code). */

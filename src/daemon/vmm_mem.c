@@ -32,25 +32,29 @@ void vmm_release_host(void *host, uint64_t size)
  * memory-backend-memfd seals F_SEAL_GROW|F_SEAL_SHRINK|F_SEAL_SEAL unless
  * seal=off); the daemon adds the shrink seal itself when the file still
  * allows sealing.  Seals cannot be removed, so the size checked afterwards
- * stays.  Returns 0 or the errno for the reply.
+ * stays.  The seals are looked at first: that touches no file system, while
+ * fstat of a file elsewhere (FUSE) would wait for its server, which the VMM
+ * may run.  Returns 0 or the errno for the reply.
  */
 static int check_memfd(struct conn *c, int fd, const struct ccwp_dma_map *m)
 {
     struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
-        return -EINVAL;
-    }
     if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) && errno != EPERM && errno != EINVAL)
         log_debug("client %u: cannot seal the memory file: %s", c->id, strerror(errno));
     int seals = fcntl(fd, F_GET_SEALS);
     if (seals < 0 || !(seals & F_SEAL_SHRINK)) {
-        log_warn("client %u: DMA_MAP refused: the memory file is not sealed against shrinking "
+        log_warn("client %u: DMA_MAP refused: %s "
                  "(create it with MFD_ALLOW_SEALING and add F_SEAL_SHRINK; QEMU: memory-backend-memfd, seal=on)",
-                 c->id);
+                 c->id, seals < 0 ? "the fd is not a memory file (memfd or shared-memory file), so it cannot be "
+                                    "sealed against shrinking"
+                                  : "the memory file is not sealed against shrinking");
         return -EPERM;
     }
-    if (fstat(fd, &st) || m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        log_warn("client %u: DMA_MAP fd is not a memory file (memfd or shared-memory file)", c->id);
+        return -EINVAL;
+    }
+    if (m->offset + m->size < m->offset || (uint64_t)st.st_size < m->offset + m->size) {
         log_warn("client %u: DMA_MAP [%#llx, +%#llx) runs past the end of its %lld-byte memory file", c->id,
                  (unsigned long long)m->offset, (unsigned long long)m->size, (long long)st.st_size);
         return -EINVAL;
@@ -75,12 +79,10 @@ int vmm_dma_map(struct conn *c, const uint8_t *p, size_t len, struct conn_reply 
         return -EINVAL;
     }
     bool wr = m.flags & CCWP_DMA_WRITE;
+    int rc = check_memfd(c, c->fds[0], &m);
+    if (rc)
+        return rc;   /* the fd stays with the message: conn.c closes it, off the loop if it must */
     int fd = conn_take_fd(c, 0);
-    int rc = check_memfd(c, fd, &m);
-    if (rc) {
-        close(fd);
-        return rc;
-    }
     void *host = mmap(NULL, m.size, PROT_READ | (wr ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)m.offset);
     int err = errno;
     close(fd);   /* the mapping keeps the memory */

@@ -98,13 +98,11 @@ static struct vfio_ccw_mdev *mdev_alloc(struct vfio_ccw_parent *p, const char *u
     pthread_mutex_init(&m->open_lock, NULL);
     pthread_mutex_init(&m->io_mutex, NULL);
     pthread_mutex_init(&m->crw_lock, NULL);
-    pthread_mutex_init(&m->irq_lock, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&m->irq_cond, &ca);
     pthread_condattr_destroy(&ca);
-    for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++)
-        m->irq_fd[i] = -1;
+    vfio_ccw_notifier_init(&m->notifier);
     vfio_ccw_dirty_init(&m->dirty);
     return m;
 }
@@ -116,7 +114,7 @@ static void mdev_free(struct vfio_ccw_mdev *m)
     pthread_mutex_destroy(&m->open_lock);
     pthread_mutex_destroy(&m->io_mutex);
     pthread_mutex_destroy(&m->crw_lock);
-    pthread_mutex_destroy(&m->irq_lock);
+    vfio_ccw_notifier_destroy(&m->notifier);
     pthread_cond_destroy(&m->irq_cond);
     free(m);
 }

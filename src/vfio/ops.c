@@ -67,17 +67,6 @@ int vfio_ccw_open(struct vfio_ccw_mdev *m, struct vfio_dma *dma)
     return ret;
 }
 
-static void release_irqs(struct vfio_ccw_mdev *m)
-{
-    pthread_mutex_lock(&m->irq_lock);
-    for (unsigned i = 0; i < VFIO_CCW_NUM_IRQS; i++) {
-        if (m->irq_fd[i] >= 0)
-            close(m->irq_fd[i]);
-        m->irq_fd[i] = -1;
-    }
-    pthread_mutex_unlock(&m->irq_lock);
-}
-
 void vfio_ccw_close(struct vfio_ccw_mdev *m)
 {
     if (!m)
@@ -95,7 +84,7 @@ void vfio_ccw_close(struct vfio_ccw_mdev *m)
     m->io_observer_opaque = NULL;
     pthread_mutex_unlock(&m->io_mutex);
     vfio_ccw_crw_flush(m);
-    release_irqs(m);
+    vfio_ccw_notifier_release(&m->notifier);
     __atomic_store_n(&m->open, false, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&m->open_lock);
 }
@@ -276,6 +265,10 @@ ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t 
 
 /* ---- IRQs ------------------------------------------------------------------------ */
 
+/* The eventfds are written by the mdev's notifier thread (notify.c), never
+ * by the thread that raises the interrupt: a VMM can make a write to its
+ * eventfd block, and the raisers are the event loop (CRW, REQ) and the
+ * subchannel's worker under io_mutex (IO). */
 int vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd)
 {
     int mine = -1;
@@ -287,23 +280,12 @@ int vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd)
         if (mine < 0)
             return -errno;
     }
-    pthread_mutex_lock(&m->irq_lock);
-    if (m->irq_fd[index] >= 0)
-        close(m->irq_fd[index]);
-    m->irq_fd[index] = mine;
-    pthread_mutex_unlock(&m->irq_lock);
-    return 0;
+    return vfio_ccw_notifier_set_fd(&m->notifier, index, mine);
 }
 
 void vfio_ccw_signal(struct vfio_ccw_mdev *m, uint32_t index)
 {
-    uint64_t one = 1;
-
-    pthread_mutex_lock(&m->irq_lock);
-    if (m->irq_fd[index] >= 0 && write(m->irq_fd[index], &one, sizeof(one)) < 0) {
-        /* an eventfd at its maximum count: the VMM has not read it; nothing lost */
-    }
-    pthread_mutex_unlock(&m->irq_lock);
+    vfio_ccw_notifier_raise(&m->notifier, index);
 }
 
 int vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index)

@@ -3,14 +3,16 @@
  * Private to the vfio_ccw driver (Linux vfio_ccw_private.h): the parent
  * (a subchannel bound to vfio_ccw), the mdev with its regions, IRQ eventfds
  * and FSM state, and the internal interfaces between drv.c, ops.c, fsm.c,
- * async.c, chp.c, dma.c, dirty.c and cp.c.
+ * async.c, chp.c, notify.c, dma.c, dirty.c and cp.c.
  *
  * Locking: m->open_lock serialises open/close/reset; m->io_mutex guards the
  * regions, the FSM state and the channel program (region writes take it with
  * trylock → -EAGAIN, like the kernel) and the interrupt sequence number a
  * quiescing close waits on (irq_cond, with io_mutex); m->crw_lock guards the
- * CRW list; m->irq_lock the eventfds.  Order: open_lock → dma users →
- * io_mutex → crw_lock / irq_lock.
+ * CRW list; the notifier (notify.c) owns the eventfds.  Order: open_lock →
+ * dma users → io_mutex → crw_lock → notifier.lock (a leaf, never held across
+ * an eventfd write); notifier.ctl_lock is taken only by its setters, never
+ * under io_mutex or crw_lock.
  */
 #ifndef CCWPASS_VFIO_PRIVATE_H
 #define CCWPASS_VFIO_PRIVATE_H
@@ -47,6 +49,28 @@ struct vfio_ccw_parent {
     struct vfio_ccw_mdev *mdev;    /* at most one (max_instances 1) */
 };
 
+/* The eventfd writers of one mdev (notify.c): a thread per IRQ index that
+ * has an fd; fd, pending, stop and writing under the notifier's lock,
+ * thread and running under its ctl_lock. */
+struct vfio_ccw_notifier;
+struct vfio_ccw_irq_writer {
+    struct vfio_ccw_notifier *n;
+    int fd;                        /* our dup of the VMM's eventfd, -1 if none */
+    uint64_t pending;              /* raised, not yet added to the eventfd */
+    bool stop;
+    bool writing;                  /* inside write(): a stop cancels it */
+    pthread_cond_t wake;           /* with n->lock: pending or stop */
+    pthread_t thread;
+    bool running;
+};
+
+struct vfio_ccw_notifier {
+    pthread_mutex_t ctl_lock;      /* setters: fd changes, writers' start/stop */
+    pthread_mutex_t lock;          /* leaf, never held across a write */
+    pthread_cond_t settled;        /* with lock: a write or a drop happened */
+    struct vfio_ccw_irq_writer w[VFIO_CCW_NUM_IRQS];
+};
+
 struct vfio_ccw_mdev {
     struct vfio_ccw_parent *parent;
     struct subchannel *sch;
@@ -75,8 +99,7 @@ struct vfio_ccw_mdev {
     uint32_t crw[VFIO_CCW_CRW_MAX];
     unsigned crw_head, crw_n;
 
-    pthread_mutex_t irq_lock;
-    int irq_fd[VFIO_CCW_NUM_IRQS];
+    struct vfio_ccw_notifier notifier;
 
     struct vfio_ccw_dirty dirty;
 };
@@ -90,7 +113,17 @@ const char *vfio_ccw_state_name(enum vfio_ccw_state s);
 /* The subchannel's interrupt handler (css worker thread). */
 void vfio_ccw_sch_irq(void *opaque, struct subchannel *sch);
 
+/* notify.c: the eventfd writer (see there) */
+void vfio_ccw_notifier_init(struct vfio_ccw_notifier *n);
+int  vfio_ccw_notifier_set_fd(struct vfio_ccw_notifier *n, uint32_t index, int fd);
+void vfio_ccw_notifier_raise(struct vfio_ccw_notifier *n, uint32_t index);
+void vfio_ccw_notifier_release(struct vfio_ccw_notifier *n);
+/* Tests only: wait until every raised interrupt is written (never on a VMM's eventfd). */
+void vfio_ccw_notifier_settle(struct vfio_ccw_notifier *n);
+void vfio_ccw_notifier_destroy(struct vfio_ccw_notifier *n);
+
 /* ops.c */
+/* Raise IRQ `index`: never blocks, any thread, any lock held. */
 void vfio_ccw_signal(struct vfio_ccw_mdev *m, uint32_t index);
 /* The I/O region changed (io_mutex held): tell its observer. */
 void vfio_ccw_io_changed(struct vfio_ccw_mdev *m);

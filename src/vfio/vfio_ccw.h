@@ -128,8 +128,11 @@ int  vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct 
 ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len);
 ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, const void *buf, size_t len);
 /* IRQs: index VFIO_CCW_*_IRQ_INDEX; fd = eventfd, or -1 to de-assign.  The
- * driver keeps its own dup of fd (the caller may close its copy) and writes 1
- * to signal.  The IO eventfd is written once the IRB is in the I/O region. */
+ * driver keeps its own dup of fd (the caller may close its copy) and adds one
+ * per interrupt, on a thread of its own (a VMM can make the write block: it
+ * then holds up only that eventfd; replacing the fd or closing the mdev gives
+ * the write up).  The IO eventfd is written once the IRB is in the I/O
+ * region. */
 int  vfio_ccw_set_irq(struct vfio_ccw_mdev *m, uint32_t index, int fd);
 int  vfio_ccw_trigger_irq(struct vfio_ccw_mdev *m, uint32_t index); /* DATA_NONE/BOOL */
 int  vfio_ccw_reset(struct vfio_ccw_mdev *m);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* A FUSE file whose writes wait at a gate (see slowfs.h). */
+/* A FUSE file whose writes, reads and flushes wait at gates (see slowfs.h). */
 #define FUSE_USE_VERSION 35
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@ struct slowfs {
     struct gate {
         bool open;
         unsigned waiting;    /* requests waiting at it */
-    } wr, rd;
+    } wr, rd, fl;
 };
 
 static struct slowfs *me(void)
@@ -115,6 +115,15 @@ static int sf_truncate(const char *path, off_t size, struct fuse_file_info *fi)
     return ftruncate(me()->fd, size) < 0 ? -errno : 0;
 }
 
+/* FLUSH: sent by every close() of the file, by whichever process closes it. */
+static int sf_flush(const char *path, struct fuse_file_info *fi)
+{
+    struct slowfs *fs = me();
+    (void)path, (void)fi;
+    pass(fs, &fs->fl);
+    return 0;
+}
+
 static int sf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 {
     (void)path, (void)datasync, (void)fi;
@@ -123,7 +132,7 @@ static int sf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 
 static const struct fuse_operations ops = {
     .getattr = sf_getattr, .readdir = sf_readdir, .open = sf_open, .read = sf_read,
-    .write = sf_write, .truncate = sf_truncate, .fsync = sf_fsync,
+    .write = sf_write, .truncate = sf_truncate, .fsync = sf_fsync, .flush = sf_flush,
 };
 
 static void *serve(void *arg)
@@ -145,7 +154,7 @@ struct slowfs *slowfs_mount(const char *mnt, const char *name, const char *backi
         return NULL;
     fs->fd = open(backing, O_RDWR | O_CLOEXEC);
     snprintf(fs->name, sizeof fs->name, "%s", name);
-    fs->wr.open = fs->rd.open = true;
+    fs->wr.open = fs->rd.open = fs->fl.open = true;
     pthread_mutex_init(&fs->lock, NULL);
     pthread_cond_init(&fs->cond, NULL);
     if (fs->fd >= 0)
@@ -206,12 +215,23 @@ int slowfs_wait_reader(struct slowfs *fs)
     return wait_at(fs, &fs->rd);
 }
 
+void slowfs_gate_flushes(struct slowfs *fs, bool open)
+{
+    set_gate(fs, &fs->fl, open);
+}
+
+int slowfs_wait_flusher(struct slowfs *fs)
+{
+    return wait_at(fs, &fs->fl);
+}
+
 void slowfs_unmount(struct slowfs *fs)
 {
     if (!fs)
         return;
     slowfs_gate(fs, true);
     slowfs_gate_reads(fs, true);
+    slowfs_gate_flushes(fs, true);
     fuse_exit(fs->fuse);
     fuse_unmount(fs->fuse);
     pthread_join(fs->thread, NULL);

@@ -4,7 +4,8 @@
  * by a thread of the test process, that shows one regular file backed by a
  * file elsewhere.  While the gate is closed every write to it waits inside
  * the file system, as a write to a hung NFS server or a failing disk would;
- * reads have a gate of their own.  The test learns by an event (not a
+ * reads have a gate of their own, and so have flushes (the FLUSH request
+ * every close() of the file sends: a hostile FUSE server can hold it).  The test learns by an event (not a
  * clock) that a writer or reader is waiting.
  */
 #ifndef CCWPASS_TESTS_SLOWFS_H
@@ -24,7 +25,11 @@ void slowfs_gate_reads(struct slowfs *fs, bool open);
 int  slowfs_wait_writer(struct slowfs *fs);
 /* Wait until a read waits at its closed gate; 0, or -1 after a 20 s guard. */
 int  slowfs_wait_reader(struct slowfs *fs);
-/* Open the gate, unmount, free. */
+/* The same for flushes, i.e. for every close() of the file. */
+void slowfs_gate_flushes(struct slowfs *fs, bool open);
+/* Wait until a flush waits at its closed gate; 0, or -1 after a 20 s guard. */
+int  slowfs_wait_flusher(struct slowfs *fs);
+/* Open the gates, unmount, free. */
 void slowfs_unmount(struct slowfs *fs);
 
 #endif

@@ -107,6 +107,11 @@ static int send_msg(struct vmm *v, uint16_t cmd, const void *req, size_t len, co
     return (size_t)n < total ? full_io(v->fd, (char *)req + (n - (ssize_t)sizeof h), total - (size_t)n, true) : 0;
 }
 
+int vmm_send(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds)
+{
+    return send_msg(v, cmd, req, len, fds, nfds) ? -1 : (int)v->msg_id;
+}
+
 int vmm_recv_reply(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, size_t *len)
 {
     if (full_io(v->fd, h, sizeof *h, false) || h->size < sizeof *h || h->size > CCWP_MAX_MSG)

@@ -42,6 +42,8 @@ void vmm_close(struct vmm *v);
 /* One request/reply.  reply may be NULL; *rlen gets the reply payload length. */
 int  vmm_call(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds,
               void *reply, size_t cap, size_t *rlen);
+/* A request with fds whose reply is read later (vmm_recv_reply): its msg_id, or -1. */
+int  vmm_send(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds);
 /* Raw bytes (for malformed-message tests) and raw reply reading. */
 int  vmm_send_raw(struct vmm *v, const void *buf, size_t len);
 int  vmm_recv_reply(struct vmm *v, struct ccwp_hdr *h, void *buf, size_t cap, size_t *len);

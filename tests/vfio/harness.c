@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "harness.h"
+#include "vfio/private.h"
 
 /* ---- the test device ----------------------------------------------------- */
 
@@ -235,6 +236,17 @@ bool efd_pending(int fd)
 {
     uint64_t v;
     return read(fd, &v, sizeof(v)) == sizeof(v);
+}
+
+void vt_settle(struct vt *t, unsigned i)
+{
+    vfio_ccw_notifier_settle(&t->m[i]->notifier);
+}
+
+bool vt_irq_pending(struct vt *t, unsigned i, unsigned index)
+{
+    vt_settle(t, i);
+    return efd_pending(t->efd[i][index]);
 }
 
 void vt_wait_io(struct vt *t, unsigned i)

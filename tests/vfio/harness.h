@@ -80,6 +80,11 @@ void vt_slow(struct vt *t, unsigned i, sem_t *sem);
 void sem_wait_guarded(sem_t *s);
 bool efd_wait(int fd, int ms);     /* true if signalled within ms */
 bool efd_pending(int fd);          /* signalled already (no waiting) */
+/* Every interrupt mdev i raised so far is in its eventfds: the driver
+ * writes them on threads of its own (src/vfio/notify.c). */
+void vt_settle(struct vt *t, unsigned i);
+/* vt_settle, then efd_pending of eventfd `index` of mdev i. */
+bool vt_irq_pending(struct vt *t, unsigned i, unsigned index);
 
 /* css-level interrupt capture */
 struct irq_sem {

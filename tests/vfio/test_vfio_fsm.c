@@ -125,7 +125,7 @@ static void test_not_oper_row(void **st)
     final_irb(t, true);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* disabled_irq: disable again */
     assert_false(enabled(t));
-    assert_false(efd_pending(t->efd[0][0]));
+    assert_false(vt_irq_pending(t, 0, 0));
     fire(t, VFIO_CCW_EVENT_OPEN);                     /* nop */
     assert_int_equal(state(t), VFIO_CCW_STATE_NOT_OPER);
     fire(t, VFIO_CCW_EVENT_CLOSE);                    /* nop */
@@ -213,7 +213,7 @@ static void test_idle_other_events(void **st)
     assert_int_equal(cmd_ret(t), -EINVAL);
     final_irb(t, true);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* irq: IRB to the region, signal */
-    assert_true(efd_pending(t->efd[0][0]));
+    assert_true(vt_irq_pending(t, 0, 0));
     assert_int_equal(state(t), VFIO_CCW_STATE_IDLE);
     fire(t, VFIO_CCW_EVENT_CLOSE);                    /* close: disable, STANDBY */
     assert_int_equal(state(t), VFIO_CCW_STATE_STANDBY);
@@ -241,7 +241,7 @@ static void test_cp_processing_row(void **st)
     assert_int_equal(cmd_ret(t), -EAGAIN);
     final_irb(t, true);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* irq, but not finished: stays */
-    assert_true(efd_pending(t->efd[0][0]));
+    assert_true(vt_irq_pending(t, 0, 0));
     assert_int_equal(state(t), VFIO_CCW_STATE_CP_PROCESSING);
     fire(t, VFIO_CCW_EVENT_OPEN);                     /* notoper */
     assert_int_equal(state(t), VFIO_CCW_STATE_NOT_OPER);
@@ -271,10 +271,10 @@ static void test_cp_pending_row(void **st)
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* PCI: intermediate, cp stays */
     assert_non_null(t->m[0]->cp);
     assert_int_equal(state(t), VFIO_CCW_STATE_CP_PENDING);
-    assert_true(efd_pending(t->efd[0][0]));
+    assert_true(vt_irq_pending(t, 0, 0));
     final_irb(t, true);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                /* final: cp freed, IDLE */
-    assert_true(efd_pending(t->efd[0][0]));
+    assert_true(vt_irq_pending(t, 0, 0));
     assert_null(t->m[0]->cp);
     assert_int_equal(state(t), VFIO_CCW_STATE_IDLE);
     vfio_ccw_region_read(t->m[0], 0, 0, r, sizeof(r));
@@ -342,7 +342,7 @@ static void test_notoper_defers_cp_free(void **st)
     assert_true(cp->initialized);
     cp_put(cp);
     pthread_mutex_unlock(&t->m[0]->io_mutex);
-    assert_false(efd_pending(t->efd[0][0]));
+    assert_false(vt_irq_pending(t, 0, 0));
     assert_false(enabled(t));
     assert_int_equal(t->td[0]->execs, 0);
     sem_destroy(&delay);
@@ -372,7 +372,7 @@ static void test_which_status_ends_the_program(void **st)
     fire(t, VFIO_CCW_EVENT_INTERRUPT);
     assert_non_null(t->m[0]->cp);
     assert_int_equal(state(t), VFIO_CCW_STATE_CP_PENDING);
-    assert_true(efd_pending(t->efd[0][0]));              /* still the guest's interrupt */
+    assert_true(vt_irq_pending(t, 0, 0));              /* still the guest's interrupt */
     irb_of(t, SCSW_FCTL_START, SCSW_ACTL_SUSPENDED, SCSW_STCTL_INTER | SCSW_STCTL_PEND);
     fire(t, VFIO_CCW_EVENT_INTERRUPT);                   /* suspended: goes on after RSCH */
     assert_non_null(t->m[0]->cp);

@@ -168,6 +168,7 @@ static void run_to_final(struct fz *f)
         if (!(irb.scsw.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT)))
             break;
     }
+    vt_settle(&f->t, 0);
     while (efd_pending(f->t.efd[0][0]))
         ;
 }

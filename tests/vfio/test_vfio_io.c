@@ -213,7 +213,7 @@ static void test_two_mdevs_concurrent(void **st)
     assert_int_equal(t.mem[0x4000], 0x99);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_CP_PENDING);
     assert_int_equal(state(&t, 1), VFIO_CCW_STATE_IDLE);
-    assert_false(efd_pending(t.efd[0][0]));
+    assert_false(vt_irq_pending(&t, 0, 0));
     assert_int_equal(vt_async(&t, 0, VFIO_CCW_ASYNC_CMD_HSCH), CCW_CMD_REGION_SIZE);
     vt_wait_io(&t, 0);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_IDLE);
@@ -245,7 +245,7 @@ static void test_path_gone_during_io(void **st)
     assert_true(irb.scsw.stctl & SCSW_STCTL_ALERT);
     assert_int_equal(irb.esw.lpum, 0x80);
     assert_int_equal(state(&t, 0), VFIO_CCW_STATE_IDLE);
-    assert_true(efd_pending(t.efd[0][VFIO_CCW_CRW_IRQ_INDEX]));
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     assert_int_equal(vfio_ccw_region_read(t.m[0], 3, 0, r, sizeof(r)), 8);
     crw_decode(be32_get(r), &c);
     assert_int_equal(c.rsc, CRW_RSC_CPATH);

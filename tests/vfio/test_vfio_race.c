@@ -187,6 +187,7 @@ static void check_usable(struct vt *t, unsigned i)
         vt_wait_io(t, i);
         vt_irb(t, i, &irb);
     } while (!(irb.scsw.fctl & SCSW_FCTL_CLEAR));
+    vt_settle(t, i);
     while (efd_pending(t->efd[i][VFIO_CCW_IO_IRQ_INDEX]))
         ;
     memset(t->mem + base + WRITE_BUF, 0xA0 + (int)i, REC_LEN);

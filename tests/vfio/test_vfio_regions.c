@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,8 +53,10 @@ static void test_probe_and_instances(void **st)
     assert_int_equal(vfio_ccw_set_irq(m, VFIO_CCW_REQ_IRQ_INDEX, req), 0);
     /* unbinding an open mdev asks the VMM to release it */
     assert_int_equal(vfio_ccw_remove(p), -EBUSY);
+    vfio_ccw_notifier_settle(&m->notifier);
     assert_true(efd_pending(req));
     assert_int_equal(vfio_ccw_mdev_remove(m), -EBUSY);
+    vfio_ccw_notifier_settle(&m->notifier);
     assert_true(efd_pending(req));
     vfio_ccw_close(m);
     assert_int_equal(vfio_ccw_mdev_remove(m), 0);
@@ -245,23 +249,21 @@ static void test_crw_region(void **st)
 {
     struct vt t;
     struct crw c;
-    int crwfd;
 
     vt_setup(&t, 1);
-    crwfd = t.efd[0][VFIO_CCW_CRW_IRQ_INDEX];
     assert_int_equal(read_crw(&t), 0);                       /* empty: zeros */
-    assert_false(efd_pending(crwfd));
+    assert_false(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     css_chpid_set_online(t.css, 0, 0x41, false);
     css_chpid_set_online(t.css, 0, 0x41, true);
-    assert_true(efd_pending(crwfd));
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     crw_decode(read_crw(&t), &c);
     assert_int_equal(c.rsc, CRW_RSC_CPATH);
     assert_int_equal(c.erc, CRW_ERC_PERRN);
     assert_int_equal(c.rsid, 0x41);
-    assert_true(efd_pending(crwfd));                         /* re-signalled: one more */
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));                         /* re-signalled: one more */
     crw_decode(read_crw(&t), &c);
     assert_int_equal(c.erc, CRW_ERC_INIT);
-    assert_false(efd_pending(crwfd));
+    assert_false(vt_irq_pending(&t, 0, VFIO_CCW_CRW_IRQ_INDEX));
     assert_int_equal(read_crw(&t), 0);
     /* a chpid the subchannel does not use queues nothing */
     assert_int_equal(css_add_chpid(t.css, 0, 0x50, CHP_TYPE_FC), 0);
@@ -279,19 +281,88 @@ static void test_irqs(void **st)
     assert_int_equal(vfio_ccw_set_irq(t.m[0], 3, fd), -EINVAL);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], 3), -EINVAL);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_REQ_IRQ_INDEX), 0);
-    assert_true(efd_pending(t.efd[0][VFIO_CCW_REQ_IRQ_INDEX]));
+    assert_true(vt_irq_pending(&t, 0, VFIO_CCW_REQ_IRQ_INDEX));
     /* the driver holds its own reference: closing ours changes nothing */
     assert_int_equal(vfio_ccw_set_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX, fd), 0);
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    vt_settle(&t, 0);
     assert_true(efd_pending(fd));
     assert_int_equal(vfio_ccw_set_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX, -1), 0);   /* de-assign */
     assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    vt_settle(&t, 0);
     assert_false(efd_pending(fd));
     close(fd);
     vt_teardown(&t);
 }
 
 /* ---- reset and DMA unmap ------------------------------------------------------------------------ */
+
+/* A VMM's eventfd that blocks (O_NONBLOCK cleared, counter full): raising
+ * it returns at once, the mdev's other interrupts still arrive, and
+ * replacing the fd or closing the mdev cancels the write that waits. */
+#define EVENTFD_FULL 0xfffffffffffffffeull
+
+static void make_blocking_full(int fd)
+{
+    uint64_t full = EVENTFD_FULL;
+
+    assert_int_equal(write(fd, &full, sizeof(full)), (ssize_t)sizeof(full));
+    assert_int_equal(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK), 0);
+}
+
+/* The writer of `index` has taken the signal and is in (or entering) its write. */
+static void wait_writer_busy(struct vfio_ccw_mdev *m, unsigned index)
+{
+    struct vfio_ccw_notifier *n = &m->notifier;
+    bool busy = false;
+
+    while (!busy) {
+        pthread_mutex_lock(&n->lock);
+        busy = n->w[index].writing;
+        pthread_mutex_unlock(&n->lock);
+        if (!busy)
+            sched_yield();
+    }
+}
+
+static void test_blocking_eventfd_waits_alone(void **st)
+{
+    struct vt t;
+    struct orb o = orb_fmt1(0x100);
+    struct irb irb;
+    int io, fresh = eventfd(0, EFD_NONBLOCK);
+    uint64_t v;
+
+    vt_setup(&t, 1);
+    io = t.efd[0][VFIO_CCW_IO_IRQ_INDEX];
+    make_blocking_full(io);
+    assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    wait_writer_busy(t.m[0], VFIO_CCW_IO_IRQ_INDEX);
+    /* the other indexes are written meanwhile */
+    assert_int_equal(css_chpid_set_online(t.css, 0, 0x41, false), 0);
+    assert_true(efd_wait(t.efd[0][VFIO_CCW_CRW_IRQ_INDEX], 30000));
+    /* an I/O completes while its eventfd blocks: the IRB is in the region */
+    put_ccw1(&t, 0x100, TD_NOP, 0, 1, 0);
+    assert_int_equal(vt_start(&t, 0, &o), CCW_IO_REGION_SIZE);
+    do
+        vt_irb(&t, 0, &irb);
+    while (!(irb.scsw.stctl & SCSW_STCTL_PRIM));
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    /* a new eventfd: the blocked write is given up, the new fd gets the next one */
+    assert_int_equal(vfio_ccw_set_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX, fresh), 0);
+    assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_true(efd_wait(fresh, 30000));
+    /* the old one never got more than the VMM put there */
+    assert_int_equal(fcntl(io, F_SETFL, fcntl(io, F_GETFL) | O_NONBLOCK), 0);
+    assert_int_equal(read(io, &v, sizeof(v)), (ssize_t)sizeof(v));
+    assert_true(v == EVENTFD_FULL);
+    /* the new one blocks too; close (teardown) cancels that write */
+    make_blocking_full(fresh);
+    assert_int_equal(vfio_ccw_trigger_irq(t.m[0], VFIO_CCW_IO_IRQ_INDEX), 0);
+    wait_writer_busy(t.m[0], VFIO_CCW_IO_IRQ_INDEX);
+    vt_teardown(&t);
+    close(fresh);
+}
 
 static void test_reset_during_io(void **st)
 {
@@ -312,6 +383,7 @@ static void test_reset_during_io(void **st)
     assert_int_equal(t.td[0]->resets, 1);
     assert_int_equal(t.td[0]->execs, 0);
     sch_set_fault(t.sch[0], &(struct sch_fault){ 0 });
+    vt_settle(&t, 0);
     while (efd_pending(t.efd[0][0]))
         ;
     vt_run(&t, 0, &o, &irb);                              /* works again */
@@ -360,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_schib_region),
         cmocka_unit_test(test_crw_region),
         cmocka_unit_test(test_irqs),
+        cmocka_unit_test(test_blocking_eventfd_waits_alone),
         cmocka_unit_test(test_reset_during_io),
         cmocka_unit_test(test_unmap_pinned_resets),
     };
