@@ -351,6 +351,35 @@ static void test_doorbell_runs_dasd_program_itself(void **state)
     assert_true(dp_log_contains(&f->d, "5 I/O region write(s) by doorbell, 3 program(s) run on the doorbell thread"));
 }
 
+/* A hostile program on the doorbell's thread (a NOP/TIC loop, which runs
+ * until the channel's CCW limit) hurts only its own device: a CSCH over the
+ * socket meanwhile is answered, the program ends with clear or program-check
+ * status, and the daemon serves the next client. */
+static void test_doorbell_loop_program_is_cleared(void **state)
+{
+    struct fx *f = *state;
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = 0, cmd_ret = -1;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
+    vmm_put_ccw(&v, 0x1008, CCW_CMD_TIC, 0, 0, 0x1000);
+    vmm_orb(&o, 0x1000, 7);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_async(&v, VFIO_CCW_ASYNC_CMD_CSCH, &cmd_ret), 0);
+    assert_int_equal(cmd_ret, 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_shm_read_io(&v, io), 0);
+    irb_decode(io + IO_IRB, &irb);
+    assert_true((irb.scsw.fctl & SCSW_FCTL_CLEAR) || (irb.scsw.cstat & SCHN_STAT_PROG_CHECK));
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
 /* Requests the region would refuse get the region's errno: out of bounds
  * EINVAL; a second start while the first runs EBUSY, as over the socket.
  * A wake without a new sequence number does nothing: the next request
@@ -453,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
