@@ -140,8 +140,10 @@ static void handle_request(struct vmm_shm *s, uint32_t seq)
     futex(&s->area->done_seq, FUTEX_WAKE, INT_MAX, NULL);
     stamp(s, CCWP_STAMP_ANSWERED);
     /* The answer first, so the VMM never waits for the program itself; then
-     * the program, on this thread instead of a handoff to the worker. */
-    if (here) {
+     * the program, on this thread instead of a handoff to the worker.  When
+     * the area is going away the close's CSCH hands the start to the worker
+     * instead, so vmm_shm_stop does not wait for one not yet begun. */
+    if (here && !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
         vfio_ccw_run_here(s->m);
         s->ran_here++;
     }
