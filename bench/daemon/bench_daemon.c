@@ -32,6 +32,14 @@
 enum stage { ST_SSCH, ST_IRQ, ST_IRB, ST_DIRTY, ST_TOTAL, NSTAGES };
 static const char *const stage_names[NSTAGES] = { "ssch", "irq wait", "irb read", "dirty", "total" };
 
+/* The doorbell path by stage, from the client's clock and the daemon's
+ * stamps in the shared area (the same CLOCK_MONOTONIC). */
+enum dstage { DS_WAKE, DS_START, DS_ANSWER, DS_DEVICE, DS_IRQ, DS_IRB, DS_DIRTY, DS_TOTAL, NDSTAGES };
+static const char *const dstage_names[NDSTAGES] = {
+    "post->daemon wake", "translate+ssch", "answer->client", "ssch->irb published",
+    "irb->client wake", "irb copy", "dirty ring", "total",
+};
+
 static double now(void)
 {
     struct timespec t;
@@ -117,9 +125,31 @@ static int take_dirty(struct vmm *v, bool fast)
 }
 
 /* One 4 KiB read program per round, each stage timed; prints the medians. */
+static double stamp_s(const struct vmm *v, enum ccwp_stamp which)
+{
+    return (double)__atomic_load_n(&v->shm->stamp[which], __ATOMIC_RELAXED) / 1e9;
+}
+
+/* Round i of the doorbell path, split by the daemon's stamps. */
+static void split(const struct vmm *v, double d[NDSTAGES][ROUNDS], unsigned i, const double c[5])
+{
+    double wake = stamp_s(v, CCWP_STAMP_WAKE), started = stamp_s(v, CCWP_STAMP_STARTED);
+    double irq = stamp_s(v, CCWP_STAMP_IRQ);
+
+    d[DS_WAKE][i] = wake - c[0];
+    d[DS_START][i] = started - wake;
+    d[DS_ANSWER][i] = c[1] - started;
+    d[DS_DEVICE][i] = irq - started;
+    d[DS_IRQ][i] = c[2] - (irq > c[1] ? irq : c[1]);
+    d[DS_IRB][i] = c[3] - c[2];
+    d[DS_DIRTY][i] = c[4] - c[3];
+    d[DS_TOTAL][i] = c[4] - c[0];
+}
+
 static int stages(struct vmm *v, bool fast)
 {
-    static double t[NSTAGES][ROUNDS];
+    static double t[NSTAGES][ROUNDS], d[NDSTAGES][ROUNDS];
+    bool doorbell = fast && (v->shm_flags & CCWP_SHM_DOORBELL);
     struct irb irb;
     struct orb o;
     vmm_orb(&o, 0x1000, 1);
@@ -128,7 +158,7 @@ static int stages(struct vmm *v, bool fast)
         double t0 = now(), t1, t2, t3, t4;
         int rc;
         int32_t ret = 0;
-        if (fast && (v->shm_flags & CCWP_SHM_DOORBELL)) {
+        if (doorbell) {
             rc = vmm_ssch_doorbell(v, &o, &ret);   /* retries -EAGAIN itself */
             rc = rc ? rc : ret < 0 ? -ret : 0;
         } else {
@@ -150,10 +180,17 @@ static int stages(struct vmm *v, bool fast)
         t[ST_IRB][i] = t3 - t2;
         t[ST_DIRTY][i] = t4 - t3;
         t[ST_TOTAL][i] = t4 - t0;
+        if (doorbell)
+            split(v, d, i, (const double[5]){ t0, t1, t2, t3, t4 });
     }
     printf("%s path, 4k-read program, median us per stage:", fast ? "fast (shm_io)" : "socket");
     for (unsigned s = 0; s < NSTAGES; s++)
         printf(" %s %.1f%s", stage_names[s], median(t[s], ROUNDS) * 1e6, s + 1 < NSTAGES ? "," : "\n");
+    if (!doorbell)
+        return 0;
+    printf("doorbell path by stage, median us:");
+    for (unsigned s = 0; s < NDSTAGES; s++)
+        printf(" %s %.1f%s", dstage_names[s], median(d[s], ROUNDS) * 1e6, s + 1 < NDSTAGES ? "," : "\n");
     return 0;
 }
 

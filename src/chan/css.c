@@ -39,6 +39,10 @@ struct subchannel {
     pthread_t thread;
     bool quit;
     bool running;              /* the worker is inside chan_run/chan_resume */
+    bool worker_busy;          /* the worker is inside do_work */
+    bool start_here;           /* sch_ssch_here left the start to its caller */
+    bool here_busy;            /* sch_run_here is inside do_work, on here_thread */
+    pthread_t here_thread;
     bool prog_live;            /* prog is initialised (running or suspended) */
     /* mem: the address space of the start function in progress, from the
      * SSCH that accepted it until drop_prog hands it back (chan_mem.release) */
@@ -129,6 +133,8 @@ static void present(struct subchannel *sch)
 static void wait_callbacks(struct subchannel *sch)
 {
     if (pthread_equal(pthread_self(), sch->thread))
+        return;
+    if (sch->here_busy && pthread_equal(pthread_self(), sch->here_thread))
         return;
     while (sch->in_cb)
         pthread_cond_wait(&sch->cb_cond, &sch->lock);
@@ -514,6 +520,16 @@ static void present_unsolicited(struct subchannel *sch)
     present(sch);
 }
 
+/* do_work would find something to do. */
+static bool has_work(const struct subchannel *sch)
+{
+    uint8_t a = sch->scsw.actl;
+
+    return (a & (SCSW_ACTL_CLEAR_PEND | SCSW_ACTL_HALT_PEND | SCSW_ACTL_START_PEND)) ||
+           (sch->path_lost && sch->prog_live) ||
+           ((a & SCSW_ACTL_RESUME_PEND) && (a & SCSW_ACTL_SUSPENDED)) || unsolicited_ready(sch);
+}
+
 static bool do_work(struct subchannel *sch)
 {
     uint8_t a = sch->scsw.actl;
@@ -541,16 +557,48 @@ static void *sch_worker(void *arg)
     struct subchannel *sch = arg;
 
     pthread_mutex_lock(&sch->lock);
-    while (!sch->quit)
-        if (!do_work(sch))
+    while (!sch->quit) {
+        bool worked = false;
+        if (!sch->here_busy) {
+            sch->start_here = false;   /* whatever is pending is the worker's now */
+            sch->worker_busy = true;
+            worked = do_work(sch);
+            sch->worker_busy = false;
+        }
+        if (!worked)
             pthread_cond_wait(&sch->cond, &sch->lock);
+    }
     pthread_mutex_unlock(&sch->lock);
     return NULL;
 }
 
+void sch_run_here(struct subchannel *sch)
+{
+    pthread_mutex_lock(&sch->lock);
+    if (sch->start_here && !sch->worker_busy && !sch->here_busy && !sch->quit) {
+        sch->start_here = false;
+        sch->here_busy = true;
+        sch->here_thread = pthread_self();
+        do_work(sch);
+        sch->here_busy = false;
+    }
+    /* what came meanwhile (a halt of a suspended program, unsolicited
+     * status, a start the worker must take after all) is the worker's */
+    if (has_work(sch))
+        pthread_cond_broadcast(&sch->cond);
+    pthread_mutex_unlock(&sch->lock);
+}
+
 /* ---- the instructions ------------------------------------------------------ */
 
-int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem)
+/* The start function may run on the thread that issued it: only with no
+ * injected delay (a slow device stays on its worker). */
+static bool may_run_here(const struct subchannel *sch)
+{
+    return !sch->fault.delay_ms && !sch->fault.stuck;
+}
+
+static int ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem, bool *here)
 {
     int cc = 0;
 
@@ -590,9 +638,25 @@ int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_me
     sch->scsw.alcc = orb->alcc;
     sch->scsw.fctl = SCSW_FCTL_START;
     sch->scsw.actl = SCSW_ACTL_START_PEND;
-    pthread_cond_broadcast(&sch->cond);
+    if (here && may_run_here(sch)) {
+        sch->start_here = true;   /* the caller's sch_run_here performs it */
+        *here = true;
+    } else {
+        pthread_cond_broadcast(&sch->cond);
+    }
     pthread_mutex_unlock(&sch->lock);
     return 0;
+}
+
+int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem)
+{
+    return ssch(sch, orb, mem, NULL);
+}
+
+int sch_ssch_here(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem, bool *here)
+{
+    *here = false;
+    return ssch(sch, orb, mem, here);
 }
 
 int sch_rsch(struct subchannel *sch)

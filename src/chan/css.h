@@ -65,6 +65,36 @@ void sch_set_type(struct subchannel *sch, uint8_t st, bool qdio);
 
 /* The instructions.  Return the condition code (0-3). */
 int sch_ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem);
+
+/**
+ * sch_ssch_here() - START SUBCHANNEL performed by the caller's thread
+ * @sch: the subchannel
+ * @orb: as for sch_ssch()
+ * @mem: as for sch_ssch()
+ * @here: set when the caller must now call sch_run_here(); false when the
+ *        worker was woken as by sch_ssch() (a fault delay is injected)
+ *
+ * Same condition code and status as sch_ssch(), but the worker is not woken
+ * for the start: the program runs on the thread that calls sch_run_here(),
+ * which saves a thread handoff for short programs.  Any later instruction
+ * (HSCH, CSCH, MSCH ...) wakes the worker, which then performs the start
+ * itself if sch_run_here() has not begun it, so the start is never lost.
+ * Return: the condition code (0-3).
+ */
+int sch_ssch_here(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem, bool *here);
+
+/**
+ * sch_run_here() - perform the start that sch_ssch_here() left to the caller
+ * @sch: the subchannel
+ *
+ * Runs the channel program on the calling thread until it ends or suspends
+ * and presents its status there (the interrupt handler is called on this
+ * thread, with no lock held, as from the worker).  HSCH/CSCH from other
+ * threads stop it as they stop the worker.  Does nothing if the worker took
+ * the start meanwhile.  Call it with no lock held that the interrupt handler
+ * takes.
+ */
+void sch_run_here(struct subchannel *sch);
 int sch_rsch(struct subchannel *sch);
 int sch_hsch(struct subchannel *sch);
 int sch_csch(struct subchannel *sch);

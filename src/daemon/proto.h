@@ -208,6 +208,13 @@ struct ccwp_range {
 #define CCWP_SHM_RING    256
 #define CCWP_SHM_IO_SIZE 128           /* the 124-byte I/O region, padded */
 #define CCWP_SHM_DOORBELL 0x1    /* ccwp_shm_info.flags: I/O region writes by doorbell */
+enum ccwp_stamp {
+    CCWP_STAMP_WAKE,        /* the daemon's thread took the request */
+    CCWP_STAMP_STARTED,     /* translated and started (SSCH cc 0), or refused */
+    CCWP_STAMP_ANSWERED,    /* done_seq stored, the client woken */
+    CCWP_STAMP_IRQ,         /* the interrupt's IRB published (the eventfd follows) */
+    CCWP_STAMPS
+};
 struct ccwp_shm_info {
     uint32_t size;          /* bytes to map */
     uint32_t flags;         /* CCWP_SHM_* */
@@ -227,6 +234,9 @@ struct ccwp_shm {
     /* ... and its answer (daemon) */
     uint32_t done_seq;                 /* req_seq of the last request handled */
     int32_t  done_ret;                 /* its result: bytes written or -errno */
+    /* when the daemon reached each stage of the last doorbell request and
+     * its interrupt (CLOCK_MONOTONIC ns; daemon, for bench_daemon) */
+    uint64_t stamp[CCWP_STAMPS];
 };
 
 struct ccwp_version {

@@ -203,8 +203,8 @@ static ssize_t io_read(struct vfio_ccw_mdev *m, uint64_t off, void *buf, size_t 
 /* A write into a request region (I/O or async): under io_mutex, taken with
  * trylock so a contended write fails with -EAGAIN as the kernel's does; the
  * FSM event leaves its ret_code at region + ret_off. */
-ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t ret_off, uint64_t off,
-                               const void *buf, size_t len, enum vfio_ccw_event ev)
+static ssize_t request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t ret_off, uint64_t off,
+                             const void *buf, size_t len, enum vfio_ccw_event ev, bool *here)
 {
     int32_t ret;
 
@@ -215,7 +215,12 @@ ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t 
         return -EAGAIN;
     }
     memcpy(region + off, buf, len);
+    m->want_here = here != NULL;
+    m->run_here = false;
     vfio_ccw_fsm_event(m, ev);
+    if (here)
+        *here = m->run_here;
+    m->want_here = false;
     if (region == m->io_region)
         vfio_ccw_io_changed(m);
     ret = (int32_t)be32_get(region + ret_off);
@@ -223,9 +228,30 @@ ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t 
     return ret ? ret : (ssize_t)len;
 }
 
+ssize_t vfio_ccw_request_write(struct vfio_ccw_mdev *m, uint8_t *region, size_t ret_off, uint64_t off,
+                               const void *buf, size_t len, enum vfio_ccw_event ev)
+{
+    return request_write(m, region, ret_off, off, buf, len, ev, NULL);
+}
+
 static ssize_t io_write(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len)
 {
     return vfio_ccw_request_write(m, m->io_region, CCW_IO_REGION_SIZE - 4, off, buf, len, VFIO_CCW_EVENT_IO_REQ);
+}
+
+ssize_t vfio_ccw_io_write_here(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len, bool *here)
+{
+    int ret = check_access(m, VFIO_CCW_CONFIG_REGION_INDEX, off, len);
+
+    *here = false;
+    if (ret)
+        return ret;
+    return request_write(m, m->io_region, CCW_IO_REGION_SIZE - 4, off, buf, len, VFIO_CCW_EVENT_IO_REQ, here);
+}
+
+void vfio_ccw_run_here(struct vfio_ccw_mdev *m)
+{
+    sch_run_here(m->sch);
 }
 
 ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len)

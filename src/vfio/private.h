@@ -92,6 +92,8 @@ struct vfio_ccw_mdev {
     bool quiescing;                /* close waits for a clear: writers get -EAGAIN */
     pthread_cond_t irq_cond;       /* with io_mutex: an interrupt was handled */
     uint64_t irq_seq;
+    bool want_here;                /* under io_mutex: this I/O request's writer runs its start */
+    bool run_here;                 /* under io_mutex: ... and it was left to the writer */
     vfio_ccw_io_observer_fn io_observer;   /* under io_mutex */
     void *io_observer_opaque;
 

@@ -127,6 +127,33 @@ int  vfio_ccw_region_info(const struct vfio_ccw_mdev *m, uint32_t index, struct 
  * (-EINVAL out of bounds, -EAGAIN when busy, the I/O region's ret_code ...). */
 ssize_t vfio_ccw_region_read(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, void *buf, size_t len);
 ssize_t vfio_ccw_region_write(struct vfio_ccw_mdev *m, uint32_t index, uint64_t off, const void *buf, size_t len);
+
+/**
+ * vfio_ccw_io_write_here() - write the I/O region; a start may run on this thread
+ * @m: the mdev
+ * @off: offset in the I/O region
+ * @buf: the bytes
+ * @len: how many
+ * @here: set when the SSCH was accepted and its program left to the caller,
+ *        who must then call vfio_ccw_run_here() (with no lock held)
+ *
+ * As vfio_ccw_region_write() of the I/O region, with the same answers.  The
+ * program of a DASD (image I/O, a track at a time) is left to the caller,
+ * which saves the handoff to the subchannel's worker; a tape, or a device
+ * with an injected delay, keeps its worker.
+ * Return: bytes written or a negative errno.
+ */
+ssize_t vfio_ccw_io_write_here(struct vfio_ccw_mdev *m, uint64_t off, const void *buf, size_t len, bool *here);
+
+/**
+ * vfio_ccw_run_here() - run the start vfio_ccw_io_write_here() left to the caller
+ * @m: the mdev
+ *
+ * Returns when the program ended or suspended and its interrupt was handled
+ * (the IRB published, the IO eventfd written), or at once if the worker took
+ * it meanwhile.  HSCH/CSCH from other threads stop it as usual.
+ */
+void vfio_ccw_run_here(struct vfio_ccw_mdev *m);
 /* IRQs: index VFIO_CCW_*_IRQ_INDEX; fd = eventfd, or -1 to de-assign.  The
  * driver keeps its own dup of fd (the caller may close its copy) and adds one
  * per interrupt, on a thread of its own (a VMM can make the write block: it

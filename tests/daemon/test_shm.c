@@ -50,6 +50,19 @@ static int setup(void **state)
     return 0;
 }
 
+/* The same with -v: the daemon logs what its doorbell thread did. */
+static int setup_verbose(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
+        return -1;
+    const char *args[] = { "-v", "--image", f->image, NULL };
+    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+        return -1;
+    *state = f;
+    return 0;
+}
+
 static int teardown(void **state)
 {
     struct fx *f = *state;
@@ -299,6 +312,74 @@ static void test_doorbell_ssch(void **state)
     vmm_close(&v);
 }
 
+/* A DASD program started by doorbell runs on the doorbell's thread, after
+ * the answer, instead of being handed to the subchannel's worker: one
+ * thread wake-up less per I/O.  A program with an injected delay (a slow
+ * device) stays on the worker, so the next request is answered at once. */
+static void test_doorbell_runs_dasd_program_itself(void **state)
+{
+    struct fx *f = *state;
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = 0;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    for (unsigned i = 0; i < 3; i++) {
+        sense_id_program(&v);
+        vmm_orb(&o, 0x1000, 0x1234 + i);
+        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+        assert_int_equal(ret, CCW_IO_REGION_BYTES);
+        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+        assert_int_equal(vmm_shm_read_io(&v, io), 0);
+        irb_decode(io + IO_IRB, &irb);
+        assert_sense_id(&v, &irb);
+    }
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, 0, 1, 0);
+    vmm_orb(&o, 0x1000, 1);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);   /* answered while the first runs */
+    assert_int_equal(ret, -EBUSY);
+    int32_t cmd_ret = -1;
+    assert_int_equal(vmm_async(&v, VFIO_CCW_ASYNC_CMD_CSCH, &cmd_ret), 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    vmm_close(&v);
+    assert_int_equal(dp_stop(&f->d), 0);   /* the log is complete */
+    assert_true(dp_log_contains(&f->d, "5 I/O region write(s) by doorbell, 3 program(s) run on the doorbell thread"));
+}
+
+/* A hostile program on the doorbell's thread (a NOP/TIC loop, which runs
+ * until the channel's CCW limit) hurts only its own device: a CSCH over the
+ * socket meanwhile is answered, the program ends with clear or program-check
+ * status, and the daemon serves the next client. */
+static void test_doorbell_loop_program_is_cleared(void **state)
+{
+    struct fx *f = *state;
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct vmm v;
+    struct irb irb;
+    struct orb o;
+    int32_t ret = 0, cmd_ret = -1;
+    open_vmm(f, &v);
+    assert_int_equal(vmm_shm_io(&v), 0);
+    vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
+    vmm_put_ccw(&v, 0x1008, CCW_CMD_TIC, 0, 0, 0x1000);
+    vmm_orb(&o, 0x1000, 7);
+    assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_async(&v, VFIO_CCW_ASYNC_CMD_CSCH, &cmd_ret), 0);
+    assert_int_equal(cmd_ret, 0);
+    assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_shm_read_io(&v, io), 0);
+    irb_decode(io + IO_IRB, &irb);
+    assert_true((irb.scsw.fctl & SCSW_FCTL_CLEAR) || (irb.scsw.cstat & SCHN_STAT_PROG_CHECK));
+    vmm_close(&v);
+    assert_still_serving(f);
+}
+
 /* Requests the region would refuse get the region's errno: out of bounds
  * EINVAL; a second start while the first runs EBUSY, as over the socket.
  * A wake without a new sequence number does nothing: the next request
@@ -400,6 +481,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,12 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "vfio/vfio_ccw.h"
 #include "vmmclient.h"
+
+#define DONE_SPIN_NS 50000L   /* as the adapter */
 
 #define IO_ORB  0
 #define IO_SCSW 12
@@ -488,9 +491,26 @@ int vmm_doorbell_post(struct vmm *v, uint32_t off, const void *buf, uint32_t len
     return (int)seq;
 }
 
+/* As the adapter (src/qemu/shm.c): poll for the answer a little before
+ * sleeping on the futex. */
+static void spin_for_answer(const struct vmm *v, uint32_t seq)
+{
+    struct timespec start, t;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        for (int i = 0; i < 64; i++)
+            if (__atomic_load_n(&v->shm->done_seq, __ATOMIC_ACQUIRE) == seq)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - start.tv_sec) * 1000000000L + (t.tv_nsec - start.tv_nsec) < DONE_SPIN_NS);
+}
+
 int vmm_doorbell_wait(struct vmm *v, uint32_t seq, int32_t *ret)
 {
     const struct timespec step = { 0, 100000000L };
+    if (!getenv("VMM_NO_SPIN"))   /* measurement: sleep at once, as before */
+        spin_for_answer(v, seq);
     for (int waited_ms = 0; waited_ms < VMM_TIMEOUT_MS; waited_ms += 100) {
         uint32_t done = __atomic_load_n(&v->shm->done_seq, __ATOMIC_ACQUIRE);
         if (done == seq) {

@@ -671,6 +671,99 @@ static void test_add_subchannel_checks(void **state)
     env_free(e);
 }
 
+/* ---- the start performed by the caller (sch_ssch_here) ------------------- */
+
+struct here_irq {
+    sem_t sem;
+    pthread_t thread;   /* where the handler ran */
+    unsigned count;
+};
+
+static void here_handler(void *opaque, struct subchannel *sch)
+{
+    struct here_irq *h = opaque;
+
+    h->thread = pthread_self();
+    h->count++;
+    sem_post(&h->sem);
+}
+
+/* The doorbell's thread runs a short program itself: the interrupt comes on
+ * that thread, with the status sch_ssch would have given, and nothing runs
+ * before sch_run_here is called (no worker handoff). */
+static void test_ssch_here_runs_on_caller(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct orb o = orb_fmt1(0x100);
+    struct here_irq h = { .count = 0 };
+    struct irb irb;
+    bool here = false;
+
+    sem_init(&h.sem, 0, 0);
+    sch_set_irq_handler(sch, here_handler, &h);
+    ccw(e, 0x100, TD_NOP, 0, 0, 0);
+    assert_int_equal(sch_ssch_here(sch, &o, &e->mem, &here), 3);   /* not enabled: no start */
+    assert_false(here);
+    enable(sch, false);
+    assert_int_equal(sch_ssch_here(sch, &o, &e->mem, &here), 0);
+    assert_true(here);
+    assert_int_equal(h.count, 0);                                    /* left to the caller */
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 2);                 /* the start is pending */
+    sch_run_here(sch);
+    assert_int_equal(h.count, 1);
+    assert_true(pthread_equal(h.thread, pthread_self()));
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.fctl, SCSW_FCTL_START);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_int_equal(irb.scsw.cpa, 0x108);
+    sch_run_here(sch);                                               /* nothing left: no-op */
+    assert_int_equal(h.count, 1);
+    sch_set_irq_handler(sch, NULL, NULL);
+    sem_destroy(&h.sem);
+    env_free(e);
+}
+
+/* A start left to the caller is never lost: the next instruction (here a
+ * HSCH) wakes the worker, which performs it; a late sch_run_here does
+ * nothing.  With a slow device the worker takes the start at once. */
+static void test_ssch_here_falls_back_to_worker(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct orb o = orb_fmt1(0x100);
+    struct here_irq h = { .count = 0 };
+    struct irb irb;
+    bool here = false;
+
+    sem_init(&h.sem, 0, 0);
+    sch_set_irq_handler(sch, here_handler, &h);
+    ccw(e, 0x100, TD_NOP, 0, 0, 0);
+    enable(sch, false);
+    assert_int_equal(sch_ssch_here(sch, &o, &e->mem, &here), 0);
+    assert_true(here);
+    assert_int_equal(sch_hsch(sch), 0);
+    assert_int_equal(sem_wait(&h.sem), 0);
+    assert_false(pthread_equal(h.thread, pthread_self()));
+    sch_run_here(sch);
+    assert_int_equal(h.count, 1);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_true(irb.scsw.fctl & SCSW_FCTL_START);
+    assert_false(irb.scsw.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT));
+
+    slow(e, 0);
+    assert_int_equal(sch_ssch_here(sch, &o, &e->mem, &here), 0);
+    assert_false(here);                                              /* the worker has it */
+    wait_delay(e);
+    assert_false(pthread_equal(h.thread, pthread_self()));
+    assert_int_equal(sch_csch(sch), 0);
+    assert_int_equal(sem_wait(&h.sem), 0);
+    assert_int_equal(h.count, 2);
+    sch_set_irq_handler(sch, NULL, NULL);
+    sem_destroy(&h.sem);
+    env_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +785,8 @@ int main(void)
         cmocka_unit_test(test_slow_sch_does_not_stall_other),
         cmocka_unit_test(test_add_subchannel_checks),
         cmocka_unit_test(test_unsolicited_status),
+        cmocka_unit_test(test_ssch_here_runs_on_caller),
+        cmocka_unit_test(test_ssch_here_falls_back_to_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
