@@ -179,8 +179,8 @@ __attribute__((format(printf, 3, 4))) static void ini_fail_at(struct ini_ctx *x,
 
 /* The keys a section may have: anything else is named as unknown. */
 static const char *const device_keys[] = {
-    "type", "image", "capacity", "model", "cyls", "readonly", "sync", "subchannel", "chpids", "pim", "ssid",
-    "unit_addr",
+    "type", "image", "capacity", "model", "cyls", "readonly", "sync", "shared", "subchannel", "chpids", "pim",
+    "ssid", "unit_addr",
 };
 static const char *const chpid_keys[] = { "type" };
 static const char *const daemon_keys[] = { "mdevctl_dir", "socket_group" };
@@ -320,6 +320,10 @@ static int dev_key(struct cfg_device *d, const char *k, const char *v)
     }
     if (!strcmp(k, "sync")) {
         d->sync = truthy(v, &ok);
+        return ok ? 0 : -1;
+    }
+    if (!strcmp(k, "shared")) {
+        d->shared = truthy(v, &ok);
         return ok ? 0 : -1;
     }
     if (!strcmp(k, "subchannel"))
@@ -630,6 +634,16 @@ static int check_type_keys(const struct cfg_device *d, char *err, size_t errlen)
 {
     if (d->type == CFG_DEV_3490 && d->cyls_given) {
         snprintf(err, errlen, "device %x.%x.%04x: model/cyls are 3390 keys; a 3490 takes capacity = SIZE",
+                 d->cssid, d->ssid, d->devno);
+        return -1;
+    }
+    if (d->type == CFG_DEV_3490 && d->shared) {
+        snprintf(err, errlen, "device %x.%x.%04x: shared is a 3390 key (a 3490 is not shared)", d->cssid,
+                 d->ssid, d->devno);
+        return -1;
+    }
+    if (d->shared && !d->image[0]) {
+        snprintf(err, errlen, "device %x.%x.%04x: shared = yes needs image = FILE (the volume the hosts share)",
                  d->cssid, d->ssid, d->devno);
         return -1;
     }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "chan/css.h"
 #include "daemon/config.h"
+#include "img/reserve.h"
 #include "vfio/vfio_ccw.h"
 
 enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
@@ -33,10 +34,12 @@ enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
 
 struct img;
 struct ccw_dev;
+struct reserve;
 
 struct host_sch {
     struct cfg_device cfg;
     struct img *img;
+    struct reserve *rsv;     /* shared = yes: the volume's reserve arbiter, else NULL */
     struct ccw_dev *dev;
     struct subchannel *sch;
     enum host_driver driver;
@@ -60,6 +63,7 @@ struct host {
     unsigned nchp;
     char state_dir[4096];
     char mdevctl_dir[4096];  /* mdevctl's definitions (mdevctl_def.h); "" = none */
+    char host_id[RESERVE_ID_MAX]; /* this daemon instance as a holder of shared volumes' reserves */
 };
 
 /* Build the css from the configuration: open (or create) the images, make

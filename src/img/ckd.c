@@ -150,7 +150,7 @@ static int open_members(struct img *im, const char *logical, int fd1, char *err,
         char *name = ckd_member_name(logical, n);
         if (!name)
             return img_fail(err, errlen, ENOMEM, "image %s: out of memory", logical);
-        int fd = n == 1 ? fd1 : img_open_file(name, im->ro, err, errlen);
+        int fd = n == 1 ? fd1 : img_open_file(name, im->ro, im->shared, err, errlen);
         if (fd < 0) {
             if (fd == -ENOENT)
                 img_fail(err, errlen, ENOENT, "image %s: inconsistent multi-file set: file %s is missing",
@@ -197,7 +197,7 @@ int ckd_open_set(struct img *im, const char *path, char *err, size_t errlen)
     if (seq != 1) {             /* opened from a later member: start at _1 */
         close(fd);
         char *first = ckd_member_name(logical, 1);
-        fd = first ? img_open_file(first, im->ro, err, errlen) : -ENOMEM;
+        fd = first ? img_open_file(first, im->ro, im->shared, err, errlen) : -ENOMEM;
         free(first);
     }
     rc = fd < 0 ? fd : open_members(im, logical, fd, err, errlen);

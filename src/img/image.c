@@ -58,16 +58,16 @@ static int detect_format(const uint8_t *hdr, const char *path, enum img_format *
 }
 
 /* Opens path, or for a multi-file volume named without suffix, its _1 file. */
-static int open_first(const char *path, bool ro, char **used, char *err, size_t errlen)
+static int open_first(const char *path, bool ro, bool shared, char **used, char *err, size_t errlen)
 {
-    int fd = img_open_file(path, ro, err, errlen);
+    int fd = img_open_file(path, ro, shared, err, errlen);
     if (fd != -ENOENT) {
         *used = strdup(path);
         return fd;
     }
     char *first = ckd_member_name(path, 1);
     char err2[256];
-    int fd1 = first ? img_open_file(first, ro, err2, sizeof err2) : -ENOMEM;
+    int fd1 = first ? img_open_file(first, ro, shared, err2, sizeof err2) : -ENOMEM;
     if (fd1 == -ENOENT || fd1 == -ENOMEM) {
         free(first);
         return fd;
@@ -93,6 +93,9 @@ static int open_body(struct img *im, char *err, size_t errlen)
     im->slot = malloc(im->geo.trksize > CKD_MAX_TRACK_IMAGE ? im->geo.trksize : CKD_MAX_TRACK_IMAGE);
     if (!im->slot)
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", f->path);
+    if (im->fmt == IMG_CCKD && im->shared)
+        return img_fail(err, errlen, ENOTSUP, "image %s: a shared volume must be uncompressed CKD (CCKD keeps "
+                        "its allocation tables in memory)", f->path);
     if (im->fmt == IMG_CCKD) {
         if (hdr[DH_FILESEQ] != 0)
             return img_fail(err, errlen, EINVAL, "image %s: compressed image with file sequence %u", f->path,
@@ -103,7 +106,7 @@ static int open_body(struct img *im, char *err, size_t errlen)
     return ckd_open_set(im, f->path, err, errlen);
 }
 
-struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
+static struct img *open_volume(const char *path, bool readonly, bool shared, char *err, size_t errlen)
 {
     struct img *im = calloc(1, sizeof *im);
     if (!im || !(im->path = strdup(path))) {
@@ -112,10 +115,11 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
         return NULL;
     }
     im->ro = readonly;
+    im->shared = shared;
     for (unsigned i = 0; i < CKD_MAXFILES; i++)
         im->file[i].fd = -1;
     im->nfiles = 1;
-    int fd = open_first(path, readonly, &im->file[0].path, err, errlen);
+    int fd = open_first(path, readonly, shared, &im->file[0].path, err, errlen);
     im->file[0].fd = fd;
     int rc = fd < 0 ? fd : open_body(im, err, errlen);
     if (rc < 0) {
@@ -124,6 +128,16 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
         return NULL;
     }
     return im;
+}
+
+struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
+{
+    return open_volume(path, readonly, false, err, errlen);
+}
+
+struct img *img_open_shared(const char *path, bool readonly, char *err, size_t errlen)
+{
+    return open_volume(path, readonly, true, err, errlen);
 }
 
 int img_close_err(struct img *im, char *err, size_t errlen)

@@ -45,6 +45,7 @@ struct cckd;                /* cckd.c */
 struct img {
     enum img_format fmt;
     bool ro;
+    bool shared;            /* img_open_shared: shared locks, other writers */
     bool writethrough;      /* img_flush after every track write */
     struct img_geometry geo;
     char *path;             /* name the caller opened */
@@ -75,8 +76,9 @@ int img_read_header(int fd, void *buf, size_t len, off_t off, const char *path, 
 /* lock.c: OFD lock of a whole file, exclusive when rw.  0 or -errno with a
  * message naming path. */
 int img_lock_file(int fd, const char *path, bool rw, char *err, size_t errlen);
-/* Open one file of a volume with the right mode and lock. */
-int img_open_file(const char *path, bool ro, char *err, size_t errlen);
+/* Open one file of a volume with the right mode and lock (shared: the
+ * shared lock even read-write, see img_open_shared). */
+int img_open_file(const char *path, bool ro, bool shared, char *err, size_t errlen);
 /* 0 when fd (or, with fd < 0, path; a missing path is fine) is a regular
  * file, else -EINVAL and "image PATH: not a regular file (a FIFO)". */
 int img_require_regular(int fd, const char *path, char *err, size_t errlen);
