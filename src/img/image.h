@@ -26,6 +26,12 @@
  * of the volume, a read-only open a shared one; a conflicting open fails
  * with -EBUSY and "image X is in use by another process".
  *
+ * A name rbd:POOL/IMAGE[@SNAP][:key=value...] is a volume in a Ceph RBD
+ * image (img/rbd.h, docs/images.md): the same calls work on it; a track
+ * write is on the cluster when img_write_track() returns, and a read-write
+ * open of an unshared volume holds RBD's exclusive lock (-EBUSY, "image
+ * rbd:P/I is in use by another client", for the second).
+ *
  * Threads: one struct img is used by one thread at a time (the caller
  * serialises); different images are independent.
  */
@@ -63,6 +69,7 @@ struct img_create_opts {
                                    make small multi-file sets for tests */
     void (*progress)(void *opaque, uint32_t done_cyls, uint32_t total_cyls);
     void *progress_opaque;
+    bool shared;                /* RBD only: no exclusive-lock feature (a volume several hosts attach) */
 };
 
 struct img;
