@@ -15,7 +15,9 @@
 #include "daemon/fsutil.h"
 #include "dev/eckd.h"
 #include "img/image.h"
+#include "img/rbd.h"
 #include "img/reserve.h"
+#include "img/reserve_rbd.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
 
@@ -69,7 +71,9 @@ static int open_image(struct host *h, struct host_sch *hs, const char *path, cha
 {
     if (hs->cfg.shared) {
         hs->img = img_open_shared(path, hs->cfg.readonly, err, errlen);
-        hs->rsv = hs->img ? reserve_open_file(path, h->host_id, err, errlen) : NULL;
+        if (hs->img)
+            hs->rsv = img_is_rbd(path) ? reserve_open_rbd_name(path, h->host_id, err, errlen)
+                                       : reserve_open_file(path, h->host_id, err, errlen);
         if (!hs->rsv)
             return -1;
     } else {

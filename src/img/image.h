@@ -28,6 +28,12 @@
  * (img_open_shared, a volume several hosts attach) takes the shared lock
  * even read-write: shared opens coexist, an exclusive one excludes them.
  *
+ * A name rbd:POOL/IMAGE[@SNAP][:key=value...] is a volume in a Ceph RBD
+ * image (img/rbd.h, docs/images.md): the same calls work on it; a track
+ * write is on the cluster when img_write_track() returns, and a read-write
+ * open of an unshared volume holds RBD's exclusive lock (-EBUSY, "image
+ * rbd:P/I is in use by another client", for the second).
+ *
  * Threads: one struct img is used by one thread at a time (the caller
  * serialises); different images are independent.
  */
@@ -65,6 +71,7 @@ struct img_create_opts {
                                    make small multi-file sets for tests */
     void (*progress)(void *opaque, uint32_t done_cyls, uint32_t total_cyls);
     void *progress_opaque;
+    bool shared;                /* RBD only: no exclusive-lock feature (a volume several hosts attach) */
 };
 
 struct img;

@@ -19,17 +19,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rados/librados.h>
 #include <rbd/librbd.h>
+#include "img/rbd.h"
 #include "img/reserve_rbd.h"
 
 #define LOCKERS_BUF     4096        /* lockers of one image: NUL-separated names */
 #define NO_BLOCKLIST    "rbd_blocklist_on_break_lock"
 #define LOCK_TRIES      3
+#define WAIT_BOUND_S    "15"        /* every wait of the arbiter's own client */
 
 struct reserve_rbd {
     struct reserve r;
     rbd_image_t img;
     char name[256];
+    /* reserve_open_rbd_name: the arbiter's own client */
+    rados_t cluster;
+    rados_ioctx_t io;
+    bool own_client;
 };
 
 static struct reserve_rbd *to_rr(struct reserve *r)
@@ -167,6 +174,10 @@ static void rbd_close_arbiter(struct reserve *r)
     struct reserve_rbd *rr = to_rr(r);
 
     rbd_close(rr->img);
+    if (rr->own_client) {
+        rados_ioctx_destroy(rr->io);
+        rados_shutdown(rr->cluster);
+    }
     free(rr);
 }
 
@@ -177,7 +188,7 @@ static const struct reserve_ops rbd_ops = {
     .close = rbd_close_arbiter,
 };
 
-struct reserve *reserve_open_rbd(rados_ioctx_t io, const char *image, const char *id, char *err, size_t errlen)
+struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, char *err, size_t errlen)
 {
     struct reserve_rbd *rr = calloc(1, sizeof *rr);
     uint64_t features = 0;
@@ -210,4 +221,60 @@ struct reserve *reserve_open_rbd(rados_ioctx_t io, const char *image, const char
     rr->r.ops = &rbd_ops;
     snprintf(rr->r.id, sizeof rr->r.id, "%s", id);
     return &rr->r;
+}
+
+static const char *const bounded[] = { "client_mount_timeout", "rados_mon_op_timeout", "rados_osd_op_timeout" };
+
+/* A client of the volume's cluster, configured as the name says; 0 or -1. */
+static int connect_client(const struct img_rbd_name *n, const char *name, rados_t *cl, rados_ioctx_t *io,
+                          char *err, size_t errlen)
+{
+    int rc = rados_create(cl, n->id[0] ? n->id : NULL);
+
+    if (rc < 0) {
+        snprintf(err, errlen, "reserve of %s: cannot make a Ceph client: %s", name, strerror(-rc));
+        return -1;
+    }
+    rc = rados_conf_read_file(*cl, n->conf[0] ? n->conf : NULL);
+    for (unsigned i = 0; rc == 0 && i < n->nopts; i++)
+        rc = rados_conf_set(*cl, n->opt[i].key, n->opt[i].value);
+    for (size_t i = 0; rc == 0 && i < sizeof bounded / sizeof bounded[0]; i++)
+        rc = rados_conf_set(*cl, bounded[i], WAIT_BOUND_S);
+    if (rc == 0)
+        rc = rados_connect(*cl);
+    if (rc == 0)
+        rc = rados_ioctx_create(*cl, n->pool, io);
+    if (rc < 0) {
+        snprintf(err, errlen, "reserve of %s: cannot reach the cluster or pool %s: %s", name, n->pool,
+                 strerror(-rc));
+        rados_shutdown(*cl);
+        return -1;
+    }
+    return 0;
+}
+
+struct reserve *reserve_open_rbd_name(const char *name, const char *id, char *err, size_t errlen)
+{
+    struct img_rbd_name *n = calloc(1, sizeof *n);
+    struct reserve *r = NULL;
+    rados_t cl;
+    rados_ioctx_t io;
+
+    if (!n) {
+        snprintf(err, errlen, "reserve of %s: out of memory", name);
+        return NULL;
+    }
+    if (img_rbd_parse(name, n, err, errlen) == 0 && connect_client(n, name, &cl, &io, err, errlen) == 0) {
+        r = reserve_open_rbd(io, n->image, id, err, errlen);
+        if (r) {
+            to_rr(r)->cluster = cl;
+            to_rr(r)->io = io;
+            to_rr(r)->own_client = true;
+        } else {
+            rados_ioctx_destroy(io);
+            rados_shutdown(cl);
+        }
+    }
+    free(n);
+    return r;
 }

@@ -1,19 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The reserve arbiter of a shared RBD volume (reserve.h): RBD advisory
- * image locks, on images made without the exclusive-lock feature.
- * Built when librbd is (src/img/meson.build).
+ * image locks, on images made without the exclusive-lock feature
+ * (reserve_rbd.c; without librbd, reserve_rbd_none.c refuses).
  */
 #ifndef CCWPASS_IMG_RESERVE_RBD_H
 #define CCWPASS_IMG_RESERVE_RBD_H
 
 #include <stddef.h>
-#include <rados/librados.h>
 #include "img/reserve.h"
 
 /**
+ * reserve_open_rbd_name() - the arbiter of the shared volume rbd:POOL/IMAGE...
+ * @name:   the volume's name as img_open takes it (img/rbd.h)
+ * @id:     this host's identity (reserve_host_id()), the lock cookie
+ * @err:    message on failure
+ * @errlen: size of @err
+ *
+ * Connects its own client to the volume's cluster (the name's conf, id and
+ * options; every wait bounded), then as reserve_open_rbd().
+ *
+ * Return: the arbiter, or NULL with a message naming the volume.
+ */
+struct reserve *reserve_open_rbd_name(const char *name, const char *id, char *err, size_t errlen);
+
+/**
  * reserve_open_rbd() - the arbiter of a shared RBD image
- * @io:     an I/O context of the image's pool (connected; the caller's)
+ * @io:     a rados_ioctx_t of the image's pool (connected; the caller's)
  * @image:  the image's name in that pool
  * @id:     this host's identity (reserve_host_id()), the lock cookie
  * @err:    message on failure
@@ -27,6 +40,6 @@
  *
  * Return: the arbiter, or NULL with a message naming the image.
  */
-struct reserve *reserve_open_rbd(rados_ioctx_t io, const char *image, const char *id, char *err, size_t errlen);
+struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, char *err, size_t errlen);
 
 #endif

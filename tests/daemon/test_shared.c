@@ -12,7 +12,10 @@
  *  - A's daemon is killed while it holds the reserve: it stays reserved
  *    until B's unconditional reserve breaks it.
  * "Held" is observed through B's daemon (`status` counts held starts), not
- * through a clock.
+ * through a clock.  With SHARED_IMAGE in the environment (a volume made by
+ * `ccwpass dasd create ... --shared`, e.g. rbd:POOL/IMAGE:conf=PATH: the
+ * suite ceph runs it so, tests/ceph/shared_rbd.sh) every test uses that
+ * volume instead of a new file.
  */
 #include <errno.h>
 #include <poll.h>
@@ -95,9 +98,14 @@ static int open_vmm(struct dproc *d, struct vmm *v)
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char img[256];
+    char img[1024];
+    const char *given = getenv("SHARED_IMAGE");
 
-    if (!f || dp_init(&f->a) || dp_init(&f->b) || dp_make_image(&f->a, "shared.3390", 1, img, sizeof img))
+    if (!f || dp_init(&f->a) || dp_init(&f->b))
+        return -1;
+    if (given)
+        snprintf(img, sizeof img, "%s", given);
+    else if (dp_make_image(&f->a, "shared.3390", 1, img, sizeof img))
         return -1;
     *state = f;
     if (start_host(&f->a, img) || start_host(&f->b, img))
