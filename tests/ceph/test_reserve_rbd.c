@@ -135,9 +135,13 @@ static void test_killed_holder_broken_by_steal(void **s)
     if (pid == 0) {
         rados_t cl;
         rados_ioctx_t io;
-        struct reserve *a;
-        char ok = connect_pool(&cl, &io) == 0 && (a = reserve_open_rbd(io, "shared2", ID_A, err, sizeof err)) &&
-                  reserve_acquire(a) == 0;
+        struct reserve *a = NULL;
+        char ok = 0;
+
+        if (connect_pool(&cl, &io) == 0)
+            a = reserve_open_rbd(io, "shared2", ID_A, err, sizeof err);
+        if (a)
+            ok = reserve_acquire(a) == 0;
         if (write(pfd[1], &ok, 1) != 1)
             _exit(1);
         pause();                /* holds it until killed */
