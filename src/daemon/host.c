@@ -123,6 +123,8 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     hs->dev = eckd_new(hs->img, &ec, err, errlen);
     if (!hs->dev || add_subchannel(h, hs, err, errlen))
         return -1;
+    if (hs->rsv && host_reserve_watch_start(hs, err, errlen))
+        return -1;
     log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s%s%s) chpid %02x", d->schid.cssid,
              d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, path,
              (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->shared ? ", shared as host " : "",
@@ -172,6 +174,8 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
 
 void host_fini(struct host *h)
 {
+    for (unsigned i = 0; i < h->nsch; i++)
+        host_reserve_watch_stop(&h->sch[i]);
     for (unsigned i = 0; i < h->nsch; i++) {
         struct host_sch *hs = &h->sch[i];
         if (hs->parent && vfio_ccw_remove(hs->parent) == 0)

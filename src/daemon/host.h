@@ -35,11 +35,13 @@ enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
 struct img;
 struct ccw_dev;
 struct reserve;
+struct host_rsv_watch;
 
 struct host_sch {
     struct cfg_device cfg;
     struct img *img;
     struct reserve *rsv;     /* shared = yes: the volume's reserve arbiter, else NULL */
+    struct host_rsv_watch *rsv_watch; /* ... and the thread that watches it for a loss */
     struct ccw_dev *dev;
     struct subchannel *sch;
     enum host_driver driver;
@@ -72,6 +74,24 @@ struct host {
 int  host_init(struct host *h, const struct daemon_config *c, char *err, size_t errlen);
 /* Tear down: mdevs must be closed (host_close_all in the server first). */
 void host_fini(struct host *h);
+
+/**
+ * host_reserve_watch_start() - watch a shared 3390's reserve for a loss
+ * @hs:     a subchannel whose device is on a shared volume
+ * @err:    message on failure
+ * @errlen: size of @err
+ *
+ * A thread (host_reserve.c) presents an unsolicited unit check on the
+ * subchannel when another host steals the reserve this host held.
+ *
+ * Return: 0, or -1 with a message.
+ */
+int  host_reserve_watch_start(struct host_sch *hs, char *err, size_t errlen);
+/**
+ * host_reserve_watch_stop() - end the watcher (nothing when there is none)
+ * @hs: the subchannel
+ */
+void host_reserve_watch_stop(struct host_sch *hs);
 
 struct host_sch *host_find_sch(struct host *h, struct schid id);
 struct host_sch *host_find_sch_str(struct host *h, const char *busid);

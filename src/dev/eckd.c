@@ -50,6 +50,7 @@ static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
 {
     struct eckd *e = to_eckd(d);
 
+    eckd_take_lost_notice(e);   /* concurrent sense of the unsolicited unit check */
     if (!e->sense_pending)
         return 0;
     return eckd_sense_fetch(e, sense);

@@ -52,6 +52,19 @@ struct eckd_reserve_status {
  */
 void eckd_reserve_status(struct ccw_dev *d, struct eckd_reserve_status *st);
 
+/**
+ * eckd_reserve_watch() - has this host lost the reserve of a shared volume?
+ * @d: a device made by eckd_new()
+ *
+ * For the daemon's watcher thread (any thread but the device's worker):
+ * true, once per loss, when the device holds the reserve as far as it knows
+ * and the arbiter now names another holder or none (a steal).  The caller
+ * then presents an unsolicited unit check (sch_unsolicited()); the sense
+ * the guest fetches for it says "reservation lost" (byte 7 0x3F).  False
+ * for a volume that is not shared.
+ */
+bool eckd_reserve_watch(struct ccw_dev *d);
+
 /* 3390 model for a cylinder count: 1, 2, 3, 9, 27, 54, or 0 for custom/EAV. */
 int eckd_model_for_cyls(uint32_t cyls);
 /* Cylinders of a 3390 model (1,2,3,9,27,54), 0 if unknown. */

@@ -10,8 +10,10 @@
  * while another host holds it, a program is held at its first command
  * (ops->busy: the start stays pending, as on a 3990 reserved to another
  * system) unless that command is Sense Path Group ID, Unconditional
- * Reserve or the Sense of a pending unit check; a reserve this host held and lost to a steal is reported once,
- * as a unit check with the "reservation lost" sense, on the next program.
+ * Reserve or the Sense of a pending unit check.  A reserve this host held
+ * and lost to a steal is reported once: as the sense of an unsolicited unit
+ * check when the daemon's watcher saw it first (eckd_reserve_watch), else
+ * as a unit check of the next program's first command.
  */
 #include <errno.h>
 #include <string.h>
@@ -65,15 +67,56 @@ bool eckd_busy(struct ccw_dev *d, uint8_t code)
     return true;
 }
 
+bool eckd_reserve_watch(struct ccw_dev *d)
+{
+    struct eckd *e = to_eckd(d);
+    enum reserve_state st;
+    int self = RESERVE_SELF;
+
+    if (!e->cfg.reserve || __atomic_load_n(&e->rsv_state, __ATOMIC_ACQUIRE) != RESERVE_SELF ||
+        __atomic_load_n(&e->lost_notice, __ATOMIC_ACQUIRE))
+        return false;
+    if (reserve_query(e->cfg.reserve, &st, NULL, 0) < 0 || st == RESERVE_SELF)
+        return false;
+    /* the worker may have published news meanwhile: then it knows */
+    if (!__atomic_compare_exchange_n(&e->rsv_state, &self, (int)st, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return false;
+    __atomic_store_n(&e->lost_notice, true, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* This host held the reserve and does not now: one report, counted. */
+static void lost(struct eckd *e)
+{
+    e->reserved = false;
+    __atomic_store_n(&e->lost_notice, false, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&e->rsv_lost, 1, __ATOMIC_RELEASE);
+}
+
+bool eckd_take_lost_notice(struct eckd *e)
+{
+    /* the sense of another unit check goes first */
+    if (!e->cfg.reserve || e->sense_pending || !__atomic_exchange_n(&e->lost_notice, false, __ATOMIC_ACQ_REL))
+        return false;
+    /* checked again here: it may be ours again by now */
+    if (!e->reserved || reserve_held(e->cfg.reserve))
+        return false;
+    lost(e);
+    eckd_sense_build(e, 0, 0, 0, SNS7_RSV_LOST);
+    return true;
+}
+
 int eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r)
 {
     enum reserve_state st;
 
+    /* the Sense after the unsolicited unit check: it fetches the loss */
+    if (code == CMD_SENSE && eckd_take_lost_notice(e))
+        return 0;
     if (ask(e, &st, r) < 0)
         return -1;
     if (e->reserved && st != RESERVE_SELF && code != CMD_SNID) {
-        e->reserved = false;
-        __atomic_add_fetch(&e->rsv_lost, 1, __ATOMIC_RELEASE);
+        lost(e);
         return eckd_fail(e, r, 0, 0, SNS7_RSV_LOST);
     }
     if (st == RESERVE_OTHER && !ignores_reserve(e, code)) {

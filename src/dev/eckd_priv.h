@@ -154,6 +154,7 @@ struct eckd {
     int rsv_state;
     unsigned long rsv_held, rsv_lost;
     bool held_counted;
+    bool lost_notice;           /* eckd_reserve_watch saw the loss: the next sense reports it (atomic) */
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;
@@ -185,6 +186,10 @@ bool eckd_busy(struct ccw_dev *d, uint8_t code);
  * is reported (unit check, SNS7_RSV_LOST); an arbiter that cannot be asked
  * is an equipment check.  0 to go on, -1 when r holds the unit check. */
 int  eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r);
+/* The loss eckd_reserve_watch() noticed becomes the pending sense (for the
+ * guest's sense of the unsolicited unit check) unless another sense is
+ * pending; true if it did. */
+bool eckd_take_lost_notice(struct eckd *e);
 
 /* eckd_ident.c */
 void eckd_ident_build(struct eckd *e);

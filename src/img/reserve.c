@@ -26,26 +26,47 @@ void reserve_host_id(char out[RESERVE_ID_MAX])
     snprintf(out, RESERVE_ID_MAX, "%s:%d:%08x", host, (int)getpid(), rnd);
 }
 
+void reserve_init(struct reserve *r, const struct reserve_ops *ops, const char *id)
+{
+    r->ops = ops;
+    pthread_mutex_init(&r->lock, NULL);
+    snprintf(r->id, sizeof r->id, "%s", id);
+}
+
+static int acquire(struct reserve *r, bool steal)
+{
+    pthread_mutex_lock(&r->lock);
+    int rc = r->ops->acquire(r, steal);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
 int reserve_acquire(struct reserve *r)
 {
-    return r->ops->acquire(r, false);
+    return acquire(r, false);
 }
 
 int reserve_steal(struct reserve *r)
 {
-    return r->ops->acquire(r, true);
+    return acquire(r, true);
 }
 
 int reserve_release(struct reserve *r)
 {
-    return r->ops->release(r);
+    pthread_mutex_lock(&r->lock);
+    int rc = r->ops->release(r);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
 }
 
 int reserve_query(struct reserve *r, enum reserve_state *st, char *holder, size_t cap)
 {
     if (holder && cap)
         holder[0] = 0;
-    return r->ops->query(r, st, holder, cap);
+    pthread_mutex_lock(&r->lock);
+    int rc = r->ops->query(r, st, holder, cap);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
 }
 
 bool reserve_held(struct reserve *r)
@@ -57,7 +78,9 @@ bool reserve_held(struct reserve *r)
 
 void reserve_set_pgid(struct reserve *r, const uint8_t pgid[RESERVE_PGID_LEN])
 {
+    pthread_mutex_lock(&r->lock);
     memcpy(r->pgid, pgid, RESERVE_PGID_LEN);
+    pthread_mutex_unlock(&r->lock);
 }
 
 const char *reserve_state_name(enum reserve_state st)
@@ -71,6 +94,8 @@ const char *reserve_state_name(enum reserve_state st)
 
 void reserve_close(struct reserve *r)
 {
-    if (r)
-        r->ops->close(r);
+    if (!r)
+        return;
+    pthread_mutex_destroy(&r->lock);
+    r->ops->close(r);
 }

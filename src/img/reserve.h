@@ -13,11 +13,14 @@
  * daemons of one machine share a file volume) and the RBD one
  * (reserve_rbd.c, advisory image locks on shared RBD images).
  *
- * Threads: one struct reserve is used by one thread at a time.
+ * Threads: the calls below may come from several threads (the device's
+ * worker and the daemon's watcher of a lost reserve): they serialise on
+ * the arbiter's mutex.
  */
 #ifndef CCWPASS_IMG_RESERVE_H
 #define CCWPASS_IMG_RESERVE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,11 +51,20 @@ struct reserve_ops {
 
 struct reserve {
     const struct reserve_ops *ops;
+    pthread_mutex_t lock;                   /* serialises the calls (reserve_init) */
     char id[RESERVE_ID_MAX];                /* this host */
     uint8_t pgid[RESERVE_PGID_LEN];         /* its path group, written with a reserve */
     char err[256];                          /* message of the last failed call */
     void *priv;                             /* the backend's */
 };
+
+/**
+ * reserve_init() - the common part of a new arbiter, for backends
+ * @r:   the backend's struct reserve, zeroed
+ * @ops: the backend's ops
+ * @id:  this host's identity
+ */
+void reserve_init(struct reserve *r, const struct reserve_ops *ops, const char *id);
 
 /**
  * reserve_open_file() - the arbiter of a file volume

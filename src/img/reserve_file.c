@@ -214,7 +214,6 @@ struct reserve *reserve_open_file(const char *image, const char *id, char *err, 
         free(f);
         return NULL;
     }
-    f->r.ops = &file_ops;
-    snprintf(f->r.id, sizeof f->r.id, "%s", id);
+    reserve_init(&f->r, &file_ops, id);
     return &f->r;
 }

@@ -218,8 +218,7 @@ struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, ch
         free(rr);
         return NULL;
     }
-    rr->r.ops = &rbd_ops;
-    snprintf(rr->r.id, sizeof rr->r.id, "%s", id);
+    reserve_init(&rr->r, &rbd_ops, id);
     return &rr->r;
 }
 
