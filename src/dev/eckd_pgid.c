@@ -10,7 +10,7 @@
  * while another host holds it, a program is held at its first command
  * (ops->busy: the start stays pending, as on a 3990 reserved to another
  * system) unless that command is Sense Path Group ID, Unconditional
- * Reserve or the Sense of a pending unit check.  A reserve this host held
+ * Reserve or Sense.  A reserve this host held
  * and lost to a steal is reported once: as the sense of an unsolicited unit
  * check when the daemon's watcher saw it first (eckd_reserve_watch), else
  * as a unit check of the next program's first command.
@@ -38,12 +38,13 @@ static int ask(struct eckd *e, enum reserve_state *st, struct ccw_result *r)
     return 0;
 }
 
-/* Commands a 3990 executes whoever holds the reserve; and the Sense that
- * fetches a pending unit check's sense (contingent allegiance: the path
- * that got the unit check keeps the device until it sensed). */
-static bool ignores_reserve(const struct eckd *e, uint8_t code)
+/* Commands a 3990 executes whoever holds the reserve; and Sense, which a
+ * guest issues only for a unit check it was presented (contingent
+ * allegiance: the path that got the unit check keeps the device until it
+ * sensed; held, the guest's basic sense would never end). */
+static bool ignores_reserve(uint8_t code)
 {
-    return code == CMD_SNID || code == CMD_SLCK || (code == CMD_SENSE && e->sense_pending);
+    return code == CMD_SNID || code == CMD_SLCK || code == CMD_SENSE;
 }
 
 bool eckd_busy(struct ccw_dev *d, uint8_t code)
@@ -51,7 +52,7 @@ bool eckd_busy(struct ccw_dev *d, uint8_t code)
     struct eckd *e = to_eckd(d);
     enum reserve_state st = RESERVE_NONE;
 
-    if (!e->cfg.reserve || ignores_reserve(e, code))
+    if (!e->cfg.reserve || ignores_reserve(code))
         return false;
     /* an arbiter that does not answer: not busy; the command reports it */
     if (reserve_query(e->cfg.reserve, &st, NULL, 0) < 0)
@@ -85,11 +86,14 @@ bool eckd_reserve_watch(struct ccw_dev *d)
     return true;
 }
 
-/* This host held the reserve and does not now: one report, counted. */
+/* This host held the reserve and does not now: counted once.  A notice
+ * of the watcher stays: its unsolicited unit check still comes, and the
+ * sense for it must say why. */
 static void lost(struct eckd *e)
 {
+    if (!e->reserved)
+        return;
     e->reserved = false;
-    __atomic_store_n(&e->lost_notice, false, __ATOMIC_RELEASE);
     __atomic_add_fetch(&e->rsv_lost, 1, __ATOMIC_RELEASE);
 }
 
@@ -98,8 +102,9 @@ bool eckd_take_lost_notice(struct eckd *e)
     /* the sense of another unit check goes first */
     if (!e->cfg.reserve || e->sense_pending || !__atomic_exchange_n(&e->lost_notice, false, __ATOMIC_ACQ_REL))
         return false;
-    /* checked again here: it may be ours again by now */
-    if (!e->reserved || reserve_held(e->cfg.reserve))
+    /* checked again here: it may be ours again by now (a Reserve after
+     * the steal was released) */
+    if (e->reserved && reserve_held(e->cfg.reserve))
         return false;
     lost(e);
     eckd_sense_build(e, 0, 0, 0, SNS7_RSV_LOST);
@@ -119,7 +124,7 @@ int eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r)
         lost(e);
         return eckd_fail(e, r, 0, 0, SNS7_RSV_LOST);
     }
-    if (st == RESERVE_OTHER && !ignores_reserve(e, code)) {
+    if (st == RESERVE_OTHER && !ignores_reserve(code)) {
         /* reached without ops->busy (a caller of chan_run, or the holder
          * changed since): the device is busy */
         r->len = 0;

@@ -177,10 +177,9 @@ int  eckd_reject(struct eckd *e, struct ccw_result *r, uint8_t msg);
 unsigned eckd_sense_fetch(struct eckd *e, uint8_t out[ECKD_SENSE_SIZE]);
 
 /* eckd_pgid.c: shared volumes */
-/* ops->busy: another host holds the reserve and `code` is not one a 3990
- * executes regardless (SNID, Unconditional Reserve, the Sense of a pending
- * unit check), and this host has no lost reserve to report first.  Counts
- * the start as held once. */
+/* ops->busy: another host holds the reserve and `code` is not one executed
+ * regardless (SNID, Unconditional Reserve, Sense), and this host has no
+ * lost reserve to report first.  Counts the start as held once. */
 bool eckd_busy(struct ccw_dev *d, uint8_t code);
 /* First command of a program on a shared volume: a reserve this host lost
  * is reported (unit check, SNS7_RSV_LOST); an arbiter that cannot be asked

@@ -219,6 +219,26 @@ static void test_steal_seen_by_watcher(void **state)
     assert_int_equal(st.lost, 1);
 }
 
+/* The watcher saw the loss, but a program came first and got the unit
+ * check; the unsolicited unit check is still presented afterwards: the
+ * guest's Sense for it runs (it is not held for B's reserve) and says
+ * "reservation lost" again (Linux reports only the first: its reserved
+ * flag is gone by then). */
+static void test_sense_after_both_reports(void **state)
+{
+    struct two *t = *state;
+
+    assert_int_equal(one(&t->a, RESERVE, 32), CE_DE);
+    assert_int_equal(one(&t->b, SLCK, 32), CE_DE);
+    assert_true(eckd_reserve_watch(t->a.f->dev));
+    assert_int_equal(rw(&t->a, false, 0), CE_DE_UC);
+    assert_lost_sense(t->a.f->sense);
+    assert_int_equal(one(&t->a, SENSE, 32), CE_DE);
+    assert_lost_sense(dfx_data(t->a.f, 0));
+    assert_int_equal(one(&t->a, SENSE, 32), CE_DE);          /* then nothing more */
+    assert_int_equal(dfx_data(t->a.f, 0)[7], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +246,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_cache_across_programs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_steal_reported_at_next_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_steal_seen_by_watcher, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sense_after_both_reports, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,9 @@ guest_tap "$W/b.console" "guest B"
 guest_exit_check "guest B" "$rc"
 "$CCWPASS" --socket "$B_SOCK" status --json >"$W/status-b.log" 2>&1 || true
 tap_check "host B: the held starts were counted" grep -Eq '"held": *[1-9]' "$W/status-b.log"
+"$CCWPASS" --socket "$B_SOCK" status >"$W/status-b.txt" 2>&1 || true
+tap_check "host B: ccwpass status shows the shared volume's reserve" \
+    grep -Eq 'shared, reserve: none \(starts held [1-9][0-9]*, losses 0\)' "$W/status-b.txt"
 daemon_stop "$DPID"
 tap_check "host: ccwpass dasd check shared.3390" "$CCWPASS" dasd check "$vol"
 tap_done
