@@ -34,7 +34,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..30"
+echo "1..31"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -113,19 +113,20 @@ run clone "$(V src@nosuch)" "$(V c2)"
 [ $r = 0 ] || show; ok $r "clone of a missing snapshot is refused clearly"
 
 # ---- locks: two daemons on one volume ----------------------------------------
-# start_daemon NAME IMAGE [args]: ccwpassd in the foreground, its readiness
+# start_daemon NAME ARGS...: ccwpassd in the foreground, its readiness
 # line (or its exit) read from a FIFO
 start_daemon() {
-    local name=$1 img=$2; shift 2
+    local name=$1; shift
     mkfifo "$T/$name.ready"
     "$CCWPASSD" --foreground --no-fuse --socket "$T/$name.sock" --state-dir "$T/$name.state" \
-        --mdevctl-dir "$T/$name.mdev" --image "$img" "$@" --ready-fd 3 3>"$T/$name.ready" \
+        --mdevctl-dir "$T/$name.mdev" "$@" --ready-fd 3 3>"$T/$name.ready" \
         >"$T/$name.out" 2>"$T/$name.err" </dev/null &
     DPIDS+=($!)
     read -r line <"$T/$name.ready"
+    [ "$line" = READY ] || sed 's/^/# /' "$T/$name.err"
     [ "$line" = READY ]
 }
-start_daemon a "$(V c1)"; ok $? "ccwpassd serves a volume on RBD"
+start_daemon a --image "$(V c1)"; ok $? "ccwpassd serves a volume on RBD"
 timeout 60 "$CCWPASSD" --foreground --no-fuse --socket "$T/b.sock" --state-dir "$T/b.state" --mdevctl-dir "$T/b.mdev" \
     --image "$(V c1)" >b.out 2>b.err </dev/null
 r=$?
@@ -142,7 +143,16 @@ run check "$(V c1)"
 run create "$(V shr)" -c 10 --linux --shared
 [ "$(rc)" = 0 ] && has "RBD shared" && rbdc info rbd/shr | grep -q "features: layering, deep-flatten"
 ok $? "create --shared makes an image without exclusive-lock"
-start_daemon s1 "$(V shr)" && start_daemon s2 "$(V shr)"; ok $? "two daemons open one shared volume read-write"
+cat >shr.conf <<EOF
+[chpid 0.50]
+type = 1a
+[device 0.0.7e52]
+subchannel = 0.0.16ca
+chpids = 50
+image = $(V shr)
+EOF
+start_daemon s1 --config "$T/shr.conf"; ok $? "ccwpassd takes image = rbd:... from its config file"
+start_daemon s2 --image "$(V shr)"; ok $? "two daemons open one shared volume read-write"
 
 # ---- bad names, a dead cluster -----------------------------------------------
 stop_daemons            # (with the cluster gone, their close would wait for Ceph's timeouts)
