@@ -34,7 +34,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..31"
+echo "1..32"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -164,5 +164,10 @@ run info "rbd:nopool/x:conf=$CONF"
 run info "$(V c1):client_mount_timeout=5"
 [ "$(rc)" = 1 ] && has "cannot connect to the Ceph cluster: Connection timed out"; r=$?
 [ $r = 0 ] || show; ok $r "with the cluster stopped, info fails with an error instead of waiting"
+timeout 120 "$CCWPASSD" --foreground --no-fuse --socket "$T/x.sock" --state-dir "$T/x.state" --mdevctl-dir "$T/x.mdev" \
+    --image "$(V c1):client_mount_timeout=5" >x.out 2>x.err </dev/null
+r=$?
+[ $r = 1 ] && grep -q "cannot connect to the Ceph cluster" x.err; r=$?
+[ $r = 0 ] || sed 's/^/# /' x.err; ok $r "with the cluster stopped, ccwpassd exits 1 naming the cause"
 
 exit $(( fails != 0 ))
