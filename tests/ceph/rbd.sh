@@ -34,7 +34,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..32"
+echo "1..33"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -153,6 +153,9 @@ image = $(V shr)
 EOF
 start_daemon s1 --config "$T/shr.conf"; ok $? "ccwpassd takes image = rbd:... from its config file"
 start_daemon s2 --image "$(V shr)"; ok $? "two daemons open one shared volume read-write"
+run copy src.3390 "$(V shr2)" --shared
+[ "$(rc)" = 0 ] && "$CCWPASS" dasd info "$(V shr2)" | grep -q "shared (no exclusive lock)"; r=$?
+[ $r = 0 ] || show; ok $r "copy --shared imports a file into a shared volume"
 
 # ---- bad names, a dead cluster -----------------------------------------------
 stop_daemons            # (with the cluster gone, their close would wait for Ceph's timeouts)
