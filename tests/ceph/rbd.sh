@@ -34,7 +34,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..33"
+echo "1..36"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -91,6 +91,16 @@ run export "$(V src)" part.img --partition 1
 [ $r = 0 ] || show; ok $r "export --partition 1 of the RBD volume is the file system the file holds"
 used=$(rbdc du --format json rbd/lnx | python3 -c 'import json,sys; print(json.load(sys.stdin)["images"][0]["used_size"])')
 [ "$used" -le $((4 << 20)) ]; ok $? "unwritten tracks take no space (a fresh 20-cylinder volume uses one object: $used bytes)"
+
+rbdc import --no-progress src.3390 rbd/imported >/dev/null 2>&1 && run check "$(V imported)"
+[ "$(rc)" = 0 ] && has "300 tracks checked, 0 errors"; ok $? "a CKD file put in with rbd import is a volume as it is"
+cp src.3390 bad.3390
+printf 'garbage!' | dd of=bad.3390 bs=1 seek=$((512 + 7 * 56832 + 21)) conv=notrunc status=none
+rbdc import --no-progress bad.3390 rbd/bad >/dev/null 2>&1 && run check "$(V bad)"
+[ "$(rc)" = 1 ] && has "track cyl 0 head 7" && has "1 error"; r=$?
+[ $r = 0 ] || show; ok $r "check names the damaged track of a volume on RBD"
+rbdc create --size 16M rbd/raw >/dev/null 2>&1; run info "$(V raw)"
+[ "$(rc)" = 1 ] && has "not a ccwpass volume (no CKD_P370 header"; ok $? "an RBD image that is no volume is refused clearly"
 
 # ---- snapshots and clones ----------------------------------------------------
 run snapshot "$(V src@gold)"
