@@ -106,7 +106,6 @@ mon_warn_on_pool_no_redundancy = false
 mon_data_avail_warn = 1
 mon_data_avail_crit = 0
 run_dir = $DIR/run
-admin_socket = $DIR/run/\$name.asok
 log_file = $DIR/log/\$name.log
 mon_cluster_log_file = $DIR/log/cluster.log
 crash_dir = $DIR/crash
@@ -119,7 +118,12 @@ keyring = $DIR/keyring
 client_mount_timeout = 15
 rados_mon_op_timeout = 15
 rados_osd_op_timeout = 15
+[mon]
+admin_socket = $DIR/run/\$name.asok
+[mgr]
+admin_socket = $DIR/run/\$name.asok
 [osd]
+admin_socket = $DIR/run/\$name.asok
 osd_objectstore = $STORE
 memstore_page_set = true
 memstore_device_bytes = $MEMSTORE_BYTES
@@ -136,7 +140,10 @@ EOF
 }
 
 start() {
-    [ ! -e "$DIR/pids" ] || ! ls "$DIR"/pids/*.pid >/dev/null 2>&1 || die "$DIR holds a cluster already (stop it first)"
+    local d
+    for d in "${DAEMONS[@]}"; do
+        ! running "$d" || die "$DIR holds a running cluster already (stop it first)"
+    done                        # a stale one (its processes gone) is replaced
     case $STORE in memstore|bluestore) ;; *) die "CEPH_STORE must be memstore or bluestore" ;; esac
     for t in ceph ceph-mon ceph-mgr ceph-osd monmaptool ceph-authtool rbd uuidgen python3; do
         command -v "$t" >/dev/null || die "$t not found: run scripts/setup.sh"

@@ -8,7 +8,7 @@
  *          [--force]
  *   info   FILE
  *   check  FILE [-v]
- *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--force]
+ *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--shared] [--force]
  *   export FILE OUT [--partition N | --all]
  *   compact FILE
  *   snapshot rbd:POOL/IMAGE@SNAP
@@ -43,7 +43,7 @@ static const char *const usage_lines[] = {
     "                           [--linux] [--raw] [--volser V] [--lfs] [--shared] [--force]",
     "dasd info FILE",
     "dasd check FILE [-v]",
-    "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]",
+    "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--shared] [--force]",
     "dasd export FILE OUT [--partition N | --all]",
     "dasd compact FILE",
     "dasd snapshot rbd:POOL/IMAGE@SNAP",
@@ -384,7 +384,7 @@ static int copy_main(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "cckd", optional_argument, 0, 'z' }, { "ckd", no_argument, 0, 'k' }, { "force", no_argument, 0, 'f' },
-        { 0, 0, 0, 0 },
+        { "shared", no_argument, 0, 's' }, { 0, 0, 0, 0 },
     };
     struct img_create_opts o = { .compress = IMG_COMP_ZLIB };
     int c, chosen = 0;
@@ -399,12 +399,19 @@ static int copy_main(int argc, char **argv)
         else if (c == 'f') {
             force = true;
             continue;
+        } else if (c == 's') {
+            o.shared = true;
+            continue;
         } else
             return usage();
         chosen = 1;
     }
     if (optind + 2 != argc)
         return usage();
+    if (o.shared && !img_is_rbd(argv[optind + 1])) {
+        fprintf(stderr, "ccwpass dasd copy: --shared applies to volumes on RBD (rbd:POOL/IMAGE)\n");
+        return 2;
+    }
     if (!force && image_exists(argv[optind + 1]))
         return 1;
     char err[ERRLEN];
@@ -431,7 +438,7 @@ static int copy_main(int argc, char **argv)
         fprintf(stderr, "ccwpass dasd copy: %s\n", err);
     else
         printf("copied %s to %s (%s%s%s), %u cylinders in %.2f s\n", argv[optind], argv[optind + 1],
-               img_is_rbd(argv[optind + 1]) ? "RBD" : o.format == IMG_CCKD ? "CCKD " : "CKD",
+               img_is_rbd(argv[optind + 1]) ? (o.shared ? "RBD shared" : "RBD") : o.format == IMG_CCKD ? "CCKD " : "CKD",
                o.format == IMG_CCKD ? comp_name(o.compress) : "", "",
                img_geometry(in)->cyls, dt);
     return close_image("copy", in, rc < 0 ? 1 : 0);

@@ -13,6 +13,7 @@
 #include "daemon/config.h"
 #include "dev/eckd.h"
 #include "daemon/proto.h"
+#include "img/rbd.h"
 
 void cfg_init(struct daemon_config *c)
 {
@@ -594,7 +595,9 @@ static bool have_chpid(const struct daemon_config *c, uint8_t cssid, uint8_t chp
     return false;
 }
 
-/* The same file, by name or (when both exist) by inode. */
+/* The same file, by name or (when both exist) by inode.  An rbd: name is
+ * no path: only the name compares (RBD's exclusive lock refuses a second
+ * read-write open of one image under another spelling). */
 static bool same_image(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -602,6 +605,8 @@ static bool same_image(const char *a, const char *b)
         return false;       /* "" is <state>/dasd-<busid>.cckd, one per device */
     if (!strcmp(a, b))
         return true;
+    if (img_is_rbd(a) || img_is_rbd(b))
+        return false;
     return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 

@@ -133,6 +133,16 @@ char *ckd_member_name(const char *base, unsigned n);
 int rbd_open_img(struct img *im, char *err, size_t errlen);
 int rbd_create_img(const char *name, const struct img_create_opts *o, const struct img_geometry *g, bool skeleton,
                    char *err, size_t errlen);
+/* The librbd handles of an open RBD volume, for code that locks it beyond
+ * the exclusive lock (reserve/release on shared volumes): rados_t,
+ * rados_ioctx_t and rbd_image_t as void pointers, and whether the image is
+ * shared (no exclusive-lock feature).  0, or -ENOTSUP for a file or a
+ * build without librbd. */
+struct img_rbd_handles {
+    void *cluster, *io, *image;
+    bool shared;
+};
+int rbd_img_handles(const struct img *im, struct img_rbd_handles *h);
 
 /* cckd.c: compressed CKD */
 int cckd_open(struct img *im, char *err, size_t errlen);

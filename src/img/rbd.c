@@ -514,6 +514,15 @@ int img_rbd_clone(const char *parent, const char *child, char *err, size_t errle
     return rc;
 }
 
+int rbd_img_handles(const struct img *im, struct img_rbd_handles *h)
+{
+    const struct img_rbd *r = im->rbd;
+    if (!r)
+        return -ENOTSUP;
+    *h = (struct img_rbd_handles){ .cluster = r->cluster, .io = r->io, .image = r->image, .shared = r->shared };
+    return 0;
+}
+
 int img_rbd_info(const struct img *im, struct img_rbd_info *info)
 {
     const struct img_rbd *r = im->rbd;

@@ -49,6 +49,11 @@ int img_rbd_clone(const char *parent, const char *child, char *err, size_t errle
     return unsupported(parent, err, errlen);
 }
 
+int rbd_img_handles(const struct img *im, struct img_rbd_handles *h)
+{
+    return -ENOTSUP;
+}
+
 int img_rbd_info(const struct img *im, struct img_rbd_info *info)
 {
     return -ENOTSUP;

@@ -34,7 +34,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..30"
+echo "1..36"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -92,6 +92,16 @@ run export "$(V src)" part.img --partition 1
 used=$(rbdc du --format json rbd/lnx | python3 -c 'import json,sys; print(json.load(sys.stdin)["images"][0]["used_size"])')
 [ "$used" -le $((4 << 20)) ]; ok $? "unwritten tracks take no space (a fresh 20-cylinder volume uses one object: $used bytes)"
 
+rbdc import --no-progress src.3390 rbd/imported >/dev/null 2>&1 && run check "$(V imported)"
+[ "$(rc)" = 0 ] && has "300 tracks checked, 0 errors"; ok $? "a CKD file put in with rbd import is a volume as it is"
+cp src.3390 bad.3390
+printf 'garbage!' | dd of=bad.3390 bs=1 seek=$((512 + 7 * 56832 + 21)) conv=notrunc status=none
+rbdc import --no-progress bad.3390 rbd/bad >/dev/null 2>&1 && run check "$(V bad)"
+[ "$(rc)" = 1 ] && has "track cyl 0 head 7" && has "1 error"; r=$?
+[ $r = 0 ] || show; ok $r "check names the damaged track of a volume on RBD"
+rbdc create --size 16M rbd/raw >/dev/null 2>&1; run info "$(V raw)"
+[ "$(rc)" = 1 ] && has "not a ccwpass volume (no CKD_P370 header"; ok $? "an RBD image that is no volume is refused clearly"
+
 # ---- snapshots and clones ----------------------------------------------------
 run snapshot "$(V src@gold)"
 [ "$(rc)" = 0 ] && has "snapshot rbd:rbd/src@gold" && rbdc snap ls rbd/src | grep -q gold &&
@@ -113,19 +123,20 @@ run clone "$(V src@nosuch)" "$(V c2)"
 [ $r = 0 ] || show; ok $r "clone of a missing snapshot is refused clearly"
 
 # ---- locks: two daemons on one volume ----------------------------------------
-# start_daemon NAME IMAGE [args]: ccwpassd in the foreground, its readiness
+# start_daemon NAME ARGS...: ccwpassd in the foreground, its readiness
 # line (or its exit) read from a FIFO
 start_daemon() {
-    local name=$1 img=$2; shift 2
+    local name=$1; shift
     mkfifo "$T/$name.ready"
     "$CCWPASSD" --foreground --no-fuse --socket "$T/$name.sock" --state-dir "$T/$name.state" \
-        --mdevctl-dir "$T/$name.mdev" --image "$img" "$@" --ready-fd 3 3>"$T/$name.ready" \
+        --mdevctl-dir "$T/$name.mdev" "$@" --ready-fd 3 3>"$T/$name.ready" \
         >"$T/$name.out" 2>"$T/$name.err" </dev/null &
     DPIDS+=($!)
     read -r line <"$T/$name.ready"
+    [ "$line" = READY ] || sed 's/^/# /' "$T/$name.err"
     [ "$line" = READY ]
 }
-start_daemon a "$(V c1)"; ok $? "ccwpassd serves a volume on RBD"
+start_daemon a --image "$(V c1)"; ok $? "ccwpassd serves a volume on RBD"
 timeout 60 "$CCWPASSD" --foreground --no-fuse --socket "$T/b.sock" --state-dir "$T/b.state" --mdevctl-dir "$T/b.mdev" \
     --image "$(V c1)" >b.out 2>b.err </dev/null
 r=$?
@@ -142,7 +153,19 @@ run check "$(V c1)"
 run create "$(V shr)" -c 10 --linux --shared
 [ "$(rc)" = 0 ] && has "RBD shared" && rbdc info rbd/shr | grep -q "features: layering, deep-flatten"
 ok $? "create --shared makes an image without exclusive-lock"
-start_daemon s1 "$(V shr)" && start_daemon s2 "$(V shr)"; ok $? "two daemons open one shared volume read-write"
+cat >shr.conf <<EOF
+[chpid 0.50]
+type = 1a
+[device 0.0.7e52]
+subchannel = 0.0.16ca
+chpids = 50
+image = $(V shr)
+EOF
+start_daemon s1 --config "$T/shr.conf"; ok $? "ccwpassd takes image = rbd:... from its config file"
+start_daemon s2 --image "$(V shr)"; ok $? "two daemons open one shared volume read-write"
+run copy src.3390 "$(V shr2)" --shared
+[ "$(rc)" = 0 ] && "$CCWPASS" dasd info "$(V shr2)" | grep -q "shared (no exclusive lock)"; r=$?
+[ $r = 0 ] || show; ok $r "copy --shared imports a file into a shared volume"
 
 # ---- bad names, a dead cluster -----------------------------------------------
 stop_daemons            # (with the cluster gone, their close would wait for Ceph's timeouts)
@@ -154,5 +177,10 @@ run info "rbd:nopool/x:conf=$CONF"
 run info "$(V c1):client_mount_timeout=5"
 [ "$(rc)" = 1 ] && has "cannot connect to the Ceph cluster: Connection timed out"; r=$?
 [ $r = 0 ] || show; ok $r "with the cluster stopped, info fails with an error instead of waiting"
+timeout 120 "$CCWPASSD" --foreground --no-fuse --socket "$T/x.sock" --state-dir "$T/x.state" --mdevctl-dir "$T/x.mdev" \
+    --image "$(V c1):client_mount_timeout=5" >x.out 2>x.err </dev/null
+r=$?
+[ $r = 1 ] && grep -q "cannot connect to the Ceph cluster" x.err; r=$?
+[ $r = 0 ] || sed 's/^/# /' x.err; ok $r "with the cluster stopped, ccwpassd exits 1 naming the cause"
 
 exit $(( fails != 0 ))
