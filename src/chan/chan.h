@@ -112,7 +112,17 @@ struct ccw_dev_ops {
     /* Selective reset / clear: drop all pending state (CSCH). */
     void (*reset)(struct ccw_dev *d);
     void (*destroy)(struct ccw_dev *d);
+    /* Optional.  Asked before the first command `code` of a program runs:
+     * true when the device is busy for it (a DASD reserved to another
+     * system).  The channel subsystem then keeps the start pending and asks
+     * again every CHAN_BUSY_RETRY_MS until the device takes the program or
+     * HSCH/CSCH ends it (PoP: a device that signals busy at initial
+     * selection; the start is retried when it is free).  Called from the
+     * subchannel's worker with no lock held. */
+    bool (*busy)(struct ccw_dev *d, uint8_t code);
 };
+
+#define CHAN_BUSY_RETRY_MS 20
 
 struct ccw_dev {
     const struct ccw_dev_ops *ops;

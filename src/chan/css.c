@@ -44,6 +44,7 @@ struct subchannel {
     bool here_busy;            /* sch_run_here is inside do_work, on here_thread */
     pthread_t here_thread;
     bool prog_live;            /* prog is initialised (running or suspended) */
+    bool first_cmd;            /* the started program has not reached its first command */
     /* mem: the address space of the start function in progress, from the
      * SSCH that accepted it until drop_prog hands it back (chan_mem.release) */
     bool path_lost;            /* the path in use went away */
@@ -270,13 +271,48 @@ static struct timespec deadline_after(uint32_t ms)
     return ts;
 }
 
-/* Slow-device fault: wait before each command, ended early by HSCH/CSCH. */
+/*
+ * A device busy for a new program (ccw_dev_ops.busy, a DASD reserved to
+ * another system): the start stays pending, asked again every
+ * CHAN_BUSY_RETRY_MS, until the device takes it or HSCH/CSCH (or the end of
+ * the subchannel) stops it.  Called and returns with the lock held; true
+ * when the program is to stop.
+ */
+static bool wait_device_free(struct subchannel *sch, uint8_t code)
+{
+    struct ccw_dev *dev = sch->dev;
+
+    while (!stop_requested(sch)) {
+        bool busy;
+        struct timespec until;
+
+        pthread_mutex_unlock(&sch->lock);
+        busy = dev->ops->busy(dev, code);
+        pthread_mutex_lock(&sch->lock);
+        if (!busy)
+            break;
+        until = deadline_after(CHAN_BUSY_RETRY_MS);
+        while (!stop_requested(sch) && pthread_cond_timedwait(&sch->cond, &sch->lock, &until) != ETIMEDOUT)
+            ;
+    }
+    return stop_requested(sch);
+}
+
+/* Before each command: a busy device holds the first one; the slow-device
+ * fault waits before each, ended early by HSCH/CSCH. */
 static bool sch_before_cmd(void *opaque, const struct ccw1 *ccw)
 {
     struct subchannel *sch = opaque;
     bool stop;
 
     pthread_mutex_lock(&sch->lock);
+    if (sch->first_cmd) {
+        sch->first_cmd = false;
+        if (sch->dev->ops->busy && wait_device_free(sch, ccw->cmd)) {
+            pthread_mutex_unlock(&sch->lock);
+            return true;
+        }
+    }
     stop = stop_requested(sch);
     if (!stop && sch->fault.delay_ms) {
         bool stuck = sch->fault.stuck;
@@ -491,6 +527,7 @@ static void do_start(struct subchannel *sch)
         return;
     }
     sch->prog_live = true;
+    sch->first_cmd = true;
     run_prog(sch, false);
 }
 

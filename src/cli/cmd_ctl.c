@@ -370,6 +370,9 @@ static void print_status(json_object *rep)
                 print_tape(c);
             else
                 printf("          image %s%s\n", jstr(s, "image"), jbool(s, "readonly") ? " (read-only)" : "");
+            if (json_object_object_get_ex(s, "reserve", &c))   /* a shared volume (docs/shared-dasd.md) */
+                printf("          shared, reserve: %s (starts held %s, losses %s)\n", jstr(c, "state"),
+                       jstr(c, "held"), jstr(c, "lost"));
         }
     if (json_object_object_get_ex(rep, "chpids", &a))
         for (size_t i = 0; i < json_object_array_length(a); i++) {

@@ -8,9 +8,13 @@
  *          [--force]
  *   info   FILE
  *   check  FILE [-v]
- *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--force]
+ *   copy   IN OUT [--cckd[=ALGO] | --ckd] [--shared] [--force]
  *   export FILE OUT [--partition N | --all]
  *   compact FILE
+ *   snapshot rbd:POOL/IMAGE@SNAP
+ *   clone  rbd:POOL/IMAGE@SNAP rbd:POOL/NEW
+ *
+ * FILE may be an rbd:POOL/IMAGE[@SNAP][:conf=PATH]... name (img/rbd.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +28,7 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "img/image.h"
+#include "img/rbd.h"
 #include "img/vtoc.h"
 
 #define ERRLEN 512
@@ -35,12 +40,14 @@ static const struct { const char *name; uint32_t cyls; } models[] = {
 
 static const char *const usage_lines[] = {
     "dasd create FILE [-m 3390-1|-2|-3|-9|-27|-54 | -c CYLS] [--cckd[=zlib|bzip2|none]]\n"
-    "                           [--linux] [--raw] [--volser V] [--lfs] [--force]",
+    "                           [--linux] [--raw] [--volser V] [--lfs] [--shared] [--force]",
     "dasd info FILE",
     "dasd check FILE [-v]",
-    "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--force]",
+    "dasd copy IN OUT [--cckd[=zlib|bzip2|none] | --ckd] [--shared] [--force]",
     "dasd export FILE OUT [--partition N | --all]",
     "dasd compact FILE",
+    "dasd snapshot rbd:POOL/IMAGE@SNAP",
+    "dasd clone rbd:POOL/IMAGE@SNAP rbd:POOL/NEW",
 };
 
 static int usage(void)
@@ -92,12 +99,16 @@ static void cyl_progress(void *opaque, uint32_t done, uint32_t total)
     cli_progress_show(opaque, done, total);
 }
 
-/* Total size of an image on disk, all members of a multi-file set. */
+/* Total size of an image on disk, all members of a multi-file set; for
+ * RBD the bytes provisioned. */
 static uint64_t image_bytes(const char *path)
 {
     char err[ERRLEN];
     struct img *im = img_open(path, true, err, sizeof err);
     uint64_t sum = 0;
+    struct img_rbd_info ri;
+    if (im && img_rbd_info(im, &ri) == 0)
+        sum = ri.size;
     uint32_t first, n;
     const char *f;
     struct stat st;
@@ -148,6 +159,15 @@ static int parse_size(const char *model, const char *cyls, uint32_t *out)
 static bool image_exists(const char *path)
 {
     struct stat st;
+    char err[ERRLEN];
+    if (img_is_rbd(path)) {
+        int rc = img_rbd_exists(path, err, sizeof err);
+        if (rc < 0)
+            fprintf(stderr, "ccwpass dasd: %s\n", err);
+        else if (rc > 0)
+            fprintf(stderr, "ccwpass dasd: %s exists (use --force to overwrite it)\n", path);
+        return rc != 0;
+    }
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     const char *dot = strchr(base, '.');
     size_t pos = dot ? (size_t)(dot - path) : strlen(path);
@@ -165,7 +185,7 @@ static int create_main(int argc, char **argv)
         { "model", required_argument, 0, 'm' }, { "cyls", required_argument, 0, 'c' },
         { "cckd", optional_argument, 0, 'z' }, { "linux", no_argument, 0, 'l' }, { "raw", no_argument, 0, 'r' },
         { "volser", required_argument, 0, 'v' }, { "lfs", no_argument, 0, 'L' },
-        { "force", no_argument, 0, 'f' }, { 0, 0, 0, 0 },
+        { "force", no_argument, 0, 'f' }, { "shared", no_argument, 0, 's' }, { 0, 0, 0, 0 },
     };
     bool force = false;
     struct img_create_opts o = { .devtype = 0x3390, .format = IMG_CKD };
@@ -185,12 +205,17 @@ static int create_main(int argc, char **argv)
         case 'v': o.volser = optarg; break;
         case 'L': o.lfs = true; break;
         case 'f': force = true; break;
+        case 's': o.shared = true; break;
         default: return usage();
         }
     }
     if (optind + 1 != argc || parse_size(model, cyls, &o.cyls) < 0)
         return usage();
     const char *path = argv[optind];
+    if (o.shared && !img_is_rbd(path)) {
+        fprintf(stderr, "ccwpass dasd create: --shared applies to volumes on RBD (rbd:POOL/IMAGE)\n");
+        return 2;
+    }
     if (!force && image_exists(path))
         return 1;
     struct cli_progress bar = { "creating", "cyl", 1, 0, false };
@@ -207,12 +232,26 @@ static int create_main(int argc, char **argv)
     double dt = now() - t0;
     uint64_t bytes = image_bytes(path);
     printf("created %s: %s, %u cylinders, %s%s%s, %.1f MB in %.2f s (%.1f MB/s)\n", path, model_name(o.cyls),
-           o.cyls, o.format == IMG_CCKD ? "CCKD " : "CKD", o.format == IMG_CCKD ? comp_name(o.compress) : "",
+           o.cyls, img_is_rbd(path) ? (o.shared ? "RBD shared" : "RBD") : o.format == IMG_CCKD ? "CCKD " : "CKD",
+           o.format == IMG_CCKD ? comp_name(o.compress) : "",
            o.linux_null ? ", linux null tracks" : "", bytes / 1e6, dt, dt > 0 ? bytes / 1e6 / dt : 0.0);
     return 0;
 }
 
 /* ---- info ----------------------------------------------------------------- */
+
+static void print_rbd(struct img *im)
+{
+    struct img_rbd_info ri;
+    if (img_rbd_info(im, &ri) < 0)
+        return;
+    printf("format:    CKD track slots in a Ceph RBD image, null track format %d\n", ri.nullfmt);
+    printf("rbd:       %llu bytes in objects of %u KiB; features %s; %s\n", (unsigned long long)ri.size,
+           ri.object_size / 1024, ri.features[0] ? ri.features : "none",
+           ri.shared ? "shared (no exclusive lock)" : ri.locked ? "exclusive lock held" : "exclusive-lock volume");
+    if (ri.parent[0])
+        printf("parent:    rbd:%s (copy-on-write clone)\n", ri.parent);
+}
 
 static void print_geometry(struct img *im)
 {
@@ -230,7 +269,9 @@ static void print_geometry(struct img *im)
                    sp.size ? (unsigned)(sp.free_total * 100 / sp.size) : 0, (unsigned long long)sp.free_imbed,
                    sp.free_blocks,
                    sp.closed_cleanly ? "" : "; NOT closed cleanly");
-    } else
+    } else if (img_is_rbd(img_path(im)))
+        print_rbd(im);
+    else
         printf("format:    CKD (uncompressed)\n");
     uint32_t first, n;
     const char *f;
@@ -343,7 +384,7 @@ static int copy_main(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "cckd", optional_argument, 0, 'z' }, { "ckd", no_argument, 0, 'k' }, { "force", no_argument, 0, 'f' },
-        { 0, 0, 0, 0 },
+        { "shared", no_argument, 0, 's' }, { 0, 0, 0, 0 },
     };
     struct img_create_opts o = { .compress = IMG_COMP_ZLIB };
     int c, chosen = 0;
@@ -358,12 +399,19 @@ static int copy_main(int argc, char **argv)
         else if (c == 'f') {
             force = true;
             continue;
+        } else if (c == 's') {
+            o.shared = true;
+            continue;
         } else
             return usage();
         chosen = 1;
     }
     if (optind + 2 != argc)
         return usage();
+    if (o.shared && !img_is_rbd(argv[optind + 1])) {
+        fprintf(stderr, "ccwpass dasd copy: --shared applies to volumes on RBD (rbd:POOL/IMAGE)\n");
+        return 2;
+    }
     if (!force && image_exists(argv[optind + 1]))
         return 1;
     char err[ERRLEN];
@@ -372,8 +420,11 @@ static int copy_main(int argc, char **argv)
         fprintf(stderr, "ccwpass dasd copy: %s\n", err);
         return 1;
     }
+    /* RBD holds CKD slots; a file copied from RBD stays CKD unless told */
     if (!chosen)
-        o.format = img_format(in) == IMG_CKD ? IMG_CCKD : IMG_CKD;
+        o.format = img_format(in) == IMG_CKD && !img_is_rbd(argv[optind]) ? IMG_CCKD : IMG_CKD;
+    if (!chosen && img_is_rbd(argv[optind + 1]))
+        o.format = IMG_CKD;
     o.lfs = true;
     struct cli_progress bar = { "copying", "cyl", 1, 0, false };
     if (cli_progress_wanted()) {
@@ -387,7 +438,8 @@ static int copy_main(int argc, char **argv)
         fprintf(stderr, "ccwpass dasd copy: %s\n", err);
     else
         printf("copied %s to %s (%s%s%s), %u cylinders in %.2f s\n", argv[optind], argv[optind + 1],
-               o.format == IMG_CCKD ? "CCKD " : "CKD", o.format == IMG_CCKD ? comp_name(o.compress) : "", "",
+               img_is_rbd(argv[optind + 1]) ? (o.shared ? "RBD shared" : "RBD") : o.format == IMG_CCKD ? "CCKD " : "CKD",
+               o.format == IMG_CCKD ? comp_name(o.compress) : "", "",
                img_geometry(in)->cyls, dt);
     return close_image("copy", in, rc < 0 ? 1 : 0);
 }
@@ -512,6 +564,11 @@ static int compact_main(int argc, char **argv)
     if (argc != 2)
         return usage();
     char err[ERRLEN];
+    if (img_is_rbd(argv[1])) {
+        fprintf(stderr, "ccwpass dasd compact: %s: compact applies to CCKD files (RBD images are thin already)\n",
+                argv[1]);
+        return 1;
+    }
     struct img_compact_result res;
     if (img_compact(argv[1], &res, err, sizeof err) < 0) {
         fprintf(stderr, "ccwpass dasd compact: %s\n", err);
@@ -522,11 +579,50 @@ static int compact_main(int argc, char **argv)
     return 0;
 }
 
+/* ---- snapshot, clone (RBD) ---------------------------------------------- */
+
+static int snapshot_main(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage();
+    char err[ERRLEN];
+    if (!img_is_rbd(argv[1])) {
+        fprintf(stderr, "ccwpass dasd snapshot: %s: snapshots are of volumes on RBD (rbd:POOL/IMAGE@SNAP)\n",
+                argv[1]);
+        return 1;
+    }
+    if (img_rbd_snapshot(argv[1], err, sizeof err) < 0) {
+        fprintf(stderr, "ccwpass dasd snapshot: %s\n", err);
+        return 1;
+    }
+    printf("snapshot %s made and protected\n", argv[1]);
+    return 0;
+}
+
+static int clone_main(int argc, char **argv)
+{
+    if (argc != 3)
+        return usage();
+    char err[ERRLEN];
+    if (!img_is_rbd(argv[1]) || !img_is_rbd(argv[2])) {
+        fprintf(stderr, "ccwpass dasd clone: clones are of volumes on RBD: rbd:POOL/IMAGE@SNAP rbd:POOL/NEW\n");
+        return 1;
+    }
+    double t0 = now();
+    if (img_rbd_clone(argv[1], argv[2], err, sizeof err) < 0) {
+        fprintf(stderr, "ccwpass dasd clone: %s\n", err);
+        return 1;
+    }
+    printf("cloned %s to %s in %.2f s\n", argv[1], argv[2], now() - t0);
+    return 0;
+}
+
 int cmd_dasd(int argc, char **argv)
 {
     static const struct { const char *name; int (*fn)(int, char **); } sub[] = {
         { "create", create_main }, { "info", info_main }, { "check", check_main },
         { "copy", copy_main }, { "export", export_main }, { "compact", compact_main },
+        { "snapshot", snapshot_main }, { "clone", clone_main },
     };
     const size_t nlines = sizeof usage_lines / sizeof usage_lines[0];
     if (argc < 2)

@@ -13,6 +13,7 @@
 #include "daemon/config.h"
 #include "dev/eckd.h"
 #include "daemon/proto.h"
+#include "img/rbd.h"
 
 void cfg_init(struct daemon_config *c)
 {
@@ -179,8 +180,8 @@ __attribute__((format(printf, 3, 4))) static void ini_fail_at(struct ini_ctx *x,
 
 /* The keys a section may have: anything else is named as unknown. */
 static const char *const device_keys[] = {
-    "type", "image", "capacity", "model", "cyls", "readonly", "sync", "subchannel", "chpids", "pim", "ssid",
-    "unit_addr",
+    "type", "image", "capacity", "model", "cyls", "readonly", "sync", "shared", "subchannel", "chpids", "pim",
+    "ssid", "unit_addr",
 };
 static const char *const chpid_keys[] = { "type" };
 static const char *const daemon_keys[] = { "mdevctl_dir", "socket_group" };
@@ -320,6 +321,10 @@ static int dev_key(struct cfg_device *d, const char *k, const char *v)
     }
     if (!strcmp(k, "sync")) {
         d->sync = truthy(v, &ok);
+        return ok ? 0 : -1;
+    }
+    if (!strcmp(k, "shared")) {
+        d->shared = truthy(v, &ok);
         return ok ? 0 : -1;
     }
     if (!strcmp(k, "subchannel"))
@@ -590,7 +595,9 @@ static bool have_chpid(const struct daemon_config *c, uint8_t cssid, uint8_t chp
     return false;
 }
 
-/* The same file, by name or (when both exist) by inode. */
+/* The same file, by name or (when both exist) by inode.  An rbd: name is
+ * no path: only the name compares (RBD's exclusive lock refuses a second
+ * read-write open of one image under another spelling). */
 static bool same_image(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -598,6 +605,8 @@ static bool same_image(const char *a, const char *b)
         return false;       /* "" is <state>/dasd-<busid>.cckd, one per device */
     if (!strcmp(a, b))
         return true;
+    if (img_is_rbd(a) || img_is_rbd(b))
+        return false;
     return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
@@ -630,6 +639,16 @@ static int check_type_keys(const struct cfg_device *d, char *err, size_t errlen)
 {
     if (d->type == CFG_DEV_3490 && d->cyls_given) {
         snprintf(err, errlen, "device %x.%x.%04x: model/cyls are 3390 keys; a 3490 takes capacity = SIZE",
+                 d->cssid, d->ssid, d->devno);
+        return -1;
+    }
+    if (d->type == CFG_DEV_3490 && d->shared) {
+        snprintf(err, errlen, "device %x.%x.%04x: shared is a 3390 key (a 3490 is not shared)", d->cssid,
+                 d->ssid, d->devno);
+        return -1;
+    }
+    if (d->shared && !d->image[0]) {
+        snprintf(err, errlen, "device %x.%x.%04x: shared = yes needs image = FILE (the volume the hosts share)",
                  d->cssid, d->ssid, d->devno);
         return -1;
     }

@@ -49,6 +49,7 @@ struct cfg_device {
     uint64_t capacity;          /* 3490: cartridge capacity in bytes, 0 = the tape layer's default */
     bool     readonly;
     bool     sync;              /* write-through: fdatasync every track write */
+    bool     shared;            /* 3390: attached by other hosts too (reserve/release, no cache) */
     uint8_t  chpids[8];
     uint8_t  pim;
     uint16_t cu_ssid;           /* the control unit's subsystem id */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "daemon/control.h"
 #include "daemon/host.h"
+#include "dev/eckd.h"
 #include "dev/tape3490.h"
 #include "img/image.h"
 
@@ -205,6 +206,19 @@ static json_object *tape_json(struct host_sch *hs)
     return o;
 }
 
+/* A shared volume's reserve as the device last saw it (docs/shared-dasd.md). */
+static json_object *reserve_json(struct host_sch *hs)
+{
+    struct eckd_reserve_status st;
+    json_object *o = json_object_new_object();
+
+    eckd_reserve_status(hs->dev, &st);
+    add_str(o, "state", reserve_state_name(st.state));
+    json_object_object_add(o, "held", json_object_new_int64((int64_t)st.held));
+    json_object_object_add(o, "lost", json_object_new_int64((int64_t)st.lost));
+    return o;
+}
+
 static json_object *fault_json(const struct host_sch *hs)
 {
     const struct sch_fault *f = &hs->fault;
@@ -245,6 +259,9 @@ static json_object *sch_json(struct host_sch *hs)
     } else {
         add_str(o, "image", hs->img ? img_path(hs->img) : "");
         json_object_object_add(o, "readonly", json_object_new_boolean(hs->cfg.readonly));
+        json_object_object_add(o, "shared", json_object_new_boolean(hs->cfg.shared));
+        if (hs->rsv)
+            json_object_object_add(o, "reserve", reserve_json(hs));
     }
     if (host_has_ccwdev(hs))
         json_object_object_add(o, "ccwdev", ccwdev_json(hs));

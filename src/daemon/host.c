@@ -15,6 +15,9 @@
 #include "daemon/fsutil.h"
 #include "dev/eckd.h"
 #include "img/image.h"
+#include "img/rbd.h"
+#include "img/reserve.h"
+#include "img/reserve_rbd.h"
 
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__))
 
@@ -62,10 +65,20 @@ static int add_subchannel(struct host *h, struct host_sch *hs, char *err, size_t
     return 0;
 }
 
-/* A 3390's image, opened as the device will use it. */
-static int open_image(struct host_sch *hs, const char *path, char *err, size_t errlen)
+/* A 3390's image, opened as the device will use it; a shared volume also
+ * gets its reserve arbiter, with this daemon as the host. */
+static int open_image(struct host *h, struct host_sch *hs, const char *path, char *err, size_t errlen)
 {
-    hs->img = img_open(path, hs->cfg.readonly, err, errlen);
+    if (hs->cfg.shared) {
+        hs->img = img_open_shared(path, hs->cfg.readonly, err, errlen);
+        if (hs->img)
+            hs->rsv = img_is_rbd(path) ? reserve_open_rbd_name(path, h->host_id, err, errlen)
+                                       : reserve_open_file(path, h->host_id, err, errlen);
+        if (!hs->rsv)
+            return -1;
+    } else {
+        hs->img = img_open(path, hs->cfg.readonly, err, errlen);
+    }
     if (!hs->img)
         return -1;
     /* Without sync an acknowledged write is in the host page cache: it
@@ -80,11 +93,11 @@ static int open_image(struct host_sch *hs, const char *path, char *err, size_t e
  * its cartridge.  Done for every device before the first default volume is
  * created, so a bad image later in the list leaves no new volume behind.
  */
-static int open_named(struct host_sch *hs, char *err, size_t errlen)
+static int open_named(struct host *h, struct host_sch *hs, char *err, size_t errlen)
 {
     if (hs->cfg.type == CFG_DEV_3490)
         return host_tape_create(hs, err, errlen);
-    return hs->cfg.image[0] ? open_image(hs, hs->cfg.image, err, errlen) : 0;
+    return hs->cfg.image[0] ? open_image(h, hs, hs->cfg.image, err, errlen) : 0;
 }
 
 /* The device behind its subchannel; a 3390 without an image gets the default volume. */
@@ -102,16 +115,20 @@ static int open_device(struct host *h, struct host_sch *hs, char *err, size_t er
     }
     if (d->image[0])
         snprintf(path, sizeof path, "%s", d->image);
-    else if (default_image(h, d, path, sizeof path, err, errlen) || open_image(hs, path, err, errlen))
+    else if (default_image(h, d, path, sizeof path, err, errlen) || open_image(h, hs, path, err, errlen))
         return -1;
     struct eckd_config ec = { .devno = d->devno, .cu_type = 0x3990, .cu_model = 0xE9,
-                              .unit_addr = d->unit_addr, .ssid = d->cu_ssid, .readonly = d->readonly };
+                              .unit_addr = d->unit_addr, .ssid = d->cu_ssid, .readonly = d->readonly,
+                              .reserve = hs->rsv };
     hs->dev = eckd_new(hs->img, &ec, err, errlen);
     if (!hs->dev || add_subchannel(h, hs, err, errlen))
         return -1;
-    log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s) chpid %02x", d->schid.cssid,
+    if (hs->rsv && host_reserve_watch_start(hs, err, errlen))
+        return -1;
+    log_info("subchannel %x.%x.%04x: device %x.%x.%04x (3390, %s%s%s%s) chpid %02x", d->schid.cssid,
              d->schid.ssid, d->schid.schno, d->cssid, d->ssid, d->devno, path,
-             (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->chpids[0]);
+             (d->readonly ? ", read-only" : d->sync ? ", write-through" : ""), d->shared ? ", shared as host " : "",
+             d->shared ? h->host_id : "", d->chpids[0]);
     return 0;
 }
 
@@ -120,6 +137,7 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
     memset(h, 0, sizeof *h);
     snprintf(h->state_dir, sizeof h->state_dir, "%s", c->state_dir);
     snprintf(h->mdevctl_dir, sizeof h->mdevctl_dir, "%s", c->mdevctl_dir);
+    reserve_host_id(h->host_id);
     h->css = css_new();
     if (!h->css) {
         ERR("out of memory");
@@ -139,7 +157,7 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
         hs->cfg = c->dev[i];
         hs->cfg.sync |= c->sync;
         hs->iommu_group = i;
-        if (open_named(hs, err, errlen))
+        if (open_named(h, hs, err, errlen))
             return -1;
     }
     for (unsigned i = 0; i < c->ndev; i++) {
@@ -156,6 +174,8 @@ int host_init(struct host *h, const struct daemon_config *c, char *err, size_t e
 
 void host_fini(struct host *h)
 {
+    for (unsigned i = 0; i < h->nsch; i++)
+        host_reserve_watch_stop(&h->sch[i]);
     for (unsigned i = 0; i < h->nsch; i++) {
         struct host_sch *hs = &h->sch[i];
         if (hs->parent && vfio_ccw_remove(hs->parent) == 0)
@@ -168,6 +188,11 @@ void host_fini(struct host *h)
         if (hs->dev && !hs->sch && hs->dev->ops->destroy)
             hs->dev->ops->destroy(hs->dev);   /* never reached a subchannel */
         char err[512];
+        /* a daemon that stops cleanly gives up its host's reserve; one that
+         * dies leaves it to a steal */
+        if (hs->rsv && reserve_release(hs->rsv) < 0)
+            log_error("%s", hs->rsv->err);
+        reserve_close(hs->rsv);
         if (hs->img && img_close_err(hs->img, err, sizeof err) < 0)
             log_error("%s; the volume stays marked open: its next open recovers it (free space rebuilt from "
                       "its tables), `ccwpass dasd check` shows it", err);

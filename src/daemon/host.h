@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "chan/css.h"
 #include "daemon/config.h"
+#include "img/reserve.h"
 #include "vfio/vfio_ccw.h"
 
 enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
@@ -33,10 +34,14 @@ enum host_driver { HOST_DRV_NONE, HOST_DRV_IO, HOST_DRV_VFIO };
 
 struct img;
 struct ccw_dev;
+struct reserve;
+struct host_rsv_watch;
 
 struct host_sch {
     struct cfg_device cfg;
     struct img *img;
+    struct reserve *rsv;     /* shared = yes: the volume's reserve arbiter, else NULL */
+    struct host_rsv_watch *rsv_watch; /* ... and the thread that watches it for a loss */
     struct ccw_dev *dev;
     struct subchannel *sch;
     enum host_driver driver;
@@ -60,6 +65,7 @@ struct host {
     unsigned nchp;
     char state_dir[4096];
     char mdevctl_dir[4096];  /* mdevctl's definitions (mdevctl_def.h); "" = none */
+    char host_id[RESERVE_ID_MAX]; /* this daemon instance as a holder of shared volumes' reserves */
 };
 
 /* Build the css from the configuration: open (or create) the images, make
@@ -68,6 +74,24 @@ struct host {
 int  host_init(struct host *h, const struct daemon_config *c, char *err, size_t errlen);
 /* Tear down: mdevs must be closed (host_close_all in the server first). */
 void host_fini(struct host *h);
+
+/**
+ * host_reserve_watch_start() - watch a shared 3390's reserve for a loss
+ * @hs:     a subchannel whose device is on a shared volume
+ * @err:    message on failure
+ * @errlen: size of @err
+ *
+ * A thread (host_reserve.c) presents an unsolicited unit check on the
+ * subchannel when another host steals the reserve this host held.
+ *
+ * Return: 0, or -1 with a message.
+ */
+int  host_reserve_watch_start(struct host_sch *hs, char *err, size_t errlen);
+/**
+ * host_reserve_watch_stop() - end the watcher (nothing when there is none)
+ * @hs: the subchannel
+ */
+void host_reserve_watch_stop(struct host_sch *hs);
 
 struct host_sch *host_find_sch(struct host *h, struct schid id);
 struct host_sch *host_find_sch_str(struct host *h, const char *busid);

@@ -18,6 +18,12 @@ static void eckd_start(struct ccw_dev *d, const struct orb *orb)
 
     eckd_prog_reset(e);
     e->store_lost = false;      /* it belonged to a program that was ended */
+    e->held_counted = false;
+    /* a shared volume: other hosts write it, so no track outlives a program */
+    if (e->cfg.reserve) {
+        eckd_trk_flush(e, NULL);
+        eckd_trk_invalidate(e);
+    }
 }
 
 /* Normally the command that ended the chain stored the track already
@@ -44,6 +50,7 @@ static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
 {
     struct eckd *e = to_eckd(d);
 
+    eckd_take_lost_notice(e);   /* concurrent sense of the unsolicited unit check */
     if (!e->sense_pending)
         return 0;
     return eckd_sense_fetch(e, sense);
@@ -82,6 +89,7 @@ static const struct ccw_dev_ops eckd_ops = {
     .sense = eckd_sense_op,
     .reset = eckd_reset,
     .destroy = eckd_destroy,
+    .busy = eckd_busy,
 };
 
 static int config_fill(struct eckd *e, const struct eckd_config *cfg, char *err, size_t errlen)

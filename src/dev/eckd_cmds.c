@@ -29,7 +29,7 @@ const struct eckd_cmd eckd_cmd_table[] = {
     { 0x0E, "Read Key and Data",             DIR_IN,  ORI,                   eckd_cmd_read_kd },
     { 0x11, "Erase",                         DIR_OUT, ORI | REQ_WRITE,       eckd_cmd_erase },
     { 0x12, "Read Count",                    DIR_IN,  ORI,                   eckd_cmd_read_count },
-    { 0x14, "Unconditional Reserve",         DIR_IN,  REQ_FIRST,             eckd_cmd_reserve },
+    { 0x14, "Unconditional Reserve",         DIR_IN,  REQ_FIRST,             eckd_cmd_slck },
     { 0x15, "Write Record Zero",             DIR_OUT, ORI | REQ_WRITE,       eckd_cmd_write_r0 },
     { 0x16, "Read Record Zero",              DIR_IN,  ORI,                   eckd_cmd_read_r0 },
     { 0x1A, "Read Home Address",             DIR_IN,  ORI,                   eckd_cmd_read_ha },
@@ -225,6 +225,8 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
     if (e->store_lost) {
         e->store_lost = false;
         eckd_fail(e, r, SNS0_EQUIP_CHECK, 0, SNS7_F1(0));
+    } else if (c->seq == 0 && e->cfg.reserve && eckd_reserve_check(e, c->code, r) < 0) {
+        /* a shared volume: reservation lost, busy, or no arbiter */
     } else if (!cmd)
         eckd_reject(e, r, MSG_INVALID_CMD);
     else if (check_prereq(e, cmd, c, r) == 0) {

@@ -43,6 +43,9 @@
 #define MSG_COUNT_SHORT   0x3
 #define MSG_INVALID_PARM  0x4
 #define MSG_FILE_MASK     0x5
+/* byte 7 of the unsolicited "reservation lost" unit check, as Linux's
+ * dasd_eckd_check_for_device_change tests it (with byte 27 bit 0) */
+#define SNS7_RSV_LOST     0x3F
 
 /* ---- Define Extent file mask and global attributes --------------------- */
 #define DE_WRCTL          0xC0
@@ -145,7 +148,13 @@ struct eckd {
     uint8_t rdc[64];
     uint8_t rcd[256];
     struct pathgroup pg;
-    bool reserved;
+    bool reserved;              /* this host's path group holds the reserve (as far as the device knows) */
+    /* shared volumes (cfg.reserve): the snapshot eckd_reserve_status() reads
+     * (atomics), and whether this start was counted as held */
+    int rsv_state;
+    unsigned long rsv_held, rsv_lost;
+    bool held_counted;
+    bool lost_notice;           /* eckd_reserve_watch saw the loss: the next sense reports it (atomic) */
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;
@@ -166,6 +175,20 @@ void eckd_sense_build(struct eckd *e, uint8_t s0, uint8_t s1, uint8_t s2, uint8_
 int  eckd_fail(struct eckd *e, struct ccw_result *r, uint8_t s0, uint8_t s1, uint8_t s7);
 int  eckd_reject(struct eckd *e, struct ccw_result *r, uint8_t msg);
 unsigned eckd_sense_fetch(struct eckd *e, uint8_t out[ECKD_SENSE_SIZE]);
+
+/* eckd_pgid.c: shared volumes */
+/* ops->busy: another host holds the reserve and `code` is not one executed
+ * regardless (SNID, Unconditional Reserve, Sense), and this host has no
+ * lost reserve to report first.  Counts the start as held once. */
+bool eckd_busy(struct ccw_dev *d, uint8_t code);
+/* First command of a program on a shared volume: a reserve this host lost
+ * is reported (unit check, SNS7_RSV_LOST); an arbiter that cannot be asked
+ * is an equipment check.  0 to go on, -1 when r holds the unit check. */
+int  eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r);
+/* The loss eckd_reserve_watch() noticed becomes the pending sense (for the
+ * guest's sense of the unsolicited unit check) unless another sense is
+ * pending; true if it did. */
+bool eckd_take_lost_notice(struct eckd *e);
 
 /* eckd_ident.c */
 void eckd_ident_build(struct eckd *e);
@@ -208,7 +231,7 @@ bool eckd_in_extent(const struct eckd *e, uint32_t cyl, uint32_t head);
 
 /* handlers, one file per family */
 eckd_handler eckd_cmd_sense, eckd_cmd_sense_id, eckd_cmd_snid, eckd_cmd_spid, eckd_cmd_rdc,
-             eckd_cmd_rcd, eckd_cmd_psf, eckd_cmd_rssd, eckd_cmd_nop, eckd_cmd_reserve,
+             eckd_cmd_rcd, eckd_cmd_psf, eckd_cmd_rssd, eckd_cmd_nop, eckd_cmd_reserve, eckd_cmd_slck,
              eckd_cmd_release, eckd_cmd_diag_ctl, eckd_cmd_define_extent, eckd_cmd_locate,
              eckd_cmd_locate_ext, eckd_cmd_prefix, eckd_cmd_seek, eckd_cmd_search_id,
              eckd_cmd_read_data, eckd_cmd_read_kd, eckd_cmd_read_count, eckd_cmd_read_ckd,

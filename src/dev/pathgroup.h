@@ -19,7 +19,8 @@
 #define PG_STATE_RESET     0x00
 #define PG_STATE_UNGROUPED 0x80
 #define PG_STATE_GROUPED   0xC0
-#define PG_RESERVED_SELF   0x30
+#define PG_RESERVED_SELF   0x30   /* reserved to this path group */
+#define PG_RESERVED_OTHER  0x20   /* reserved to another path group (tunedasd -Q "other") */
 #define PG_MULTIPATH       0x08
 
 struct pathgroup {
@@ -30,7 +31,7 @@ struct pathgroup {
 /**
  * pathgroup_sense() - the 12 bytes of Sense Path Group ID
  * @pg:    the path's group state
- * @extra: bits to add to byte 0 (PG_RESERVED_SELF when reserved)
+ * @extra: bits to add to byte 0 (PG_RESERVED_SELF / PG_RESERVED_OTHER)
  * @out:   PATHGROUP_DATA_LEN bytes
  */
 void pathgroup_sense(const struct pathgroup *pg, uint8_t extra, uint8_t out[PATHGROUP_DATA_LEN]);

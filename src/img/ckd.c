@@ -150,7 +150,7 @@ static int open_members(struct img *im, const char *logical, int fd1, char *err,
         char *name = ckd_member_name(logical, n);
         if (!name)
             return img_fail(err, errlen, ENOMEM, "image %s: out of memory", logical);
-        int fd = n == 1 ? fd1 : img_open_file(name, im->ro, err, errlen);
+        int fd = n == 1 ? fd1 : img_open_file(name, im->ro, im->shared, err, errlen);
         if (fd < 0) {
             if (fd == -ENOENT)
                 img_fail(err, errlen, ENOENT, "image %s: inconsistent multi-file set: file %s is missing",
@@ -197,7 +197,7 @@ int ckd_open_set(struct img *im, const char *path, char *err, size_t errlen)
     if (seq != 1) {             /* opened from a later member: start at _1 */
         close(fd);
         char *first = ckd_member_name(logical, 1);
-        fd = first ? img_open_file(first, im->ro, err, errlen) : -ENOMEM;
+        fd = first ? img_open_file(first, im->ro, im->shared, err, errlen) : -ENOMEM;
         free(first);
     }
     rc = fd < 0 ? fd : open_members(im, logical, fd, err, errlen);
@@ -219,6 +219,27 @@ static off_t slot_offset(const struct img *im, const struct img_file *f, uint32_
     return (off_t)(CKD_DEVHDR_SIZE + trk * im->geo.trksize);
 }
 
+int ckd_slot_finish(struct img *im, const char *name, uint32_t cyl, uint32_t head, const uint8_t *slot,
+                    uint8_t *buf, size_t cap, size_t *len)
+{
+    const char *why;
+    struct ckd_track *t = malloc(sizeof *t);
+    if (!t)
+        return img_set_error(im, ENOMEM, "image %s: out of memory", name);
+    int rc = ckd_track_parse(slot, im->geo.trksize, t, &why);
+    size_t n = rc == 0 ? t->eot + CKD_EOT_SIZE : 0;
+    free(t);
+    if (rc < 0)
+        return img_set_error(im, EIO, "image %s: track cyl %u head %u: %s", name, cyl, head, why);
+    if (n > cap)
+        return img_set_error(im, ENOBUFS, "image %s: track cyl %u head %u: %zu bytes do not fit a %zu-byte buffer",
+                             name, cyl, head, n, cap);
+    if (slot != buf)
+        memcpy(buf, slot, n);
+    *len = n;
+    return 0;
+}
+
 int ckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len)
 {
     struct img_file *f = file_of(im, cyl);
@@ -227,22 +248,7 @@ int ckd_read(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t c
     if (rc < 0)
         return img_set_error(im, -rc, "image %s: track cyl %u head %u: read failed: %s", f->path, cyl, head,
                              rc == -EIO && errno == 0 ? "file ends early" : strerror(-rc));
-    const char *why;
-    struct ckd_track *t = malloc(sizeof *t);
-    if (!t)
-        return img_set_error(im, ENOMEM, "image %s: out of memory", f->path);
-    rc = ckd_track_parse(dst, im->geo.trksize, t, &why);
-    size_t n = rc == 0 ? t->eot + CKD_EOT_SIZE : 0;
-    free(t);
-    if (rc < 0)
-        return img_set_error(im, EIO, "image %s: track cyl %u head %u: %s", f->path, cyl, head, why);
-    if (n > cap)
-        return img_set_error(im, ENOBUFS, "image %s: track cyl %u head %u: %zu bytes do not fit a %zu-byte buffer",
-                             f->path, cyl, head, n, cap);
-    if (dst != buf)
-        memcpy(buf, dst, n);
-    *len = n;
-    return 0;
+    return ckd_slot_finish(im, f->path, cyl, head, dst, buf, cap, len);
 }
 
 int ckd_write(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "img/ckdtrack.h"
 #include "img/cckd.h"
+#include "img/rbd.h"
 
 /* The null format the source volume uses: 2 when its tracks are Linux
  * 12 x 4 KiB null tracks (dasdinit -linux), else 1. */
@@ -52,7 +53,9 @@ int img_copy(struct img *in, const char *out_path, const struct img_create_opts 
         rc = img_close_err(out, err, errlen);     /* the output is complete only once closed cleanly */
     else if (out)
         img_close(out);
-    if (rc < 0 && out)
+    if (rc < 0 && out && img_is_rbd(out_path))
+        img_rbd_remove(out_path, NULL, 0);
+    else if (rc < 0 && out)
         unlink(out_path);   /* a half-copied volume is worse than none */
     free(buf);
     return rc;

@@ -14,6 +14,7 @@
 #include "arch/cio.h"
 #include "img/ckdtrack.h"
 #include "img/img_internal.h"
+#include "img/rbd.h"
 #include "img/vtoc.h"
 
 static uint8_t *put_rec(uint8_t *p, uint32_t cyl, uint32_t head, uint8_t r, const uint8_t *key, uint8_t kl,
@@ -207,6 +208,8 @@ int img_create_files(const char *path, const struct img_create_opts *o, bool ske
         return img_fail(err, errlen, EINVAL, "image %s: linux null tracks exist only for a 3390", path);
     if (o->volser && (strlen(o->volser) == 0 || strlen(o->volser) > 6))
         return img_fail(err, errlen, EINVAL, "image %s: volser '%s' must be 1 to 6 characters", path, o->volser);
+    if (img_is_rbd(path))
+        return rbd_create_img(path, o, &g, skeleton, err, errlen);
     if (o->format == IMG_CCKD)
         return cckd_create(path, o, &g, err, errlen);
     return create_ckd(path, o, &g, skeleton, err, errlen);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Image layer entry points: open (format detection from the CKD_DEVHDR),
- * close, flush, and track read/write dispatch to the CKD or CCKD code.
+ * Image layer entry points: open (an rbd: name goes to rbd.c, a file gets
+ * its format from the CKD_DEVHDR), close, flush, and track read/write
+ * dispatch through the backend's ops table (CKD, CCKD, RBD).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 #include "img/ckdtrack.h"
 #include "img/cckd.h"
+#include "img/rbd.h"
 
 /* Track slot size Hercules uses for a device type (HY dasdtab/create_ckd). */
 uint32_t img_trksize_for(uint16_t devtype)
@@ -20,7 +22,7 @@ uint32_t img_trksize_for(uint16_t devtype)
     }
 }
 
-static int check_devhdr(const uint8_t *hdr, const char *path, struct img_geometry *g, char *err, size_t errlen)
+int img_check_devhdr(const uint8_t *hdr, const char *path, struct img_geometry *g, char *err, size_t errlen)
 {
     switch (hdr[DH_DEVTYP]) {
     case 0x90: g->devtype = 0x3390; break;
@@ -58,16 +60,16 @@ static int detect_format(const uint8_t *hdr, const char *path, enum img_format *
 }
 
 /* Opens path, or for a multi-file volume named without suffix, its _1 file. */
-static int open_first(const char *path, bool ro, char **used, char *err, size_t errlen)
+static int open_first(const char *path, bool ro, bool shared, char **used, char *err, size_t errlen)
 {
-    int fd = img_open_file(path, ro, err, errlen);
+    int fd = img_open_file(path, ro, shared, err, errlen);
     if (fd != -ENOENT) {
         *used = strdup(path);
         return fd;
     }
     char *first = ckd_member_name(path, 1);
     char err2[256];
-    int fd1 = first ? img_open_file(first, ro, err2, sizeof err2) : -ENOMEM;
+    int fd1 = first ? img_open_file(first, ro, shared, err2, sizeof err2) : -ENOMEM;
     if (fd1 == -ENOENT || fd1 == -ENOMEM) {
         free(first);
         return fd;
@@ -78,6 +80,34 @@ static int open_first(const char *path, bool ro, char **used, char *err, size_t 
     return fd1;
 }
 
+/* fdatasync of every file of the volume */
+static int files_sync(struct img *im)
+{
+    for (unsigned i = 0; i < im->nfiles; i++)
+        if (fdatasync(im->file[i].fd) < 0)
+            return img_set_error(im, errno, "image %s: fdatasync failed: %s", im->file[i].path, strerror(errno));
+    return 0;
+}
+
+static int cckd_sync(struct img *im)
+{
+    int rc = files_sync(im);
+    return rc < 0 ? rc : cckd_flush(im);
+}
+
+/* a CCKD open that failed early has no state to write back */
+static int cckd_close_any(struct img *im)
+{
+    return im->cckd ? cckd_close(im) : 0;
+}
+
+static const struct img_ops ckd_ops = {
+    .read = ckd_read, .write = ckd_write, .flush = files_sync, .close = NULL,
+};
+static const struct img_ops cckd_ops = {
+    .read = cckd_read, .write = cckd_write, .flush = cckd_sync, .close = cckd_close_any,
+};
+
 static int open_body(struct img *im, char *err, size_t errlen)
 {
     uint8_t hdr[CKD_DEVHDR_SIZE];
@@ -87,23 +117,28 @@ static int open_body(struct img *im, char *err, size_t errlen)
         return rc;
     rc = detect_format(hdr, f->path, &im->fmt, err, errlen);
     if (rc == 0)
-        rc = check_devhdr(hdr, f->path, &im->geo, err, errlen);
+        rc = img_check_devhdr(hdr, f->path, &im->geo, err, errlen);
     if (rc < 0)
         return rc;
     im->slot = malloc(im->geo.trksize > CKD_MAX_TRACK_IMAGE ? im->geo.trksize : CKD_MAX_TRACK_IMAGE);
     if (!im->slot)
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", f->path);
+    if (im->fmt == IMG_CCKD && im->shared)
+        return img_fail(err, errlen, ENOTSUP, "image %s: a shared volume must be uncompressed CKD (CCKD keeps "
+                        "its allocation tables in memory)", f->path);
     if (im->fmt == IMG_CCKD) {
         if (hdr[DH_FILESEQ] != 0)
             return img_fail(err, errlen, EINVAL, "image %s: compressed image with file sequence %u", f->path,
                             hdr[DH_FILESEQ]);
         im->nfiles = 1;
+        im->ops = &cckd_ops;
         return cckd_open(im, err, errlen);
     }
+    im->ops = &ckd_ops;
     return ckd_open_set(im, f->path, err, errlen);
 }
 
-struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
+static struct img *open_volume(const char *path, bool readonly, bool shared, char *err, size_t errlen)
 {
     struct img *im = calloc(1, sizeof *im);
     if (!im || !(im->path = strdup(path))) {
@@ -112,12 +147,19 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
         return NULL;
     }
     im->ro = readonly;
+    im->shared = shared;
     for (unsigned i = 0; i < CKD_MAXFILES; i++)
         im->file[i].fd = -1;
-    im->nfiles = 1;
-    int fd = open_first(path, readonly, &im->file[0].path, err, errlen);
-    im->file[0].fd = fd;
-    int rc = fd < 0 ? fd : open_body(im, err, errlen);
+    int rc;
+    if (img_is_rbd(path)) {
+        im->nfiles = 0;
+        rc = rbd_open_img(im, err, errlen);
+    } else {
+        im->nfiles = 1;
+        int fd = open_first(path, readonly, shared, &im->file[0].path, err, errlen);
+        im->file[0].fd = fd;
+        rc = fd < 0 ? fd : open_body(im, err, errlen);
+    }
     if (rc < 0) {
         img_close(im);
         errno = -rc;            /* e.g. EBUSY when another process has it */
@@ -126,11 +168,21 @@ struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
     return im;
 }
 
+struct img *img_open(const char *path, bool readonly, char *err, size_t errlen)
+{
+    return open_volume(path, readonly, false, err, errlen);
+}
+
+struct img *img_open_shared(const char *path, bool readonly, char *err, size_t errlen)
+{
+    return open_volume(path, readonly, true, err, errlen);
+}
+
 int img_close_err(struct img *im, char *err, size_t errlen)
 {
     if (!im)
         return 0;
-    int rc = im->cckd ? cckd_close(im) : 0;
+    int rc = im->ops && im->ops->close ? im->ops->close(im) : 0;
     if (rc < 0)
         img_fail(err, errlen, -rc, "%s", im->err);
     for (unsigned i = 0; i < CKD_MAXFILES; i++) {
@@ -203,7 +255,7 @@ int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, si
     int rc = check_address(im, cyl, head);
     if (rc < 0)
         return rc;
-    return im->fmt == IMG_CCKD ? cckd_read(im, cyl, head, buf, cap, len) : ckd_read(im, cyl, head, buf, cap, len);
+    return im->ops->read(im, cyl, head, buf, cap, len);
 }
 
 int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len)
@@ -224,7 +276,7 @@ int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *
     if (rc < 0 || !exact)
         return img_set_error(im, EINVAL, "image %s: track cyl %u head %u: refusing to write a bad track image: %s",
                              im->path, cyl, head, rc < 0 ? why : "length does not end at the end-of-track marker");
-    rc = im->fmt == IMG_CCKD ? cckd_write(im, cyl, head, buf, len) : ckd_write(im, cyl, head, buf, len);
+    rc = im->ops->write(im, cyl, head, buf, len);
     if (rc == 0 && im->writethrough)
         rc = img_flush(im);
     if (rc == 0)
@@ -246,8 +298,5 @@ int img_flush(struct img *im)
 {
     if (im->ro)
         return 0;
-    for (unsigned i = 0; i < im->nfiles; i++)
-        if (fdatasync(im->file[i].fd) < 0)
-            return img_set_error(im, errno, "image %s: fdatasync failed: %s", im->file[i].path, strerror(errno));
-    return im->cckd ? cckd_flush(im) : 0;
+    return im->ops->flush(im);
 }

@@ -24,7 +24,15 @@
  *
  * Locking: a read-write open holds an exclusive fcntl OFD lock on every file
  * of the volume, a read-only open a shared one; a conflicting open fails
- * with -EBUSY and "image X is in use by another process".
+ * with -EBUSY and "image X is in use by another process".  A shared open
+ * (img_open_shared, a volume several hosts attach) takes the shared lock
+ * even read-write: shared opens coexist, an exclusive one excludes them.
+ *
+ * A name rbd:POOL/IMAGE[@SNAP][:key=value...] is a volume in a Ceph RBD
+ * image (img/rbd.h, docs/images.md): the same calls work on it; a track
+ * write is on the cluster when img_write_track() returns, and a read-write
+ * open of an unshared volume holds RBD's exclusive lock (-EBUSY, "image
+ * rbd:P/I is in use by another client", for the second).
  *
  * Threads: one struct img is used by one thread at a time (the caller
  * serialises); different images are independent.
@@ -63,6 +71,7 @@ struct img_create_opts {
                                    make small multi-file sets for tests */
     void (*progress)(void *opaque, uint32_t done_cyls, uint32_t total_cyls);
     void *progress_opaque;
+    bool shared;                /* RBD only: no exclusive-lock feature (a volume several hosts attach) */
 };
 
 struct img;
@@ -70,6 +79,11 @@ struct img;
 /* On failure these return NULL (errno set) / a negative errno and put a
  * message naming the file (and track, where one is involved) into err. */
 struct img *img_open(const char *path, bool readonly, char *err, size_t errlen);
+/* img_open for a volume other processes write too (docs/shared-dasd.md):
+ * a shared lock on every file, and uncompressed CKD only (CCKD keeps its
+ * allocation tables in memory, so two writers would corrupt it: -ENOTSUP
+ * with "image X: a shared volume must be uncompressed CKD"). */
+struct img *img_open_shared(const char *path, bool readonly, char *err, size_t errlen);
 /* Makes the volume (all files of a multi-file set), replacing existing files
  * unless another process has them open (-EBUSY); the CLI refuses to replace
  * without --force. */

@@ -71,7 +71,7 @@ int img_open_nonblock(const char *path, int flags, const char *verb, char *err, 
     return fd;
 }
 
-int img_open_file(const char *path, bool ro, char *err, size_t errlen)
+int img_open_file(const char *path, bool ro, bool shared, char *err, size_t errlen)
 {
     int fd = img_open_nonblock(path, ro ? O_RDONLY : O_RDWR, "open", err, errlen);
     if (fd < 0 && !ro && (fd == -EACCES || fd == -EROFS))
@@ -79,7 +79,7 @@ int img_open_file(const char *path, bool ro, char *err, size_t errlen)
                         strerror(-fd));
     if (fd < 0)
         return fd;
-    int rc = img_lock_file(fd, path, !ro, err, errlen);
+    int rc = img_lock_file(fd, path, !ro && !shared, err, errlen);
     if (rc < 0) {
         close(fd);
         return rc;

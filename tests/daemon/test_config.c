@@ -333,6 +333,25 @@ static void test_tape_bad_values(void **state)
                  "device 0.0.7e52: capacity is a 3490 key; a 3390 takes model or cyls");
 }
 
+/* shared = yes: a 3390 on a named image; not a 3490, not the default volume. */
+static void test_shared(void **state)
+{
+    (void)state;
+    static struct daemon_config c;
+    char err[512] = "";
+
+    if (load(&c, "[device 0.0.7e52]\nimage = /s/vol.3390\nshared = yes\n[device 0.0.7e53]\nimage = /s/b\n",
+             err, sizeof err))
+        fail_msg("a shared 3390 is refused: %s", err);
+    assert_true(c.dev[0].shared);
+    assert_false(c.dev[1].shared);
+    expect_error("[device 0.0.7e52]\nimage = /s/v\nshared = maybe\n", ":3: [device 0.0.7e52] bad value for shared: 'maybe'");
+    expect_error("[device 0.0.0580]\ntype = 3490\nimage = /t/a.aws\nshared = yes\n",
+                 "device 0.0.0580: shared is a 3390 key (a 3490 is not shared)");
+    expect_error("[device 0.0.7e52]\nshared = yes\n",
+                 "device 0.0.7e52: shared = yes needs image = FILE (the volume the hosts share)");
+}
+
 static void test_first_error_reported(void **state)
 {
     (void)state;
@@ -368,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_ini),
         cmocka_unit_test(test_daemon_section),
+        cmocka_unit_test(test_shared),
         cmocka_unit_test(test_empty_unknown_section),
         cmocka_unit_test(test_empty_section_bad_devno_digits),
         cmocka_unit_test(test_empty_section_devno_too_long),

@@ -32,7 +32,7 @@ check "ccwpass ta -> tape" eq "$(comp ta)" "tape"
 check "ccwpass <TAB> -> every verb of ccwpass --help" \
     eq "$(comp '')" "$("$C" --help | grep -oE '^  [a-z]+ ' | tr -d ' ' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "ccwpass tape <TAB> -> its sub-verbs" eq "$(comp tape '')" "--help check copy create info load unload"
-check "ccwpass dasd c -> check compact copy create" eq "$(comp dasd c)" "check compact copy create"
+check "ccwpass dasd c -> check clone compact copy create" eq "$(comp dasd c)" "check clone compact copy create"
 check "ccwpass mdev <TAB> -> create list remove" eq "$(comp mdev '')" "--help create list remove"
 check "ccwpass --so -> --socket" eq "$(comp --so)" "--socket"
 check "ccwpass --json st -> status (options before the verb)" eq "$(comp --json st)" "status"

@@ -107,6 +107,31 @@ static void record_past_end(void **s)
     img_close(im);
 }
 
+/* Shared opens (a volume several hosts attach) coexist read-write; an
+ * exclusive open is refused while one is open and refuses them; CCKD is
+ * never shared. */
+static void shared_writers(void **s)
+{
+    (void)s;
+    create("shared.3390", 2, IMG_CKD);
+    struct img *a = img_open_shared(tu_path("shared.3390"), false, err, sizeof err);
+    struct img *b = img_open_shared(tu_path("shared.3390"), false, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    refused("shared.3390", false, "is in use by another process");
+    img_close(a);
+    img_close(b);
+    a = img_open(tu_path("shared.3390"), false, err, sizeof err);
+    assert_non_null(a);
+    assert_null(img_open_shared(tu_path("shared.3390"), false, err, sizeof err));
+    assert_non_null(strstr(err, "is in use by another process"));
+    img_close(a);
+    create("shared.cckd", 2, IMG_CCKD);
+    assert_null(img_open_shared(tu_path("shared.cckd"), false, err, sizeof err));
+    assert_int_equal(errno, ENOTSUP);
+    assert_non_null(strstr(err, "a shared volume must be uncompressed CKD"));
+}
+
 static void second_writer_refused(void **s)
 {
     (void)s;
@@ -227,6 +252,7 @@ int main(void)
         cmocka_unit_test(bad_size),
         cmocka_unit_test(record_past_end),
         cmocka_unit_test(second_writer_refused),
+        cmocka_unit_test(shared_writers),
         cmocka_unit_test(read_only_file),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(bad_create_args),

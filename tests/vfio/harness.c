@@ -92,9 +92,20 @@ static void td_destroy(struct ccw_dev *d)
     free(d);
 }
 
+/* A device reserved elsewhere: busy for every program while td->busy. */
+static bool td_busy(struct ccw_dev *d, uint8_t code)
+{
+    struct testdev *td = (struct testdev *)d;
+    bool busy = __atomic_load_n(&td->busy, __ATOMIC_ACQUIRE);
+
+    if (busy && td->busy_asked)
+        sem_post(td->busy_asked);
+    return busy;
+}
+
 static const struct ccw_dev_ops td_ops = {
     .name = "testdev", .start = td_start, .exec = td_exec, .end = td_end,
-    .sense = td_sense, .reset = td_reset, .destroy = td_destroy,
+    .sense = td_sense, .reset = td_reset, .destroy = td_destroy, .busy = td_busy,
 };
 
 struct testdev *testdev_new(void)

@@ -32,6 +32,8 @@ struct testdev {
     bool sense_pending;
     unsigned resets, starts, ends, execs;
     uint8_t last_cmd;
+    bool busy;              /* ops->busy answers this (atomic) ... */
+    sem_t *busy_asked;      /* ... and posts this, if set, each time it answers true */
 };
 struct testdev *testdev_new(void);
 

@@ -298,6 +298,53 @@ static void test_clear_running(void **state)
     env_free(e);
 }
 
+/* A device busy for new programs (a DASD reserved to another system): the
+ * start stays pending, the device is asked again, and the program runs once
+ * it is free; HSCH and CSCH end a start that waits. */
+static void test_busy_device_holds_start(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct testdev *td = e->t.td[0];
+    struct orb o = orb_fmt1(0x100);
+    struct irb irb;
+
+    enable(sch, false);
+    ccw(e, 0x100, TD_NOP, 0, 0, 0);
+    td->busy_asked = &e->delay;
+    __atomic_store_n(&td->busy, true, __ATOMIC_RELEASE);
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    wait_delay(e);                                   /* asked once ... */
+    wait_delay(e);                                   /* ... and again: still waiting */
+    assert_int_equal(td->execs, 0);
+    assert_int_equal(__atomic_load_n(&e->irq.count, __ATOMIC_ACQUIRE), 0);
+    __atomic_store_n(&td->busy, false, __ATOMIC_RELEASE);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_int_equal(td->execs, 1);
+    /* halt of a waiting start: ended, the command never ran */
+    __atomic_store_n(&td->busy, true, __ATOMIC_RELEASE);
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    wait_delay(e);
+    assert_int_equal(sch_hsch(sch), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.fctl, SCSW_FCTL_START | SCSW_FCTL_HALT);
+    assert_int_equal(td->execs, 1);
+    /* clear of a waiting start */
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    wait_delay(e);
+    assert_int_equal(sch_csch(sch), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.fctl, SCSW_FCTL_CLEAR);
+    assert_int_equal(td->execs, 1);
+    assert_int_equal(td->resets, 1);
+    td->busy_asked = NULL;
+    env_free(e);
+}
+
 /* ---- PCI and suspend ----------------------------------------------------------- */
 
 static void tsch_handler(void *opaque, struct subchannel *sch)
@@ -774,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_not_oper_fault),
         cmocka_unit_test(test_halt_running),
         cmocka_unit_test(test_clear_running),
+        cmocka_unit_test(test_busy_device_holds_start),
         cmocka_unit_test(test_pci_intermediate),
         cmocka_unit_test(test_suspend_resume_cancel),
         cmocka_unit_test(test_halt_suspended_and_idle),

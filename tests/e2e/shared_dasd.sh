@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# e2e: one DASD shared by two hosts (docs/shared-dasd.md).  Two ccwpassd, each
+# with its own socket, view and state dir, on one CKD volume marked
+# `shared = yes`; one guest on each (two QEMUs).  The guests (tests/e2e/guest/
+# shared.sh) reserve, query, release and steal with tunedasd -S/-Q/-L/-O and
+# read each other's data; the host relays their steps through mailboxes.  At
+# the end host A's ccwpassd is SIGKILLed while its guest holds the reserve,
+# and guest B breaks it with an unconditional reserve.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_init shared-dasd "${1:-}"
+e2e_require
+vol=$W/shared.3390
+g=$E2E_SRC/tests/e2e/guest/shared.sh
+tap_check "host: ccwpass dasd create shared.3390 -c 10 --linux (uncompressed CKD)" \
+    "$CCWPASS" dasd create "$vol" -c 10 --linux
+printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\nshared = yes\n' "$vol" >"$W/ccwpassd.conf"
+
+# host A and host B: a daemon and the seed's steps each
+daemon_start a -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd A did not start"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host A"
+A_PID=$DPID A_SOCK=$SOCK A_VIEW=$VIEW A_MDEV=$MDEV_PATH
+daemon_start b -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd B did not start"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host B"
+B_SOCK=$SOCK B_VIEW=$VIEW B_MDEV=$MDEV_PATH
+
+boot() { # boot a|b SOCK VIEW MDEV
+    export CCWPASS_SOCKET=$2 CCWPASS_VIEW=$3
+    truncate -s 4096 "$W/$1.mbox"
+    guest_boot_bg "$1" "$g" -M "$SEED_MACHINE" --append "ccwpass.role=$1" --mailbox "$W/$1.mbox" -t 1500 \
+        -- -device "vfio-ccw,devno=0.0.1234,sysfsdev=$4"
+}
+boot a "$A_SOCK" "$A_VIEW" "$A_MDEV"; ga=$GPID
+boot b "$B_SOCK" "$B_VIEW" "$B_MDEV"; gb=$GPID
+
+# relay FROM-GUEST STEP TO-GUEST: wait for the step, mail it to the other guest
+relay() {
+    if wait_line 900 "$W/$1.console" "^CCWPASS-VALUE step=$2|^CCWPASS-EXIT"; then
+        mailbox_send "$W/$3.mbox" "$2"
+        grep -q "^CCWPASS-VALUE step=$2" "$W/$1.console"
+    else
+        tap_not_ok "guest $1 reaches step $2"; tail -n 20 "$W/$1.console" | diag
+        return 1
+    fi
+}
+ok=0
+for s in "b b-online a" "a a-reserved b" "b b-saw-other a" "a a-released b" "b b-read a" \
+         "a a-reserved-again b" "b b-stole a" "a a-saw-lost b" "b b-released a"; do
+    # shellcheck disable=SC2086  # FROM STEP TO
+    relay $s || { ok=1; break; }
+done
+if [ $ok = 0 ] && relay a a-holds b; then
+    "$CCWPASS" --socket "$A_SOCK" status --json >"$W/status-a.log" 2>&1 || true
+    tap_check "host A: status shows the reserve held by this host" grep -Eq '"state": *"self"' "$W/status-a.log"
+    kill -KILL "$A_PID"; wait "$A_PID" 2>/dev/null || true
+    tap_ok "host A: ccwpassd SIGKILLed while its guest holds the reserve"
+    tap_check "the dead host's reserve record stays" grep -q '^holder ' "$vol.reserve"
+    kill -KILL "$(cat "$W/a.console.pid")" 2>/dev/null || true
+    fusermount3 -u -z "$A_VIEW" 2>/dev/null || true
+    mailbox_send "$W/b.mbox" a-host-killed
+fi
+rc=0; wait "$gb" || rc=$?
+wait "$ga" 2>/dev/null || true
+guest_tap "$W/a.console" "guest A"
+guest_tap "$W/b.console" "guest B"
+guest_exit_check "guest B" "$rc"
+"$CCWPASS" --socket "$B_SOCK" status --json >"$W/status-b.log" 2>&1 || true
+tap_check "host B: the held starts were counted" grep -Eq '"held": *[1-9]' "$W/status-b.log"
+"$CCWPASS" --socket "$B_SOCK" status >"$W/status-b.txt" 2>&1 || true
+tap_check "host B: ccwpass status shows the shared volume's reserve" \
+    grep -Eq 'shared, reserve: none \(starts held [1-9][0-9]*, losses 0\)' "$W/status-b.txt"
+daemon_stop "$DPID"
+tap_check "host: ccwpass dasd check shared.3390" "$CCWPASS" dasd check "$vol"
+tap_done
