@@ -8,8 +8,11 @@
 #     copy-on-write clones, each booted one after another and changed
 #     differently (guest/rbd-clone.sh); the host then finds each clone's own
 #     change on it and nobody else's, and the golden volume unchanged.
+#  3. Benchmark in the same run: one guest with a file-backed and an RBD-backed
+#     3390 of the same size, dasdfmt and O_DIRECT dd on each (numbers printed,
+#     never asserted; the data read back must equal the data written).
 #
-# usage: rbd.sh [BUILD-DIR]     env: E2E_CYLS (default 50), E2E_CLONES, E2E_KEEP=1
+# usage: rbd.sh [BUILD-DIR]     env: E2E_CYLS (default 50), E2E_CLONES, E2E_BENCH_MB (16), E2E_KEEP=1
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_init rbd "${1:-}"
@@ -88,4 +91,28 @@ tap_result "host: the golden volume is unchanged after $clones clones were boote
     "$([ "$(sha256sum <"$W/golden2.img")" = "$golden_sum" ]; echo $?)"
 "$CCWPASS" dasd export "$(V golden@v1)" "$W/snap.img" --partition 1 >/dev/null 2>&1
 tap_result "host: its snapshot v1 is unchanged too" "$([ "$(sha256sum <"$W/snap.img")" = "$golden_sum" ]; echo $?)"
+
+# ---- 3: benchmark, file vs RBD in one guest -----------------------------------------
+mb=${E2E_BENCH_MB:-16}
+tap_check "host: ccwpass dasd create bench.3390 -c $cyls" "$CCWPASS" dasd create "$W/bench.3390" -c "$cyls"
+tap_check "host: ccwpass dasd create $(V bench) -c $cyls" "$CCWPASS" dasd create "$(V bench)" -c "$cyls"
+printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\n\n[device 0.0.7e53]\nsubchannel = 0.0.16cb\nimage = %s\n' \
+    "$W/bench.3390" "$(V bench)" >"$W/ccwpassd.conf"
+daemon_start b -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd did not start with the file and the RBD volume"
+seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's sysfs steps failed for the file volume"
+qfile="vfio-ccw,devno=0.0.1234,sysfsdev=$MDEV_PATH"
+seed_steps 0.0.16cb 0.0.7e53 || tap_bail "the seed's sysfs steps failed for the RBD volume"
+qrbd="vfio-ccw,devno=0.0.1235,sysfsdev=$MDEV_PATH"
+rc=0
+guest_boot bench "$E2E_SRC/tests/e2e/guest/rbd-bench.sh" -M "$SEED_MACHINE" --append "ccwpass.mb=$mb" \
+    -- -device "$qfile" -device "$qrbd" || rc=$?
+guest_tap "$W/bench.console" "bench"
+guest_exit_check "bench" "$rc"
+daemon_stop "$DPID"
+bv() { guest_value "$W/bench.console" "$1"; }
+rate() { awk -v ms="$(bv "$1")" -v mb="$mb" 'BEGIN { if (ms > 0) printf "%.1f MB/s", mb * 1.048576 / (ms / 1000); else print "n/a" }'; }
+note "benchmark (one TCG guest, same run, $cyls-cylinder 3390s, $mb MiB O_DIRECT dd in 1 MiB blocks):"
+note "  dasdfmt -b 4096:  file $(bv file_dasdfmt_ms) ms,  RBD $(bv rbd_dasdfmt_ms) ms"
+note "  dd write:         file $(rate file_write_ms),  RBD $(rate rbd_write_ms)"
+note "  dd read:          file $(rate file_read_ms),  RBD $(rate rbd_read_ms)"
 tap_done
