@@ -4,6 +4,7 @@
  * backend's ops; the host identity of a daemon instance.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,16 @@ void reserve_host_id(char out[RESERVE_ID_MAX])
     if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
         rnd = (uint32_t)getpid() * 2654435761u;
     snprintf(out, RESERVE_ID_MAX, "%s:%d:%08x", host, (int)getpid(), rnd);
+}
+
+int reserve_fail(struct reserve *r, int e, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    va_end(ap);
+    return -e;
 }
 
 void reserve_init(struct reserve *r, const struct reserve_ops *ops, const char *id)

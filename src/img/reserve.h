@@ -67,6 +67,16 @@ struct reserve {
 void reserve_init(struct reserve *r, const struct reserve_ops *ops, const char *id);
 
 /**
+ * reserve_fail() - put a backend's message into r->err, for backends
+ * @r:   the arbiter
+ * @e:   the positive errno to return negated
+ * @fmt: printf format of the message
+ *
+ * Return: -@e, so that a backend can "return reserve_fail(...)".
+ */
+int reserve_fail(struct reserve *r, int e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
  * reserve_open_file() - the arbiter of a file volume
  * @image: path of the volume's (first) image file; the record is
  *         @image RESERVE_SUFFIX, created when missing

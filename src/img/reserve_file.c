@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,17 +42,6 @@ static struct reserve_file *to_rf(struct reserve *r)
     return (struct reserve_file *)r;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct reserve *r, int e, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(r->err, sizeof r->err, fmt, ap);
-    va_end(ap);
-    return -e;
-}
-
 static int lock_record(struct reserve_file *f, short type)
 {
     struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
@@ -63,10 +51,10 @@ static int lock_record(struct reserve_file *f, short type)
         if (fcntl(f->fd, F_OFD_SETLK, &fl) == 0)
             return 0;
         if (errno != EAGAIN && errno != EACCES)
-            return fail(&f->r, errno, "reserve record %s: cannot lock: %s", f->path, strerror(errno));
+            return reserve_fail(&f->r, errno, "reserve record %s: cannot lock: %s", f->path, strerror(errno));
         nanosleep(&pause, NULL);
     }
-    return fail(&f->r, EAGAIN, "reserve record %s: locked by another process for too long", f->path);
+    return reserve_fail(&f->r, EAGAIN, "reserve record %s: locked by another process for too long", f->path);
 }
 
 static void unlock_record(struct reserve_file *f)
@@ -85,7 +73,7 @@ static int read_holder(struct reserve_file *f, char holder[RESERVE_ID_MAX])
     char *eol;
 
     if (n < 0)
-        return fail(&f->r, errno, "reserve record %s: cannot read: %s", f->path, strerror(errno));
+        return reserve_fail(&f->r, errno, "reserve record %s: cannot read: %s", f->path, strerror(errno));
     buf[n] = 0;
     holder[0] = 0;
     if (n == 0)
@@ -113,7 +101,7 @@ static int write_record(struct reserve_file *f, bool held)
         len += snprintf(buf + len, sizeof buf - (size_t)len, "\n");
     }
     if ((len && pwrite(f->fd, buf, (size_t)len, 0) != len) || ftruncate(f->fd, len) < 0)
-        return fail(&f->r, errno ? errno : EIO, "reserve record %s: cannot write: %s", f->path,
+        return reserve_fail(&f->r, errno ? errno : EIO, "reserve record %s: cannot write: %s", f->path,
                     strerror(errno ? errno : EIO));
     return 0;
 }
@@ -135,7 +123,7 @@ static int file_acquire(struct reserve *r, bool steal)
         return rc;
     rc = read_holder(f, holder);
     if (rc == 0 && !steal && state_of(r, holder) == RESERVE_OTHER)
-        rc = fail(r, EBUSY, "reserved by %s", holder);
+        rc = reserve_fail(r, EBUSY, "reserved by %s", holder);
     else if (rc == 0)
         rc = write_record(f, true);
     unlock_record(f);

@@ -15,7 +15,6 @@
  * refuses one that has it.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,17 +43,6 @@ static struct reserve_rbd *to_rr(struct reserve *r)
     return (struct reserve_rbd *)r;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct reserve *r, int e, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(r->err, sizeof r->err, fmt, ap);
-    va_end(ap);
-    return -e;
-}
-
 struct lockers {
     ssize_t n;
     char clients[LOCKERS_BUF], cookies[LOCKERS_BUF];
@@ -70,7 +58,7 @@ static int list_lockers(struct reserve_rbd *rr, struct lockers *l)
     l->n = rbd_list_lockers(rr->img, &excl, tag, &tag_len, l->clients, &cl_len, l->cookies, &ck_len, addrs,
                             &ad_len);
     if (l->n < 0)
-        return fail(&rr->r, (int)-l->n, "rbd image %s: cannot list its lockers: %s", rr->name,
+        return reserve_fail(&rr->r, (int)-l->n, "rbd image %s: cannot list its lockers: %s", rr->name,
                     strerror((int)-l->n));
     return 0;
 }
@@ -117,7 +105,7 @@ static int break_others(struct reserve_rbd *rr)
         if (rc == -ENOENT)      /* gone meanwhile */
             rc = 0;
         if (rc < 0)
-            rc = fail(&rr->r, -rc, "rbd image %s: cannot break the lock of %s: %s", rr->name, cookie,
+            rc = reserve_fail(&rr->r, -rc, "rbd image %s: cannot break the lock of %s: %s", rr->name, cookie,
                       strerror(-rc));
     }
     return rc;
@@ -135,7 +123,7 @@ static int lock_once(struct reserve_rbd *rr, bool steal)
     if (rc == -EEXIST)          /* ours already */
         return 0;
     if (rc < 0 && rc != -EBUSY)
-        return fail(&rr->r, -rc, "rbd image %s: cannot lock: %s", rr->name, strerror(-rc));
+        return reserve_fail(&rr->r, -rc, "rbd image %s: cannot lock: %s", rr->name, strerror(-rc));
     return rc;
 }
 
@@ -153,7 +141,7 @@ static int rbd_acquire(struct reserve *r, bool steal)
             break;
     }
     if (rc == -EBUSY)
-        return fail(r, EBUSY, "reserved by %s", holder[0] ? holder : "another host");
+        return reserve_fail(r, EBUSY, "reserved by %s", holder[0] ? holder : "another host");
     return rc;
 }
 
@@ -165,7 +153,7 @@ static int rbd_release(struct reserve *r)
     if (rc == -ENOENT)          /* not ours (or nobody's): nothing changes */
         return 0;
     if (rc < 0)
-        return fail(r, -rc, "rbd image %s: cannot unlock: %s", rr->name, strerror(-rc));
+        return reserve_fail(r, -rc, "rbd image %s: cannot unlock: %s", rr->name, strerror(-rc));
     return 0;
 }
 
