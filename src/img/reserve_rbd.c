@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The reserve arbiter of a shared RBD volume (reserve_rbd.h): the reserve
- * is RBD's exclusive advisory lock on the image (rbd_lock_exclusive), the
+ * is RBD's exclusive advisory lock on the image (the "rbd_lock" lock of its
+ * header object, which `rbd lock ls` and rbd_list_lockers show), the
  * lock cookie is the holder's host identity, so every client of the
  * cluster sees the same holder (rbd_list_lockers).  Release unlocks our
- * cookie; a steal breaks every other locker (rbd_break_lock) and locks.
+ * cookie; a steal breaks every other locker and locks.
  * Advisory locks are records in the image header, not sessions: the lock
  * of a daemon that died stays until a steal breaks it, as a dead system's
  * reserve does.  A former holder learns of a steal when it next asks (the
- * device asks at every program start; a bounded poll, no watch).
+ * device asks at every program start; a bounded poll, no watch).  The
+ * holder is read from the OSD (rados_list_lockers on the image's header
+ * object), never from librbd's cached copy of the header: that copy is
+ * brought up to date only by the header-update notifications of other
+ * clients, and a former holder that missed the notification of a steal
+ * saw the volume free and went on writing.  Lock, unlock and break are
+ * rados calls on the header object too: librbd's versions also notify
+ * every watcher of the image, and a notification to a client that died
+ * with the image open waits until the OSD drops its watch (~30 s), far
+ * longer than the 2 s Linux gives a reserve to complete.  A rados break
+ * never blocklists the former holder's client.
  * Advisory locks and the exclusive-lock feature must not meet: with the
  * feature, another writer waits for ever for the lock the advisory lock
  * seems to hold, so shared images are made without it and the open
@@ -24,13 +35,17 @@
 #include "img/reserve_rbd.h"
 
 #define LOCKERS_BUF     4096        /* lockers of one image: NUL-separated names */
-#define NO_BLOCKLIST    "rbd_blocklist_on_break_lock"
 #define LOCK_TRIES      3
 #define WAIT_BOUND_S    "15"        /* every wait of the arbiter's own client */
+#define HEADER_PREFIX   "rbd_header."   /* librbd's header object: prefix + image id */
+#define LOCK_NAME       "rbd_lock"      /* librbd's name of an image's advisory lock */
+#define IMAGE_ID_MAX    64
 
 struct reserve_rbd {
     struct reserve r;
     rbd_image_t img;
+    rados_ioctx_t hio;                  /* the image's pool, for its header object */
+    char header[sizeof HEADER_PREFIX + IMAGE_ID_MAX];
     char name[256];
     /* reserve_open_rbd_name: the arbiter's own client */
     rados_t cluster;
@@ -48,15 +63,16 @@ struct lockers {
     char clients[LOCKERS_BUF], cookies[LOCKERS_BUF];
 };
 
-/* The image's lockers: n, and clients/cookies as NUL-separated lists. */
+/* The image's lockers as the OSD has them now: n, and clients/cookies as
+ * NUL-separated lists. */
 static int list_lockers(struct reserve_rbd *rr, struct lockers *l)
 {
     char tag[256], addrs[LOCKERS_BUF];
     size_t tag_len = sizeof tag, cl_len = sizeof l->clients, ck_len = sizeof l->cookies, ad_len = sizeof addrs;
     int excl = 0;
 
-    l->n = rbd_list_lockers(rr->img, &excl, tag, &tag_len, l->clients, &cl_len, l->cookies, &ck_len, addrs,
-                            &ad_len);
+    l->n = rados_list_lockers(rr->hio, rr->header, LOCK_NAME, &excl, tag, &tag_len, l->clients, &cl_len,
+                              l->cookies, &ck_len, addrs, &ad_len);
     if (l->n < 0)
         return reserve_fail(&rr->r, (int)-l->n, "rbd image %s: cannot list its lockers: %s", rr->name,
                     strerror((int)-l->n));
@@ -101,7 +117,7 @@ static int break_others(struct reserve_rbd *rr)
         const char *cookie = nth(l.cookies, i);
         if (!strcmp(cookie, rr->r.id))
             continue;
-        rc = rbd_break_lock(rr->img, nth(l.clients, i), cookie);
+        rc = rados_break_lock(rr->hio, rr->header, LOCK_NAME, nth(l.clients, i), cookie);
         if (rc == -ENOENT)      /* gone meanwhile */
             rc = 0;
         if (rc < 0)
@@ -119,7 +135,7 @@ static int lock_once(struct reserve_rbd *rr, bool steal)
 
     if (rc < 0)
         return rc;
-    rc = rbd_lock_exclusive(rr->img, rr->r.id);
+    rc = rados_lock_exclusive(rr->hio, rr->header, LOCK_NAME, rr->r.id, "", NULL, 0);
     if (rc == -EEXIST)          /* ours already */
         return 0;
     if (rc < 0 && rc != -EBUSY)
@@ -148,7 +164,7 @@ static int rbd_acquire(struct reserve *r, bool steal)
 static int rbd_release(struct reserve *r)
 {
     struct reserve_rbd *rr = to_rr(r);
-    int rc = rbd_unlock(rr->img, r->id);
+    int rc = rados_unlock(rr->hio, rr->header, LOCK_NAME, r->id);
 
     if (rc == -ENOENT)          /* not ours (or nobody's): nothing changes */
         return 0;
@@ -179,6 +195,7 @@ static const struct reserve_ops rbd_ops = {
 struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, char *err, size_t errlen)
 {
     struct reserve_rbd *rr = calloc(1, sizeof *rr);
+    char image_id[IMAGE_ID_MAX] = "";
     uint64_t features = 0;
     int rc;
 
@@ -187,8 +204,6 @@ struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, ch
         return NULL;
     }
     snprintf(rr->name, sizeof rr->name, "%s", image);
-    /* a steal must not blocklist the former holder's whole client */
-    rados_conf_set(rados_ioctx_get_cluster(io), NO_BLOCKLIST, "false");
     rc = rbd_open(io, image, &rr->img, NULL);
     if (rc < 0) {
         snprintf(err, errlen, "rbd image %s: cannot open: %s", image, strerror(-rc));
@@ -196,9 +211,11 @@ struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, ch
         return NULL;
     }
     rc = rbd_get_features(rr->img, &features);
+    if (rc == 0)
+        rc = rbd_get_id(rr->img, image_id, sizeof image_id);
     if (rc < 0 || (features & RBD_FEATURE_EXCLUSIVE_LOCK)) {
         if (rc < 0)
-            snprintf(err, errlen, "rbd image %s: cannot read its features: %s", image, strerror(-rc));
+            snprintf(err, errlen, "rbd image %s: cannot read its features and id: %s", image, strerror(-rc));
         else
             snprintf(err, errlen, "rbd image %s has the exclusive-lock feature: a shared volume is made without "
                      "it (rbd feature disable %s exclusive-lock, or ccwpass dasd create --shared)", image, image);
@@ -206,6 +223,8 @@ struct reserve *reserve_open_rbd(void *io, const char *image, const char *id, ch
         free(rr);
         return NULL;
     }
+    rr->hio = io;
+    snprintf(rr->header, sizeof rr->header, "%s%s", HEADER_PREFIX, image_id);
     reserve_init(&rr->r, &rbd_ops, id);
     return &rr->r;
 }

@@ -3,8 +3,9 @@
  * test cluster ($CEPH_CONF, started by reserve_rbd.sh): two hosts agree on
  * one holder through RBD's advisory lock; Release frees it, a steal breaks
  * it; a holder process SIGKILLed while it holds the lock leaves it held
- * until a steal; an image with the exclusive-lock feature is refused (with
- * it an advisory lock hangs other writers). */
+ * until a steal; a steal that sends no header-update notification is still
+ * seen by the former holder; an image with the exclusive-lock feature is
+ * refused (with it an advisory lock hangs other writers). */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <rados/librados.h>
 #include <rbd/librbd.h>
 #include "img/reserve_rbd.h"
 
@@ -24,6 +26,8 @@
 #define SIZE (16ull << 20)
 #define ID_A "hosta:1:0000000a"
 #define ID_B "hostb:2:0000000b"
+#define LOCK_NAME "rbd_lock"      /* librbd's advisory lock of an image header */
+#define LIST_BUF 1024
 
 static char err[512];
 
@@ -121,6 +125,38 @@ static void test_one_holder_and_steal(void **s)
     reserve_close(b);
 }
 
+/* Another host steals the reserve without librbd, so no header-update
+ * notification reaches the holder's image handle: the holder must still see
+ * that it lost the reserve (it asks the OSD, not librbd's cached header). */
+static void test_unannounced_steal_seen_by_holder(void **s)
+{
+    struct fx *f = *s;
+    char id[64], header[128], holder[RESERVE_ID_MAX];
+    char tag[LIST_BUF], clients[LIST_BUF], cookies[LIST_BUF], addrs[LIST_BUF];
+    size_t tl = sizeof tag, cl = sizeof clients, kl = sizeof cookies, al = sizeof addrs;
+    int excl = 0;
+    rbd_image_t img;
+
+    make_image(f, "shared4", RBD_FEATURE_LAYERING);
+    assert_int_equal(rbd_open(f->io, "shared4", &img, NULL), 0);
+    assert_int_equal(rbd_get_id(img, id, sizeof id), 0);
+    rbd_close(img);
+    snprintf(header, sizeof header, "rbd_header.%s", id);
+    struct reserve *a = open_as(f, "shared4", ID_A);
+    assert_int_equal(reserve_acquire(a), 0);
+    assert_int_equal(state(a, NULL, 0), RESERVE_SELF);
+    assert_int_equal(rados_list_lockers(f->io, header, LOCK_NAME, &excl, tag, &tl, clients, &cl, cookies, &kl,
+                                        addrs, &al), 1);
+    assert_int_equal(rados_break_lock(f->io, header, LOCK_NAME, clients, ID_A), 0);
+    assert_int_equal(rados_lock_exclusive(f->io, header, LOCK_NAME, ID_B, "", NULL, 0), 0);
+    assert_int_equal(state(a, holder, sizeof holder), RESERVE_OTHER);
+    assert_string_equal(holder, ID_B);
+    assert_int_equal(reserve_acquire(a), -EBUSY);
+    assert_int_equal(rados_unlock(f->io, header, LOCK_NAME, ID_B), 0);
+    assert_int_equal(state(a, NULL, 0), RESERVE_NONE);
+    reserve_close(a);
+}
+
 /* Another process (its own client) takes the lock and is SIGKILLed. */
 static void test_killed_holder_broken_by_steal(void **s)
 {
@@ -179,6 +215,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_holder_and_steal),
         cmocka_unit_test(test_killed_holder_broken_by_steal),
+        cmocka_unit_test(test_unannounced_steal_seen_by_holder),
         cmocka_unit_test(test_exclusive_lock_image_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

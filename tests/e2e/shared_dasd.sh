@@ -1,20 +1,54 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: one DASD shared by two hosts (docs/shared-dasd.md).  Two ccwpassd, each
-# with its own socket, view and state dir, on one CKD volume marked
+# with its own socket, view and state dir, on one volume marked
 # `shared = yes`; one guest on each (two QEMUs).  The guests (tests/e2e/guest/
 # shared.sh) reserve, query, release and steal with tunedasd -S/-Q/-L/-O and
 # read each other's data; the host relays their steps through mailboxes.  At
 # the end host A's ccwpassd is SIGKILLed while its guest holds the reserve,
 # and guest B breaks it with an unconditional reserve.
+#
+# usage: shared_dasd.sh [BUILD-DIR] [file|rbd]
+#   file (default; meson test shared-dasd): an uncompressed CKD file, the
+#        reserve a record beside it (IMAGE.reserve).
+#   rbd  (meson test shared-dasd-rbd): a volume made by `ccwpass dasd create
+#        rbd:rbd/shared --shared` in a private one-node cluster (scripts/ceph.sh,
+#        up for this test only), the reserve RBD's advisory lock on the image.
+# Both daemons run in the host's network namespace (docs/e2e.md says why).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-e2e_init shared-dasd "${1:-}"
+KIND=${2:-file}
+case $KIND in
+file) e2e_init shared-dasd "${1:-}" ;;
+rbd)  e2e_init shared-dasd-rbd "${1:-}" ;;
+*)    echo "usage: shared_dasd.sh [BUILD-DIR] [file|rbd]" >&2; exit 2 ;;
+esac
 e2e_require
-vol=$W/shared.3390
 g=$E2E_SRC/tests/e2e/guest/shared.sh
-tap_check "host: ccwpass dasd create shared.3390 -c 10 --linux (uncompressed CKD)" \
-    "$CCWPASS" dasd create "$vol" -c 10 --linux
+CLI_TIMEOUT=15            # s the rbd CLI may take for one command
+
+if [ "$KIND" = rbd ]; then
+    CEPH_DIR=$W.ceph
+    trap 'e2e_teardown; "$E2E_SRC/scripts/ceph.sh" stop "$CEPH_DIR" >/dev/null 2>&1; rm -rf "$CEPH_DIR"' EXIT
+    if "$CCWPASS" dasd info rbd:rbd/probe 2>&1 | grep -q "built without Ceph RBD support"; then
+        tap_bail "ccwpass was built without librbd (install librbd-dev, scripts/setup.sh, and reconfigure)"
+    fi
+    "$E2E_SRC/scripts/ceph.sh" start "$CEPH_DIR" >"$W/ceph.path" 2>"$W/ceph.log" ||
+        { diag <"$W/ceph.log"; tap_bail "the Ceph fixture did not start (scripts/ceph.sh)"; }
+    diag <"$W/ceph.log"
+    CONF=$(cat "$W/ceph.path")
+    vol=rbd:rbd/shared:conf=$CONF label=rbd:rbd/shared
+    tap_check "host: ccwpass dasd create rbd:rbd/shared -c 10 --linux --shared (no exclusive-lock feature)" \
+        "$CCWPASS" dasd create "$vol" -c 10 --linux --shared
+    # the reserve's holder: the cookie of the image's advisory lock
+    holder() { timeout "$CLI_TIMEOUT" rbd -c "$CONF" lock ls rbd/shared 2>&1; }
+else
+    vol=$W/shared.3390 label=shared.3390
+    tap_check "host: ccwpass dasd create shared.3390 -c 10 --linux (uncompressed CKD)" \
+        "$CCWPASS" dasd create "$vol" -c 10 --linux
+    # the reserve's holder: the record beside the image
+    holder() { cat "$vol.reserve" 2>&1; }
+fi
 printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\nshared = yes\n' "$vol" >"$W/ccwpassd.conf"
 
 # host A and host B: a daemon and the seed's steps each
@@ -23,7 +57,7 @@ seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host A"
 A_PID=$DPID A_SOCK=$SOCK A_VIEW=$VIEW A_MDEV=$MDEV_PATH
 daemon_start b -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd B did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host B"
-B_SOCK=$SOCK B_VIEW=$VIEW B_MDEV=$MDEV_PATH
+B_PID=$DPID B_SOCK=$SOCK B_VIEW=$VIEW B_MDEV=$MDEV_PATH
 
 boot() { # boot a|b SOCK VIEW MDEV
     export CCWPASS_SOCKET=$2 CCWPASS_VIEW=$3
@@ -55,7 +89,10 @@ if [ $ok = 0 ] && relay a a-holds b; then
     tap_check "host A: status shows the reserve held by this host" grep -Eq '"state": *"self"' "$W/status-a.log"
     kill -KILL "$A_PID"; wait "$A_PID" 2>/dev/null || true
     tap_ok "host A: ccwpassd SIGKILLed while its guest holds the reserve"
-    tap_check "the dead host's reserve record stays" grep -q '^holder ' "$vol.reserve"
+    holder >"$W/holder.log"
+    tap_check "the dead host's reserve stays ($KIND: held by host A's identity, pid $A_PID)" \
+        grep -q ":$A_PID:" "$W/holder.log"
+    diag <"$W/holder.log"
     kill -KILL "$(cat "$W/a.console.pid")" 2>/dev/null || true
     fusermount3 -u -z "$A_VIEW" 2>/dev/null || true
     mailbox_send "$W/b.mbox" a-host-killed
@@ -70,6 +107,9 @@ tap_check "host B: the held starts were counted" grep -Eq '"held": *[1-9]' "$W/s
 "$CCWPASS" --socket "$B_SOCK" status >"$W/status-b.txt" 2>&1 || true
 tap_check "host B: ccwpass status shows the shared volume's reserve" \
     grep -Eq 'shared, reserve: none \(starts held [1-9][0-9]*, losses 0\)' "$W/status-b.txt"
-daemon_stop "$DPID"
-tap_check "host: ccwpass dasd check shared.3390" "$CCWPASS" dasd check "$vol"
+holder >"$W/holder-end.log"
+tap_check_fails "host: neither host holds the reserve at the end (B broke A's, then released)" \
+    grep -Eq ":($A_PID|$B_PID):" "$W/holder-end.log"
+daemon_stop "$B_PID"
+tap_check "host: ccwpass dasd check $label" "$CCWPASS" dasd check "$vol"
 tap_done
