@@ -120,6 +120,14 @@ struct ccw_dev_ops {
      * selection; the start is retried when it is free).  Called from the
      * subchannel's worker with no lock held. */
     bool (*busy)(struct ccw_dev *d, uint8_t code);
+    /* Optional.  The sense the device holds for the unit check it presents
+     * on its own (sch_unsolicited), copied without clearing it: the basic
+     * Sense that follows still returns it.  Returns the bytes stored, 0 if
+     * none.  The channel subsystem puts them in the unsolicited status's
+     * ECW as model-dependent information (ERW cons stays 0).  Called by the
+     * subchannel's worker with no lock held while that status is pending
+     * (no program runs on the device then). */
+    unsigned (*peek_sense)(struct ccw_dev *d, uint8_t sense[32]);
 };
 
 #define CHAN_BUSY_RETRY_MS 20

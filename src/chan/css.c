@@ -546,14 +546,42 @@ static bool unsolicited_ready(const struct subchannel *sch)
     return sch->unsol_dstat && sch->pmcw.ena && !sch->scsw.fctl && !status_pending(sch);
 }
 
+/* The ECW of an unsolicited unit check: the sense the device holds for it,
+ * as model-dependent information.  A guest senses with a basic Sense all
+ * the same; Linux's cio starts that Sense and only then copies this IRB
+ * over the buffer the Sense writes its bytes into (device_fsm.c,
+ * ccw_device_irq).  A real channel is slower than that copy; a program
+ * run at once on the doorbell thread is not, and the copy then wiped the
+ * sense ("reservation lost" never reached the guest).  With the same bytes
+ * in the ECW either order leaves them. */
+static void unsolicited_ecw(struct subchannel *sch)
+{
+    struct ccw_dev *d = sch->dev;
+    uint8_t sense[32];
+    unsigned n;
+
+    if (!(sch->scsw.dstat & DEV_STAT_UNIT_CHECK) || !d->ops->peek_sense)
+        return;
+    pthread_mutex_unlock(&sch->lock);
+    n = d->ops->peek_sense(d, sense);
+    pthread_mutex_lock(&sch->lock);
+    if (n > ECW_SIZE)
+        n = ECW_SIZE;
+    memcpy(sch->ecw, sense, n);
+}
+
 static void present_unsolicited(struct subchannel *sch)
 {
     memset(&sch->scsw, 0, sizeof(sch->scsw));
     memset(&sch->esw, 0, sizeof(sch->esw));
     memset(sch->ecw, 0, sizeof(sch->ecw));
     sch->scsw.dstat = sch->unsol_dstat;
-    sch->scsw.stctl = SCSW_STCTL_ALERT | SCSW_STCTL_PEND;
+    sch->scsw.stctl = SCSW_STCTL_ALERT | SCSW_STCTL_PEND;   /* SSCH gets cc 1 from here */
     sch->unsol_dstat = 0;
+    unsolicited_ecw(sch);
+    /* a CSCH while the device was asked withdrew the status */
+    if (sch->scsw.stctl != (SCSW_STCTL_ALERT | SCSW_STCTL_PEND) || sch->scsw.fctl)
+        return;
     present(sch);
 }
 

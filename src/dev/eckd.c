@@ -56,6 +56,18 @@ static unsigned eckd_sense_op(struct ccw_dev *d, uint8_t sense[32])
     return eckd_sense_fetch(e, sense);
 }
 
+/* The unsolicited unit check's sense, left pending for the guest's Sense. */
+static unsigned eckd_peek_sense_op(struct ccw_dev *d, uint8_t sense[32])
+{
+    struct eckd *e = to_eckd(d);
+
+    eckd_take_lost_notice(e);
+    if (!e->sense_pending)
+        return 0;
+    memcpy(sense, e->sense, ECKD_SENSE_SIZE);
+    return ECKD_SENSE_SIZE;
+}
+
 static void eckd_reset(struct ccw_dev *d)
 {
     struct eckd *e = to_eckd(d);
@@ -87,6 +99,7 @@ static const struct ccw_dev_ops eckd_ops = {
     .end = eckd_end,
     .suspend = eckd_suspend,
     .sense = eckd_sense_op,
+    .peek_sense = eckd_peek_sense_op,
     .reset = eckd_reset,
     .destroy = eckd_destroy,
     .busy = eckd_busy,

@@ -219,6 +219,28 @@ static void test_steal_seen_by_watcher(void **state)
     assert_int_equal(st.lost, 1);
 }
 
+/* The unsolicited unit check's ECW holds the loss (peek_sense) and leaves
+ * it pending: the guest's basic Sense returns the same bytes, however the
+ * guest orders its copy of the IRB and that Sense's data. */
+static void test_watcher_loss_in_unsolicited_ecw(void **state)
+{
+    struct two *t = *state;
+    struct ccw_dev *a = t->a.f->dev;
+    uint8_t ecw[32], again[32];
+
+    assert_int_equal(a->ops->peek_sense(a, ecw), 0);           /* nothing held */
+    assert_int_equal(one(&t->a, RESERVE, 32), CE_DE);
+    assert_int_equal(one(&t->b, SLCK, 32), CE_DE);
+    assert_true(eckd_reserve_watch(a));
+    assert_int_equal(a->ops->peek_sense(a, ecw), 32);
+    assert_lost_sense(ecw);
+    assert_int_equal(a->ops->peek_sense(a, again), 32);
+    assert_memory_equal(again, ecw, 32);
+    assert_int_equal(one(&t->a, SENSE, 32), CE_DE);
+    assert_memory_equal(dfx_data(t->a.f, 0), ecw, 32);
+    assert_int_equal(rw(&t->a, false, 0), DEV_STAT_BUSY);   /* B's reserve; no second report */
+}
+
 /* The watcher saw the loss, but a program came first and got the unit
  * check; the unsolicited unit check is still presented afterwards: the
  * guest's Sense for it runs (it is not held for B's reserve) and says
@@ -247,6 +269,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_steal_reported_at_next_program, setup, teardown),
         cmocka_unit_test_setup_teardown(test_steal_seen_by_watcher, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sense_after_both_reports, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watcher_loss_in_unsolicited_ecw, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,16 @@ static unsigned td_sense(struct ccw_dev *d, uint8_t sense[32])
     return 32;
 }
 
+static unsigned td_peek_sense(struct ccw_dev *d, uint8_t sense[32])
+{
+    struct testdev *td = (struct testdev *)d;
+
+    if (!td->sense_pending)
+        return 0;
+    memcpy(sense, td->sense, 32);
+    return 32;
+}
+
 static void td_reset(struct ccw_dev *d)
 {
     struct testdev *td = (struct testdev *)d;
@@ -106,6 +116,7 @@ static bool td_busy(struct ccw_dev *d, uint8_t code)
 static const struct ccw_dev_ops td_ops = {
     .name = "testdev", .start = td_start, .exec = td_exec, .end = td_end,
     .sense = td_sense, .reset = td_reset, .destroy = td_destroy, .busy = td_busy,
+    .peek_sense = td_peek_sense,
 };
 
 struct testdev *testdev_new(void)

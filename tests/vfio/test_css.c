@@ -699,6 +699,46 @@ static void test_unsolicited_status(void **state)
     env_free(e);
 }
 
+/* An unsolicited unit check carries the device's sense in its ECW (model-
+ * dependent information: ERW cons stays 0, concurrent sense is off), and
+ * the basic Sense that follows still returns the same bytes: Linux copies
+ * the IRB over its sense buffer after starting that Sense (docs/chan.md). */
+static void test_unsolicited_unit_check_ecw(void **state)
+{
+    struct css_env *e = env_new(1);
+    struct subchannel *sch = e->t.sch[0];
+    struct testdev *td = e->t.td[0];
+    struct orb o = orb_fmt1(0x200);
+    struct irb irb;
+
+    for (unsigned i = 0; i < sizeof td->sense; i++)
+        td->sense[i] = (uint8_t)(0xA0 + i);
+    td->sense_pending = true;
+    enable(sch, false);
+    sch_unsolicited(sch, DEV_STAT_UNIT_CHECK);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_UNIT_CHECK);
+    assert_int_equal(irb.scsw.stctl, SCSW_STCTL_ALERT | SCSW_STCTL_PEND);
+    assert_false(irb.esw.cons);
+    assert_memory_equal(irb.ecw, td->sense, sizeof td->sense);
+    ccw(e, 0x200, TD_SENSE, 0, 32, 0x3000);
+    assert_int_equal(sch_ssch(sch, &o, &e->mem), 0);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
+    assert_memory_equal(e->buf + 0x3000, td->sense, sizeof td->sense);
+    assert_false(td->sense_pending);
+
+    /* other unsolicited status, or no sense held: the ECW stays clear */
+    sch_unsolicited(sch, DEV_STAT_UNIT_CHECK);
+    irq_sem_wait(&e->irq);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    for (unsigned i = 0; i < sizeof irb.ecw; i++)
+        assert_int_equal(irb.ecw[i], 0);
+    env_free(e);
+}
+
 static void test_add_subchannel_checks(void **state)
 {
     struct css_env *e = env_new(1);
@@ -833,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_slow_sch_does_not_stall_other),
         cmocka_unit_test(test_add_subchannel_checks),
         cmocka_unit_test(test_unsolicited_status),
+        cmocka_unit_test(test_unsolicited_unit_check_ecw),
         cmocka_unit_test(test_ssch_here_runs_on_caller),
         cmocka_unit_test(test_ssch_here_falls_back_to_worker),
     };
