@@ -77,6 +77,7 @@ static void eckd_reset(struct ccw_dev *d)
     eckd_prog_reset(e);
     e->sense_pending = false;
     memset(e->sense, 0, sizeof(e->sense));
+    e->sel_fresh = false;
     eckd_trk_invalidate(e);
 }
 

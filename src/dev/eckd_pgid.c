@@ -10,10 +10,12 @@
  * while another host holds it, a program is held at its first command
  * (ops->busy: the start stays pending, as on a 3990 reserved to another
  * system) unless that command is Sense Path Group ID, Unconditional
- * Reserve or Sense.  A reserve this host held
- * and lost to a steal is reported once: as the sense of an unsolicited unit
- * check when the daemon's watcher saw it first (eckd_reserve_watch), else
- * as a unit check of the next program's first command.
+ * Reserve or Sense; the arbiter's answer to busy serves the program's first
+ * command too (one question per program: a cluster round trip on RBD).  A
+ * reserve this host held and lost to a steal is reported once: as the
+ * sense of an unsolicited unit check when the daemon's watcher saw it
+ * first (eckd_reserve_watch), else as a unit check of the next program's
+ * first command.
  */
 #include <errno.h>
 #include <string.h>
@@ -52,12 +54,15 @@ bool eckd_busy(struct ccw_dev *d, uint8_t code)
     struct eckd *e = to_eckd(d);
     enum reserve_state st = RESERVE_NONE;
 
+    e->sel_fresh = false;
     if (!e->cfg.reserve || ignores_reserve(code))
         return false;
     /* an arbiter that does not answer: not busy; the command reports it */
     if (reserve_query(e->cfg.reserve, &st, NULL, 0) < 0)
         return false;
     publish_state(e, st);
+    e->sel_state = (int)st;
+    e->sel_fresh = true;
     /* a reserve this host lost is reported first (eckd_reserve_check) */
     if (st != RESERVE_OTHER || e->reserved)
         return false;
@@ -113,12 +118,15 @@ bool eckd_take_lost_notice(struct eckd *e)
 
 int eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r)
 {
-    enum reserve_state st;
+    enum reserve_state st = (enum reserve_state)e->sel_state;
+    bool fresh = e->sel_fresh;
 
+    /* busy's answer (initial selection) serves this program only */
+    e->sel_fresh = false;
     /* the Sense after the unsolicited unit check: it fetches the loss */
     if (code == CMD_SENSE && eckd_take_lost_notice(e))
         return 0;
-    if (ask(e, &st, r) < 0)
+    if (!fresh && ask(e, &st, r) < 0)
         return -1;
     if (e->reserved && st != RESERVE_SELF && code != CMD_SNID) {
         lost(e);

@@ -155,6 +155,10 @@ struct eckd {
     unsigned long rsv_held, rsv_lost;
     bool held_counted;
     bool lost_notice;           /* eckd_reserve_watch saw the loss: the next sense reports it (atomic) */
+    /* eckd_busy's answer for the program about to start: its first command
+     * takes it instead of asking the arbiter again (eckd_reserve_check) */
+    bool sel_fresh;
+    int sel_state;
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;

@@ -75,9 +75,18 @@ int reserve_query(struct reserve *r, enum reserve_state *st, char *holder, size_
     if (holder && cap)
         holder[0] = 0;
     pthread_mutex_lock(&r->lock);
+    r->queries++;
     int rc = r->ops->query(r, st, holder, cap);
     pthread_mutex_unlock(&r->lock);
     return rc;
+}
+
+unsigned long reserve_queries(struct reserve *r)
+{
+    pthread_mutex_lock(&r->lock);
+    unsigned long n = r->queries;
+    pthread_mutex_unlock(&r->lock);
+    return n;
 }
 
 bool reserve_held(struct reserve *r)

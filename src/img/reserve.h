@@ -55,6 +55,7 @@ struct reserve {
     char id[RESERVE_ID_MAX];                /* this host */
     uint8_t pgid[RESERVE_PGID_LEN];         /* its path group, written with a reserve */
     char err[256];                          /* message of the last failed call */
+    unsigned long queries;                  /* reserve_query calls made (under lock) */
     void *priv;                             /* the backend's */
 };
 
@@ -132,6 +133,17 @@ int reserve_release(struct reserve *r);
  * Return: 0 or a negative errno (message in r->err).
  */
 int reserve_query(struct reserve *r, enum reserve_state *st, char *holder, size_t cap);
+
+/**
+ * reserve_queries() - how often the arbiter was asked who holds the volume
+ * @r: the arbiter
+ *
+ * Each question may be a round trip to a cluster (RBD), so the device asks
+ * once per program; tests count them.
+ *
+ * Return: the number of reserve_query() calls so far.
+ */
+unsigned long reserve_queries(struct reserve *r);
 
 /**
  * reserve_held() - does this host still hold the volume?

@@ -241,6 +241,31 @@ static void test_watcher_loss_in_unsolicited_ecw(void **state)
     assert_int_equal(rw(&t->a, false, 0), DEV_STAT_BUSY);   /* B's reserve; no second report */
 }
 
+/* A program the subchannel asked ops->busy about costs one question to the
+ * arbiter, not two: its first command takes busy's answer (a round trip to
+ * the cluster each on RBD). */
+static void test_one_arbiter_query_per_program(void **state)
+{
+    struct two *t = *state;
+    struct ccw_dev *a = t->a.f->dev;
+    unsigned long before;
+
+    before = reserve_queries(t->a.rsv);
+    assert_false(a->ops->busy(a, DE));
+    assert_int_equal(rw(&t->a, true, 5), CE_DE);
+    assert_int_equal(reserve_queries(t->a.rsv) - before, 1);
+    /* without busy before it (dev-level callers): the command asks itself */
+    before = reserve_queries(t->a.rsv);
+    assert_int_equal(rw(&t->a, false, 5), CE_DE);
+    assert_int_equal(reserve_queries(t->a.rsv) - before, 1);
+    /* busy's answer is for the program about to start only: B reserves
+     * after it was given, a program without a new busy question sees that */
+    assert_false(a->ops->busy(a, DE));
+    assert_int_equal(rw(&t->a, false, 5), CE_DE);
+    assert_int_equal(one(&t->b, RESERVE, 32), CE_DE);
+    assert_int_equal(rw(&t->a, false, 5), DEV_STAT_BUSY);
+}
+
 /* The watcher saw the loss, but a program came first and got the unit
  * check; the unsolicited unit check is still presented afterwards: the
  * guest's Sense for it runs (it is not held for B's reserve) and says
@@ -270,6 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_steal_seen_by_watcher, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sense_after_both_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watcher_loss_in_unsolicited_ecw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_arbiter_query_per_program, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
