@@ -3,7 +3,7 @@
 # A throw-away single-node Ceph cluster for tests (docs/ceph.md): one
 # monitor, one manager and one OSD run as plain processes in the foreground
 # (-f, put in the background here), everything private to DIR (config, data,
-# sockets, logs, pid files), the monitor on 127.0.0.1 at free ports, no
+# sockets, logs, pid files), the monitor on CEPH_ADDR at free ports, no
 # authentication, pool size 1 and a pool "rbd" ready for images.
 #
 #   scripts/ceph.sh start DIR    make and start the cluster; prints DIR/ceph.conf
@@ -11,7 +11,9 @@
 #   scripts/ceph.sh status DIR   which processes run, and `ceph health`
 #
 # CEPH_STORE=bluestore (default; a sparse file in DIR) or memstore;
-# CEPH_READY_TIMEOUT (s, default 120) bounds the wait for HEALTH_OK.
+# CEPH_READY_TIMEOUT (s, default 120) bounds the wait for HEALTH_OK;
+# CEPH_ADDR (default 127.0.0.1): the local IPv4 address every daemon binds
+# to (another one lets clients in other network namespaces reach it).
 set -euo pipefail
 
 usage() { echo "usage: ceph.sh start|stop|status DIR" >&2; exit 2; }
@@ -19,6 +21,7 @@ usage() { echo "usage: ceph.sh start|stop|status DIR" >&2; exit 2; }
 CMD=$1
 DIR=$2
 STORE=${CEPH_STORE:-bluestore}
+ADDR=${CEPH_ADDR:-127.0.0.1}
 READY_TIMEOUT=${CEPH_READY_TIMEOUT:-120}
 STOP_TIMEOUT=20           # s a daemon gets to exit after SIGTERM before SIGKILL
 CLI_TIMEOUT=15            # s any one ceph/rbd command may take
@@ -30,9 +33,9 @@ DAEMONS=(mon.a mgr.x osd.0)
 
 die() { echo "ceph.sh: $*" >&2; exit 1; }
 
-# A TCP port on 127.0.0.1 nobody listens on now (the kernel picks it).
+# A TCP port on ADDR nobody listens on now (the kernel picks it).
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$ADDR"
 }
 
 # ceph CLI bounded in time: a dead or half-started cluster gives an error.
@@ -91,8 +94,8 @@ write_conf() {
 # private single-node test cluster made by scripts/ceph.sh
 [global]
 fsid = $fsid
-mon_host = [v2:127.0.0.1:$p2,v1:127.0.0.1:$p1]
-public_addr = 127.0.0.1
+mon_host = [v2:$ADDR:$p2,v1:$ADDR:$p1]
+public_addr = $ADDR
 auth_cluster_required = none
 auth_service_required = none
 auth_client_required = none
@@ -160,7 +163,7 @@ start() {
     while [ "$p1" = "$p2" ]; do p1=$(free_port); done
     write_conf "$fsid" "$p2" "$p1"
     ceph-authtool --create-keyring "$DIR/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
-    monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$p2,v1:127.0.0.1:$p1]" "$DIR/monmap" >/dev/null
+    monmaptool --create --fsid "$fsid" --addv a "[v2:$ADDR:$p2,v1:$ADDR:$p1]" "$DIR/monmap" >/dev/null
     ceph-mon -c "$DIR/ceph.conf" --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring" \
         >"$DIR/log/mon.a.out" 2>&1 || { log_tail; die "ceph-mon --mkfs failed"; }
     launch mon.a ceph-mon -i a

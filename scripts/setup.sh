@@ -12,7 +12,7 @@ PKGS=(build-essential meson ninja-build pkg-config python3
       hercules qemu-system-misc qemu-user-static e2fsprogs cpio xz-utils zstd
       libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
       clang llvm libclang-rt-14-dev
-      ceph-mon ceph-osd ceph-mgr ceph-common librbd-dev)
+      ceph-mon ceph-osd ceph-mgr ceph-common librbd-dev iproute2)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

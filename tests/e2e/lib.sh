@@ -24,6 +24,9 @@ CCWPASSD="" CCWPASS=""
 DPID=""              # ccwpassd's pid
 DAEMONS=()           # every ccwpassd pid started (for teardown)
 QPIDS=()             # background guest runs (run.sh pids)
+NETNS=()             # network namespaces made by netns_host (for teardown)
+NETLINKS=()          # veth links made in this namespace (for teardown)
+DAEMON_NETNS=        # daemon_start runs ccwpassd in this network namespace when set
 MDEV_UUID="" MDEV_PATH=""
 T_N=0 T_FAIL=0
 
@@ -110,6 +113,8 @@ e2e_teardown() {
         [ -s "$p" ] && _stop_pid "$(cat "$p")" 5
     done
     for p in "${DAEMONS[@]}"; do _stop_pid "$p" 10; done
+    for p in "${NETNS[@]}"; do ip netns delete "$p" 2>/dev/null; done
+    for p in "${NETLINKS[@]}"; do ip link delete "$p" 2>/dev/null; done
     for p in "$W"/view*; do
         [ -d "$p" ] || continue
         if mountpoint -q "$p" 2>/dev/null || grep -q " $p " /proc/mounts; then
@@ -126,6 +131,36 @@ e2e_teardown() {
         fi
     fi
     return $rc
+}
+
+# Network namespaces for tests whose daemons stand for separate hosts.
+# Addresses: 10.213.0.1 is the hub (netns_hub), 10.213.N.1/.2 the two ends
+# of host N's link.  Deleting a namespace deletes its end of the veth pair
+# and with it the pair.
+NETNS_NET=10.213
+# netns_hub: an address in this namespace that every netns_host reaches (a
+# veth pair with both ends here); a service for all hosts (a Ceph cluster)
+# binds to it.  Sets HUB_ADDR.
+netns_hub() {
+    local a=cwp$$h b=cwp$$H
+    ip link add "$a" type veth peer name "$b" || return 1
+    NETLINKS+=("$a")
+    ip addr add "$NETNS_NET.0.1/32" dev "$a" && ip link set "$a" up && ip link set "$b" up || return 1
+    HUB_ADDR=$NETNS_NET.0.1
+}
+# netns_host N: a network namespace of its own for host N (1..250): its
+# loopback, and a veth link to this namespace with a default route over it,
+# so it reaches the hub but shares nothing else.  Sets HOST_NETNS.
+netns_host() {
+    local n=$1 ns=ccwp$$-$1 here=cwp$$-$1 there=eth0
+    ip netns add "$ns" || return 1
+    NETNS+=("$ns")
+    ip link add "$here" type veth peer name "$there" netns "$ns" || return 1
+    NETLINKS+=("$here")
+    ip addr add "$NETNS_NET.$n.1/30" dev "$here" && ip link set "$here" up || return 1
+    ip -n "$ns" link set lo up && ip -n "$ns" addr add "$NETNS_NET.$n.2/30" dev "$there" &&
+        ip -n "$ns" link set "$there" up && ip -n "$ns" route add default via "$NETNS_NET.$n.1" || return 1
+    HOST_NETNS=$ns
 }
 
 # wait_until SECONDS CMD...: poll CMD (every 50 ms) until it succeeds; bounded.
@@ -193,7 +228,8 @@ daemon_start() {
     mkdir -p "$VIEW" "$STATE"
     export CCWPASS_SOCKET=$SOCK CCWPASS_VIEW=$VIEW
     # mdevctl's definitions from the test's own directory, never the machine's /etc/mdevctl.d
-    "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$STATE" --mdevctl-dir "$W/mdevctl.d" "$@" \
+    ${DAEMON_NETNS:+nsenter "--net=/run/netns/$DAEMON_NETNS" --} \
+        "$CCWPASSD" --foreground --socket "$SOCK" --view "$VIEW" --state-dir "$STATE" --mdevctl-dir "$W/mdevctl.d" "$@" \
         >"$W/daemon-$name.log" 2>&1 &
     DPID=$!
     DAEMONS+=("$DPID")

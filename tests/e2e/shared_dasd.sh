@@ -14,7 +14,8 @@
 #   rbd  (meson test shared-dasd-rbd): a volume made by `ccwpass dasd create
 #        rbd:rbd/shared --shared` in a private one-node cluster (scripts/ceph.sh,
 #        up for this test only), the reserve RBD's advisory lock on the image.
-# Both daemons run in the host's network namespace (docs/e2e.md says why).
+# Each daemon runs in a network namespace of its own (netns_host); the
+# rbd kind's cluster listens on the hub address both reach (netns_hub).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 KIND=${2:-file}
@@ -27,8 +28,13 @@ e2e_require
 g=$E2E_SRC/tests/e2e/guest/shared.sh
 CLI_TIMEOUT=15            # s the rbd CLI may take for one command
 
+# two hosts: a network namespace each, linked to this one
+netns_host 1 && A_NETNS=$HOST_NETNS && netns_host 2 && B_NETNS=$HOST_NETNS ||
+    tap_bail "cannot make the hosts' network namespaces (ip netns, veth)"
 if [ "$KIND" = rbd ]; then
     CEPH_DIR=$W.ceph
+    netns_hub || tap_bail "cannot make the hub address for the cluster (veth)"
+    export CEPH_ADDR=$HUB_ADDR
     trap 'e2e_teardown; "$E2E_SRC/scripts/ceph.sh" stop "$CEPH_DIR" >/dev/null 2>&1; rm -rf "$CEPH_DIR"' EXIT
     if "$CCWPASS" dasd info rbd:rbd/probe 2>&1 | grep -q "built without Ceph RBD support"; then
         tap_bail "ccwpass was built without librbd (install librbd-dev, scripts/setup.sh, and reconfigure)"
@@ -52,12 +58,16 @@ fi
 printf '[device 0.0.7e52]\nsubchannel = 0.0.16ca\nimage = %s\nshared = yes\n' "$vol" >"$W/ccwpassd.conf"
 
 # host A and host B: a daemon and the seed's steps each
-daemon_start a -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd A did not start"
+DAEMON_NETNS=$A_NETNS daemon_start a -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd A did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host A"
 A_PID=$DPID A_SOCK=$SOCK A_VIEW=$VIEW A_MDEV=$MDEV_PATH
-daemon_start b -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd B did not start"
+DAEMON_NETNS=$B_NETNS daemon_start b -- --config "$W/ccwpassd.conf" || tap_bail "ccwpassd B did not start"
 seed_steps 0.0.16ca 0.0.7e52 || tap_bail "the seed's steps on host B"
 B_PID=$DPID B_SOCK=$SOCK B_VIEW=$VIEW B_MDEV=$MDEV_PATH
+netns_of() { readlink "/proc/$1/ns/net"; }
+tap_check "host A's and host B's ccwpassd each run in a network namespace of their own" \
+    test "$(netns_of "$A_PID")" != "$(netns_of "$B_PID")" -a "$(netns_of "$A_PID")" != "$(netns_of $$)" \
+    -a "$(netns_of "$B_PID")" != "$(netns_of $$)"
 
 boot() { # boot a|b SOCK VIEW MDEV
     export CCWPASS_SOCKET=$2 CCWPASS_VIEW=$3
