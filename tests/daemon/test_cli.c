@@ -196,10 +196,8 @@ static void test_status_during_connection_flood(void **state)
     char image[256];
     uint16_t maj, min;
     assert_int_equal(dp_init(&d), 0);
-    assert_int_equal(dp_make_image(&d, "flood.3390", 1, image, sizeof image), 0);
     d.nofile = 64;
-    const char *args[] = { "--image", image, NULL };
-    assert_int_equal(dp_start(&d, args, false), 0);
+    assert_int_equal(dp_start_image(&d, "flood.3390", 1, image, sizeof image, NULL), 0);
     assert_int_equal(vmm_connect(&v, d.sock), 0);
     assert_int_equal(vmm_map_ram(&v, 1u << 20), 0);   /* a VMM with guest memory */
     int n = 0;

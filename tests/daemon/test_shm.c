@@ -34,49 +34,37 @@
 #define RUNS_PAST_RING (CCWP_SHM_RING + 8)   /* more interrupts than ring slots */
 
 struct fx {
-    struct dproc d;
+    struct dproc d;    /* first: dp_teardown() */
     char image[256];
 };
 
-static int setup(void **state)
+/* A daemon on a 3-cylinder image, started with `extra` arguments, and an
+ * mdev on its subchannel. */
+static int setup_with(void **state, const char *const *extra)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+    if (!f || dp_init(&f->d) || dp_start_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image, extra) ||
+        dp_make_mdev(&f->d, SCH, TEST_UUID1))
         return -1;
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_with(state, NULL);
 }
 
 /* The same with -v: the daemon logs what its doorbell thread did. */
 static int setup_verbose(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "-v", "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    int rc = dp_cleanup(&f->d);
-    free(f);
-    return rc;
+    static const char *const verbose[] = { "-v", NULL };
+    return setup_with(state, verbose);
 }
 
 static void open_vmm(struct fx *f, struct vmm *v)
 {
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, v, TEST_UUID1, RAM_SIZE), 0);
 }
 
 static void sense_id_program(struct vmm *v)
@@ -91,6 +79,23 @@ static void assert_sense_id(const struct vmm *v, const struct irb *irb)
     assert_int_equal(irb->scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
     assert_int_equal(irb->scsw.cstat, 0);
     assert_memory_equal(v->ram + SENSE_BUF, want, sizeof want);
+}
+
+/* Sense ID started by doorbell; the IRB from the shared area. */
+static void doorbell_sense_id(struct vmm *v, uint32_t intparm, struct irb *irb)
+{
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct orb o;
+    int32_t ret = 0;
+
+    sense_id_program(v);
+    vmm_orb(&o, 0x1000, intparm);
+    assert_int_equal(vmm_ssch_doorbell(v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_wait_irq(v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_shm_read_io(v, io), 0);
+    irb_decode(io + IO_IRB, irb);
+    assert_sense_id(v, irb);
 }
 
 static void assert_still_serving(struct fx *f)
@@ -290,23 +295,13 @@ static void test_hostile_scribbler(void **state)
 static void test_doorbell_ssch(void **state)
 {
     struct fx *f = *state;
-    uint8_t io[CCW_IO_REGION_BYTES];
     struct vmm v;
     struct irb irb;
-    struct orb o;
-    int32_t ret = 0;
     open_vmm(f, &v);
     assert_int_equal(vmm_shm_io(&v), 0);
     assert_true(v.shm_flags & CCWP_SHM_DOORBELL);
     for (unsigned i = 0; i < 3; i++) {
-        sense_id_program(&v);
-        vmm_orb(&o, 0x1000, 0x1234 + i);
-        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
-        assert_int_equal(ret, CCW_IO_REGION_BYTES);
-        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
-        assert_int_equal(vmm_shm_read_io(&v, io), 0);
-        irb_decode(io + IO_IRB, &irb);
-        assert_sense_id(&v, &irb);
+        doorbell_sense_id(&v, 0x1234 + i, &irb);
         assert_int_equal(irb.scsw.cpa, 0x1008);
     }
     vmm_close(&v);
@@ -319,23 +314,14 @@ static void test_doorbell_ssch(void **state)
 static void test_doorbell_runs_dasd_program_itself(void **state)
 {
     struct fx *f = *state;
-    uint8_t io[CCW_IO_REGION_BYTES];
     struct vmm v;
     struct irb irb;
     struct orb o;
     int32_t ret = 0;
     open_vmm(f, &v);
     assert_int_equal(vmm_shm_io(&v), 0);
-    for (unsigned i = 0; i < 3; i++) {
-        sense_id_program(&v);
-        vmm_orb(&o, 0x1000, 0x1234 + i);
-        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
-        assert_int_equal(ret, CCW_IO_REGION_BYTES);
-        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
-        assert_int_equal(vmm_shm_read_io(&v, io), 0);
-        irb_decode(io + IO_IRB, &irb);
-        assert_sense_id(&v, &irb);
-    }
+    for (unsigned i = 0; i < 3; i++)
+        doorbell_sense_id(&v, 0x1234 + i, &irb);
     assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, 0, 1, 0);
     vmm_orb(&o, 0x1000, 1);
@@ -471,18 +457,18 @@ static void test_client_leaves_mid_io_with_area(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shm_offered_in_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shm_rules_and_seals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_irb_and_dirty_from_memory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_ring_counts_lost, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_tail_is_harmless, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_scribbler, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_client_leaves_mid_io_with_area, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shm_offered_in_version, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_shm_rules_and_seals, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_irb_and_dirty_from_memory, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_full_ring_counts_lost, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_tail_is_harmless, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_scribbler, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_client_leaves_mid_io_with_area, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, dp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
