@@ -181,6 +181,17 @@ static void exits_cleanly(struct fx *f)
     assert_int_equal(dp_stop(&f->d), 0);
 }
 
+/* B served while A leaves and its device goes to a new VMM; a clean exit. */
+static void a_leaves_b_served(struct fx *f, struct vmm *a, struct vmm *b)
+{
+    sense_id(b);
+    vmm_close(a);
+    a_detached(f);
+    sense_id(b);
+    vmm_close(b);
+    exits_cleanly(f);
+}
+
 /* chp off: the CRW for A is raised on the event loop. */
 static void test_full_crw_eventfd_stalls_nobody(void **state)
 {
@@ -206,12 +217,7 @@ static void test_full_crw_eventfd_stalls_nobody(void **state)
     assert_crw_varied(&a, CRW_ERC_PERRN);
     assert_int_equal(vmm_wait_irq(&a, VFIO_CCW_CRW_IRQ_INDEX), 0);
     assert_crw_varied(&a, CRW_ERC_INIT);
-    sense_id(&b);
-    vmm_close(&a);
-    a_detached(f);
-    sense_id(&b);
-    vmm_close(&b);
-    exits_cleanly(f);
+    a_leaves_b_served(f, &a, &b);
 }
 
 /* The I/O interrupt is raised on A's subchannel worker, under io_mutex. */
@@ -242,12 +248,7 @@ static void test_full_io_eventfd_stalls_nobody(void **state)
     /* A's region is readable: nothing holds its io_mutex */
     assert_int_equal(vmm_read_irb(&a, &irb, NULL), 0);
     assert_sense_id_data(&a, &irb);
-    sense_id(&b);
-    vmm_close(&a);
-    a_detached(f);
-    sense_id(&b);
-    vmm_close(&b);
-    exits_cleanly(f);
+    a_leaves_b_served(f, &a, &b);
 }
 
 /* mdev_remove of an open mdev raises REQ on the event loop. */

@@ -67,6 +67,13 @@ static void open_vmm(struct fx *f, struct vmm *v)
     assert_int_equal(dp_open_vmm(&f->d, v, TEST_UUID1, RAM_SIZE), 0);
 }
 
+/* open_vmm(), with the shared I/O area mapped. */
+static void open_vmm_shm(struct fx *f, struct vmm *v)
+{
+    open_vmm(f, v);
+    assert_int_equal(vmm_shm_io(v), 0);
+}
+
 static void sense_id_program(struct vmm *v)
 {
     memset(v->ram + SENSE_BUF, 0, 64);
@@ -160,8 +167,7 @@ static void test_irb_and_dirty_from_memory(void **state)
     struct ccwp_dirty d;
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     uint64_t head0 = v.shm->dirty_head;
     sense_id_program(&v);
     assert_int_equal(vmm_run_shm(&v, 0x1000, &irb), 0);
@@ -192,8 +198,7 @@ static void test_full_ring_counts_lost(void **state)
     struct fx *f = *state;
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++) {
         sense_id_program(&v);
         assert_int_equal(vmm_run_shm(&v, 0x1000, &irb), 0);
@@ -219,8 +224,7 @@ static void test_bad_tail_is_harmless(void **state)
     static const uint64_t tails[] = { UINT64_MAX, 1u << 20, 0x8000000000000000ull };
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     for (unsigned i = 0; i < sizeof tails / sizeof tails[0]; i++) {
         uint64_t lost = v.shm->dirty_lost;
         v.shm->dirty_tail = tails[i];
@@ -264,6 +268,12 @@ static void *scribble(void *arg)
     return NULL;
 }
 
+static void scribbler_stop(struct scribbler *s, pthread_t t)
+{
+    __atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+}
+
 /* TOCTOU: the client rewrites every byte the daemon publishes (sequence,
  * tail, ring, mirror) while its programs run.  Each program still completes
  * with the right data and status over the socket, and the daemon keeps
@@ -274,8 +284,7 @@ static void test_hostile_scribbler(void **state)
     struct vmm v;
     struct irb irb;
     pthread_t t;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     struct scribbler s = { .area = v.shm, .size = offsetof(struct ccwp_shm, req_seq) };
     assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++) {
@@ -284,8 +293,7 @@ static void test_hostile_scribbler(void **state)
         assert_sense_id(&v, &irb);
         assert_int_equal(irb.scsw.cpa, 0x1008);
     }
-    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-    pthread_join(t, NULL);
+    scribbler_stop(&s, t);
     vmm_close(&v);
     assert_still_serving(f);
 }
@@ -297,8 +305,7 @@ static void test_doorbell_ssch(void **state)
     struct fx *f = *state;
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     assert_true(v.shm_flags & CCWP_SHM_DOORBELL);
     for (unsigned i = 0; i < 3; i++) {
         doorbell_sense_id(&v, 0x1234 + i, &irb);
@@ -318,8 +325,7 @@ static void test_doorbell_runs_dasd_program_itself(void **state)
     struct irb irb;
     struct orb o;
     int32_t ret = 0;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     for (unsigned i = 0; i < 3; i++)
         doorbell_sense_id(&v, 0x1234 + i, &irb);
     assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
@@ -349,8 +355,7 @@ static void test_doorbell_loop_program_is_cleared(void **state)
     struct irb irb;
     struct orb o;
     int32_t ret = 0, cmd_ret = -1;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
     vmm_put_ccw(&v, 0x1008, CCW_CMD_TIC, 0, 0, 0x1000);
     vmm_orb(&o, 0x1000, 7);
@@ -378,8 +383,7 @@ static void test_doorbell_errors_like_the_region(void **state)
     struct irb irb;
     struct orb o;
     int32_t ret = 0;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 200, io, 4), &ret), 0);
     assert_int_equal(ret, -EINVAL);
     assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 4, io, CCW_IO_REGION_BYTES), &ret), 0);
@@ -417,14 +421,12 @@ static void test_doorbell_scribbler(void **state)
     struct vmm v;
     pthread_t t;
     int32_t ret;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     struct scribbler s = { .area = v.shm, .size = v.shm_size, .ring = true };
     assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++)
         (void)vmm_stsch(&v, &(struct schib){ 0 });   /* the socket keeps answering meanwhile */
-    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-    pthread_join(t, NULL);
+    scribbler_stop(&s, t);
     /* a proper request after the storm still gets its own answer */
     uint8_t io[CCW_IO_REGION_BYTES] = { 0 };
     v.shm->req_seq = v.shm->done_seq;
@@ -442,8 +444,7 @@ static void test_client_leaves_mid_io_with_area(void **state)
     struct vmm v;
     struct orb o;
     assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
     vmm_put_ccw(&v, 0x1008, CCW_CMD_NOOP, 0, 1, 0);
     vmm_orb(&o, 0x1000, 0);
