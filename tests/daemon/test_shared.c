@@ -196,14 +196,15 @@ static bool irq_pending(struct vmm *v)
 static void b_read_is_held(struct fx *f)
 {
     unsigned long before = held_starts(&f->b);
+    char held[sizeof HELD_KEY + 24];
     struct orb o;
 
     memset(f->vb.ram + BUF_IN, 0, REC_LEN);
     vmm_eckd_record(&f->vb, false, HEAD);
     vmm_orb(&o, 0x1000, 7);
     assert_int_equal(vmm_ssch(&f->vb, &o), 0);
-    while (held_starts(&f->b) == before)
-        ;
+    snprintf(held, sizeof held, HELD_KEY "%lu", before + 1);
+    assert_int_equal(dp_await_reply(&f->b, STATUS_REQ, held), 0);
     assert_false(irq_pending(&f->vb));
 }
 
