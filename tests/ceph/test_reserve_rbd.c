@@ -21,6 +21,7 @@
 #include <rados/librados.h>
 #include <rbd/librbd.h>
 #include "img/reserve_rbd.h"
+#include "reserve_tu.h"
 
 #define POOL "rbd"
 #define SIZE (16ull << 20)
@@ -83,19 +84,7 @@ static void make_image(struct fx *f, const char *name, uint64_t features)
 
 static struct reserve *open_as(struct fx *f, const char *name, const char *id)
 {
-    struct reserve *r = reserve_open_rbd(f->io, name, id, err, sizeof err);
-
-    if (!r)
-        fail_msg("%s", err);
-    return r;
-}
-
-static enum reserve_state state(struct reserve *r, char *holder, size_t cap)
-{
-    enum reserve_state st = RESERVE_NONE;
-
-    assert_int_equal(reserve_query(r, &st, holder, cap), 0);
-    return st;
+    return tu_reserve_opened(reserve_open_rbd(f->io, name, id, err, sizeof err), err);
 }
 
 static void test_one_holder_and_steal(void **s)
@@ -105,20 +94,20 @@ static void test_one_holder_and_steal(void **s)
 
     make_image(f, "shared1", RBD_FEATURE_LAYERING);
     struct reserve *a = open_as(f, "shared1", ID_A), *b = open_as(f, "shared1", ID_B);
-    assert_int_equal(state(a, NULL, 0), RESERVE_NONE);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_NONE);
     assert_int_equal(reserve_acquire(a), 0);
     assert_int_equal(reserve_acquire(a), 0);
-    assert_int_equal(state(b, holder, sizeof holder), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(b, holder, sizeof holder), RESERVE_OTHER);
     assert_string_equal(holder, ID_A);
     assert_int_equal(reserve_acquire(b), -EBUSY);
     assert_int_equal(reserve_release(b), 0);          /* not b's */
     assert_true(reserve_held(a));
     assert_int_equal(reserve_release(a), 0);
-    assert_int_equal(state(b, NULL, 0), RESERVE_NONE);
+    assert_int_equal(tu_reserve_state(b, NULL, 0), RESERVE_NONE);
     assert_int_equal(reserve_acquire(a), 0);
     assert_int_equal(reserve_steal(b), 0);            /* b breaks a's lock */
     assert_false(reserve_held(a));
-    assert_int_equal(state(a, NULL, 0), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_OTHER);
     assert_true(reserve_held(b));
     assert_int_equal(reserve_release(b), 0);
     reserve_close(a);
@@ -144,16 +133,16 @@ static void test_unannounced_steal_seen_by_holder(void **s)
     snprintf(header, sizeof header, "rbd_header.%s", id);
     struct reserve *a = open_as(f, "shared4", ID_A);
     assert_int_equal(reserve_acquire(a), 0);
-    assert_int_equal(state(a, NULL, 0), RESERVE_SELF);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_SELF);
     assert_int_equal(rados_list_lockers(f->io, header, LOCK_NAME, &excl, tag, &tl, clients, &cl, cookies, &kl,
                                         addrs, &al), 1);
     assert_int_equal(rados_break_lock(f->io, header, LOCK_NAME, clients, ID_A), 0);
     assert_int_equal(rados_lock_exclusive(f->io, header, LOCK_NAME, ID_B, "", NULL, 0), 0);
-    assert_int_equal(state(a, holder, sizeof holder), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(a, holder, sizeof holder), RESERVE_OTHER);
     assert_string_equal(holder, ID_B);
     assert_int_equal(reserve_acquire(a), -EBUSY);
     assert_int_equal(rados_unlock(f->io, header, LOCK_NAME, ID_B), 0);
-    assert_int_equal(state(a, NULL, 0), RESERVE_NONE);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_NONE);
     reserve_close(a);
 }
 
@@ -191,7 +180,7 @@ static void test_killed_holder_broken_by_steal(void **s)
     close(pfd[0]);
     struct reserve *b = open_as(f, "shared2", ID_B);
     char holder[RESERVE_ID_MAX];
-    assert_int_equal(state(b, holder, sizeof holder), RESERVE_OTHER);   /* the dead host still holds it */
+    assert_int_equal(tu_reserve_state(b, holder, sizeof holder), RESERVE_OTHER);   /* the dead host still holds it */
     assert_string_equal(holder, ID_A);
     assert_int_equal(reserve_acquire(b), -EBUSY);
     assert_int_equal(reserve_steal(b), 0);

@@ -10,11 +10,17 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness.h"
 #include "img/image.h"
 #include "vmmclient.h"
+
+#define MAX_ARGS 48
+#define MS_PER_S 1000
+#define NS_PER_MS 1000000L
 
 int dp_init(struct dproc *d)
 {
@@ -43,9 +49,9 @@ int dp_make_image(struct dproc *d, const char *name, uint32_t cyls, char *path, 
     return 0;
 }
 
-int dp_write_conf(struct dproc *d, const char *name, char *path, size_t cap, const char *fmt, ...)
+/* dp_write_conf() with a va_list. */
+static int write_conf(struct dproc *d, const char *name, char *path, size_t cap, const char *fmt, va_list ap)
 {
-    va_list ap;
     FILE *fp;
     int rc;
 
@@ -53,17 +59,27 @@ int dp_write_conf(struct dproc *d, const char *name, char *path, size_t cap, con
     fp = fopen(path, "w");
     if (!fp)
         return -1;
-    va_start(ap, fmt);
     rc = vfprintf(fp, fmt, ap);
-    va_end(ap);
     return fclose(fp) || rc < 0 ? -1 : 0;
 }
 
+int dp_write_conf(struct dproc *d, const char *name, char *path, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = write_conf(d, name, path, cap, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* The forked child: its stdio to the log and /dev/null, then exec ccwpassd. */
 static void child(struct dproc *d, const char *const *args, bool with_view, int ready_w)
 {
     const char *bin = getenv("CCWPASSD");
     char rfd[16];
-    const char *argv[48];
+    const char *argv[MAX_ARGS];
     int n = 0;
     snprintf(rfd, sizeof rfd, "%d", ready_w);
     argv[n++] = bin;
@@ -82,7 +98,7 @@ static void child(struct dproc *d, const char *const *args, bool with_view, int 
     } else {
         argv[n++] = "--no-fuse";
     }
-    for (int i = 0; args && args[i] && n < 47; i++)
+    for (int i = 0; args && args[i] && n < MAX_ARGS - 1; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     if (d->nofile) {
@@ -135,18 +151,88 @@ int dp_start(struct dproc *d, const char *const *args, bool with_view)
     return 0;
 }
 
+int dp_start_image(struct dproc *d, const char *name, uint32_t cyls, char *image, size_t cap,
+                   const char *const *extra)
+{
+    const char *args[MAX_ARGS] = { "--image", image };
+    int n = 2;
+
+    if (dp_make_image(d, name, cyls, image, cap))
+        return -1;
+    for (int i = 0; extra && extra[i] && n < MAX_ARGS - 1; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    return dp_start(d, args, false);
+}
+
+int dp_start_conf(struct dproc *d, const char *name, bool with_view, const char *fmt, ...)
+{
+    char conf[256];
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = write_conf(d, name, conf, sizeof conf, fmt, ap);
+    va_end(ap);
+    if (rc) {
+        fprintf(stderr, "# cannot write %s/%s\n", d->dir, name);
+        return -1;
+    }
+    const char *args[] = { "--config", conf, NULL };
+    return dp_start(d, args, with_view);
+}
+
+int dp_start_two(struct dproc *d, const char *chpids_a, const char *chpids_b)
+{
+    char a[256], b[256];
+
+    if (dp_make_image(d, "a.3390", 1, a, sizeof a) || dp_make_image(d, "b.3390", 1, b, sizeof b))
+        return -1;
+    if (dp_start_conf(d, "two.conf", false,
+                      "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = %s\n\n"
+                      "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = %s\n",
+                      a, DP_SCH_A, chpids_a, b, DP_SCH_B, chpids_b))
+        return -1;
+    return dp_make_mdevs(d, DP_SCH_A, TEST_UUID1, DP_SCH_B, TEST_UUID2, NULL) ? -1 : 0;
+}
+
+/* Wait for the exit, at most DP_STOP_GUARD_S: true if it came. */
+static bool exited_within_guard(pid_t pid)
+{
+    int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd p = { .fd = pfd, .events = POLLIN };
+    int n;
+
+    if (pfd < 0) {
+        fprintf(stderr, "# pidfd_open: %s; waiting for ccwpassd without a bound\n", strerror(errno));
+        return true;
+    }
+    do
+        n = poll(&p, 1, DP_STOP_GUARD_S * MS_PER_S);
+    while (n < 0 && errno == EINTR);
+    close(pfd);
+    return n == 1;
+}
+
 int dp_stop(struct dproc *d)
 {
-    int st;
+    bool hung = false;
+    int st = 0;
+    pid_t r;
+
     if (d->pid <= 0)
         return -1;
     kill(d->pid, SIGTERM);
-    pid_t r;
+    if (!exited_within_guard(d->pid)) {
+        fprintf(stderr, "# ccwpassd did not exit within %d s of SIGTERM\n", DP_STOP_GUARD_S);
+        kill(d->pid, SIGKILL);
+        hung = true;
+    }
     do
         r = waitpid(d->pid, &st, 0);
     while (r < 0 && errno == EINTR);
     d->pid = 0;
-    return r > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r > 0 && !hung && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 unsigned dp_log_count(const struct dproc *d, const char *needle)
@@ -187,26 +273,122 @@ int dp_cleanup(struct dproc *d)
     return rc;
 }
 
+int dp_teardown(void **state)
+{
+    struct dproc *d = *state;
+    int rc = dp_cleanup(d);
+
+    free(d);
+    return rc;
+}
+
 int dp_control(struct dproc *d, const char *json, char **reply)
 {
     struct vmm v;
+    int rc;
+
     if (vmm_connect(&v, d->sock))
         return -1;
-    int rc = vmm_control(&v, json, reply);
+    if (d->guard_s && vmm_set_guard(&v, d->guard_s)) {
+        vmm_close(&v);
+        return -1;
+    }
+    rc = vmm_control(&v, json, reply);
     vmm_close(&v);
     return rc;
+}
+
+bool dp_reply_has(struct dproc *d, const char *json, const char *needle)
+{
+    char *rep = NULL;
+    bool has = dp_control(d, json, &rep) == 0 && rep && strstr(rep, needle);
+
+    free(rep);
+    return has;
+}
+
+/* CLOCK_MONOTONIC in milliseconds (for the guard of dp_await_reply()). */
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
+}
+
+int dp_await_reply(struct dproc *d, const char *json, const char *needle)
+{
+    long limit = d->guard_s ? (long)d->guard_s * MS_PER_S : VMM_TIMEOUT_MS;
+    long end = now_ms() + limit;
+
+    while (!dp_reply_has(d, json, needle)) {
+        if (now_ms() > end) {
+            fprintf(stderr, "# no '%s' in the reply to %s within %ld ms\n", needle, json, limit);
+            return ETIMEDOUT;
+        }
+    }
+    return 0;
 }
 
 int dp_make_mdev(struct dproc *d, const char *sch, const char *uuid)
 {
     char req[256];
     int rc;
+
     snprintf(req, sizeof req, "{\"op\":\"unbind\",\"sch\":\"%s\"}", sch);
-    if ((rc = dp_control(d, req, NULL)))
+    rc = dp_control(d, req, NULL);
+    if (rc)
         return rc;
     snprintf(req, sizeof req, "{\"op\":\"bind\",\"sch\":\"%s\",\"driver\":\"vfio_ccw\"}", sch);
-    if ((rc = dp_control(d, req, NULL)))
+    rc = dp_control(d, req, NULL);
+    if (rc)
         return rc;
     snprintf(req, sizeof req, "{\"op\":\"mdev_create\",\"sch\":\"%s\",\"uuid\":\"%s\"}", sch, uuid);
     return dp_control(d, req, NULL);
+}
+
+int dp_make_mdevs(struct dproc *d, ...)
+{
+    const char *sch, *uuid;
+    va_list ap;
+    int rc = 0;
+
+    va_start(ap, d);
+    for (sch = va_arg(ap, const char *); sch && !rc; sch = va_arg(ap, const char *)) {
+        uuid = va_arg(ap, const char *);
+        rc = dp_make_mdev(d, sch, uuid);
+    }
+    va_end(ap);
+    return rc;
+}
+
+int dp_open_vmm(struct dproc *d, struct vmm *v, const char *uuid, uint64_t ram)
+{
+    const char *step = "connect";
+    int rc = vmm_connect(v, d->sock);
+
+    if (rc)
+        goto fail;
+    step = "guard";
+    if (d->guard_s && vmm_set_guard(v, d->guard_s)) {
+        rc = -1;
+        goto fail_close;
+    }
+    step = "map RAM";
+    rc = vmm_map_ram(v, ram);
+    if (rc)
+        goto fail_close;
+    step = "attach";
+    rc = vmm_attach(v, uuid);
+    if (rc)
+        goto fail_close;
+    step = "set up the eventfds";
+    rc = vmm_setup_irqs(v);
+    if (!rc)
+        return 0;
+fail_close:
+    vmm_close(v);
+fail:
+    fprintf(stderr, "# test VMM on mdev %s: %s: %d (%s)\n", uuid, step, rc, rc > 0 ? strerror(rc) : "no answer");
+    return -1;
 }

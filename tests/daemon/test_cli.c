@@ -95,6 +95,21 @@ static void run_cli(const char *const *argv, struct run *r)
     assert_int_equal(waitpid(pid, &r->status, 0), pid);
 }
 
+/* A listening socket at `path` that nobody serves; its address in *addr. */
+static int listen_at(const char *path, int backlog, struct sockaddr_un *addr)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    assert_true(strlen(path) < sizeof a.sun_path);
+    memcpy(a.sun_path, path, strlen(path) + 1);
+    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(l >= 0);
+    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(l, backlog), 0);
+    if (addr)
+        *addr = a;
+    return l;
+}
+
 /* A socket whose backlog takes the connection, and nobody ever answers. */
 static void test_timeout_on_silent_socket(void **state)
 {
@@ -102,13 +117,7 @@ static void test_timeout_on_silent_socket(void **state)
     struct dproc d;
     struct run r;
     assert_int_equal(dp_init(&d), 0);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    assert_true(strlen(d.sock) < sizeof a.sun_path);
-    memcpy(a.sun_path, d.sock, strlen(d.sock) + 1);
-    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    assert_true(l >= 0);
-    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(l, 4), 0);
+    int l = listen_at(d.sock, 4, NULL);
     const char *argv[] = { "--socket", d.sock, "--timeout", "1", "status", NULL };
     run_cli(argv, &r);
     assert_true(WIFEXITED(r.status));
@@ -136,13 +145,8 @@ static void test_launcher_on_full_backlog(void **state)
     struct dproc d;
     struct run r;
     assert_int_equal(dp_init(&d), 0);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    assert_true(strlen(d.sock) < sizeof a.sun_path);
-    memcpy(a.sun_path, d.sock, strlen(d.sock) + 1);
-    int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    assert_true(l >= 0);
-    assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(l, 0), 0);
+    struct sockaddr_un a;
+    int l = listen_at(d.sock, 0, &a);
     /* fill the backlog: connect without waiting until the kernel says it is full */
     for (; n < MAX_PENDING; n++) {
         pending[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -196,10 +200,8 @@ static void test_status_during_connection_flood(void **state)
     char image[256];
     uint16_t maj, min;
     assert_int_equal(dp_init(&d), 0);
-    assert_int_equal(dp_make_image(&d, "flood.3390", 1, image, sizeof image), 0);
     d.nofile = 64;
-    const char *args[] = { "--image", image, NULL };
-    assert_int_equal(dp_start(&d, args, false), 0);
+    assert_int_equal(dp_start_image(&d, "flood.3390", 1, image, sizeof image, NULL), 0);
     assert_int_equal(vmm_connect(&v, d.sock), 0);
     assert_int_equal(vmm_map_ram(&v, 1u << 20), 0);   /* a VMM with guest memory */
     int n = 0;

@@ -23,28 +23,17 @@
 #define RAM_SIZE (1u << 20)
 
 struct fx {
-    struct dproc d;
+    struct dproc d;    /* first: dp_teardown() */
     char image[256], image2[256];
 };
 
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 2, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false))
+    if (!f || dp_init(&f->d) || dp_start_image(&f->d, "a.3390", 2, f->image, sizeof f->image, NULL))
         return -1;
     *state = f;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    int rc = dp_cleanup(&f->d);
-    free(f);
-    return rc;
 }
 
 static int ctl(struct fx *f, const char *json)
@@ -52,14 +41,20 @@ static int ctl(struct fx *f, const char *json)
     return dp_control(&f->d, json, NULL);
 }
 
-static bool reply_has(struct fx *f, const char *json, const char *needle)
+/* The request gets errno `want` (0: succeeds) and a message containing `needle`. */
+static bool error_has(struct fx *f, const char *json, int want, const char *needle)
 {
     char *rep = NULL;
-    bool ok = dp_control(&f->d, json, &rep) == 0 && rep && strstr(rep, needle);
+    bool ok = dp_control(&f->d, json, &rep) == want && rep && strstr(rep, needle);
     if (!ok)
         fprintf(stderr, "# reply to %s: %s\n", json, rep ? rep : "(none)");
     free(rep);
     return ok;
+}
+
+static bool reply_has(struct fx *f, const char *json, const char *needle)
+{
+    return error_has(f, json, 0, needle);
 }
 
 static void test_initial_state(void **state)
@@ -103,10 +98,7 @@ static void test_mdev_rules(void **state)
 
     /* in use: neither remove nor unbind; unbind asks the VMM via REQ */
     struct vmm v;
-    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(&v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, &v, TEST_UUID1, RAM_SIZE), 0);
     char pid[48];
     snprintf(pid, sizeof pid, "\"open\":true,\"vmm_pid\":%d", (int)getpid());
     assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", pid));   /* who has it open */
@@ -137,10 +129,7 @@ static void test_fault_and_chp(void **state)
     assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
     assert_int_equal(ctl(f, "{\"op\":\"fault\",\"sch\":\"0.0.16ca\",\"eqc\":1}"), 0);
     assert_int_equal(ctl(f, "{\"op\":\"fault\",\"sch\":\"0.0.16ca\",\"eqc\":-1}"), EINVAL);
-    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(&v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, &v, TEST_UUID1, RAM_SIZE), 0);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);   /* the injected equipment check */
@@ -221,21 +210,14 @@ static void test_restart_starts_definitions(void **state)
 static void test_two_clients_two_mdevs(void **state)
 {
     struct fx *f = *state;
-    char cfg[512];
     assert_int_equal(dp_stop(&f->d), 0);
     assert_int_equal(dp_make_image(&f->d, "b.3390", 2, f->image2, sizeof f->image2), 0);
-    snprintf(cfg, sizeof cfg, "%s/ccwpassd.conf", f->d.dir);
-    FILE *c = fopen(cfg, "w");
-    assert_non_null(c);
-    fprintf(c, "[chpid 0.50]\ntype=1a\n\n[chpid 0.51]\ntype=1b\n\n"
-               "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\nchpids=50\n\n"
-               "[device 0.0.7e53]\nimage=%s\nsubchannel=0.0.16cb\nchpids=51\nunit_addr=53\n",
-            f->image, f->image2);
-    fclose(c);
-    const char *args[] = { "-c", cfg, NULL };
-    assert_int_equal(dp_start(&f->d, args, false), 0);
-    assert_int_equal(dp_make_mdev(&f->d, "0.0.16ca", TEST_UUID1), 0);
-    assert_int_equal(dp_make_mdev(&f->d, "0.0.16cb", TEST_UUID2), 0);
+    assert_int_equal(dp_start_conf(&f->d, "ccwpassd.conf", false,
+                                   "[chpid 0.50]\ntype=1a\n\n[chpid 0.51]\ntype=1b\n\n"
+                                   "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\nchpids=50\n\n"
+                                   "[device 0.0.7e53]\nimage=%s\nsubchannel=0.0.16cb\nchpids=51\nunit_addr=53\n",
+                                   f->image, f->image2), 0);
+    assert_int_equal(dp_make_mdevs(&f->d, "0.0.16ca", TEST_UUID1, "0.0.16cb", TEST_UUID2, NULL), 0);
 
     struct vmm a, b;
     struct orb o;
@@ -243,10 +225,7 @@ static void test_two_clients_two_mdevs(void **state)
     struct vmm *vs[2] = { &a, &b };
     const char *uu[2] = { TEST_UUID1, TEST_UUID2 };
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(vmm_connect(vs[i], f->d.sock), 0);
-        assert_int_equal(vmm_map_ram(vs[i], RAM_SIZE), 0);
-        assert_int_equal(vmm_attach(vs[i], uu[i]), 0);
-        assert_int_equal(vmm_setup_irqs(vs[i]), 0);
+        assert_int_equal(dp_open_vmm(&f->d, vs[i], uu[i], RAM_SIZE), 0);
         vmm_put_ccw(vs[i], 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
     }
     /* both started before either completes */
@@ -271,17 +250,6 @@ static void test_two_clients_two_mdevs(void **state)
 
 #define TAPE_CMD_WRITE 0x01
 
-/* The request fails with errno `want` and a message containing `needle`. */
-static bool error_has(struct fx *f, const char *json, int want, const char *needle)
-{
-    char *rep = NULL;
-    bool ok = dp_control(&f->d, json, &rep) == want && rep && strstr(rep, needle);
-    if (!ok)
-        fprintf(stderr, "# reply to %s: %s\n", json, rep ? rep : "(none)");
-    free(rep);
-    return ok;
-}
-
 /* `path` as json-c writes it in a reply ('/' as '\/'). */
 static void json_path(char *out, size_t cap, const char *path)
 {
@@ -297,21 +265,16 @@ static void json_path(char *out, size_t cap, const char *path)
 /* A 3390 and a 3490 (cartridge, 1M capacity, its own subchannel and chpid). */
 static void start_with_tape(struct fx *f, char *tape, size_t cap)
 {
-    char cfg[1024], err[256];
+    char err[256];
     snprintf(tape, cap, "%s/t.aws", f->d.dir);
     struct tape_create_opts co = { .format = TAPE_AWS };
     if (tape_create(tape, &co, err, sizeof err))
         fail_msg("tape_create: %s", err);
     assert_int_equal(dp_stop(&f->d), 0);
-    snprintf(cfg, sizeof cfg, "%s/tape.conf", f->d.dir);
-    FILE *c = fopen(cfg, "w");
-    assert_non_null(c);
-    fprintf(c, "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\n\n"
-               "[device 0.0.0580]\ntype = 3490\nimage = %s\ncapacity = 1M\nchpids = 51\n",
-            f->image, tape);
-    fclose(c);
-    const char *args[] = { "-c", cfg, NULL };
-    assert_int_equal(dp_start(&f->d, args, false), 0);
+    assert_int_equal(dp_start_conf(&f->d, "tape.conf", false,
+                                   "[device 0.0.7e52]\nimage=%s\nsubchannel=0.0.16ca\n\n"
+                                   "[device 0.0.0580]\ntype = 3490\nimage = %s\ncapacity = 1M\nchpids = 51\n",
+                                   f->image, tape), 0);
 }
 
 /* The drive is a 3490/50 behind a 3490/50 on subchannel 0.0.0580, driven by
@@ -336,10 +299,7 @@ static void test_tape_drive(void **state)
     assert_int_equal(dp_make_mdev(&f->d, "0.0.0580", TEST_UUID1), 0);
     struct vmm v;
     struct irb irb;
-    assert_int_equal(vmm_connect(&v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(&v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(&v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, &v, TEST_UUID1, RAM_SIZE), 0);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     static const uint8_t id[7] = { 0xFF, 0x34, 0x90, 0x50, 0x34, 0x90, 0x50 };
@@ -383,12 +343,8 @@ static void test_bad_config_is_reported(void **state)
     struct fx *f = *state;
     char cfg[512];
     assert_int_equal(dp_stop(&f->d), 0);
-    snprintf(cfg, sizeof cfg, "%s/bad.conf", f->d.dir);
-    FILE *c = fopen(cfg, "w");
-    assert_non_null(c);
-    fprintf(c, "[device 0.0.7e52]\nsubchannel=0.0.16ca\nchpids=zz\n");
-    fclose(c);
-    const char *args[] = { "-c", cfg, NULL };
+    assert_int_equal(dp_write_conf(&f->d, "bad.conf", cfg, sizeof cfg, "[device 0.0.7e52]\nsubchannel=0.0.16ca\nchpids=zz\n"), 0);
+    const char *args[] = { "-c", cfg, NULL };   /* the short option */
     assert_int_not_equal(dp_start(&f->d, args, false), 0);
     assert_true(dp_log_contains(&f->d, "bad value for chpids"));
 }
@@ -396,15 +352,15 @@ static void test_bad_config_is_reported(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_initial_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bind_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mdev_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fault_and_chp, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restart_starts_definitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_clients_two_mdevs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_config_is_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tape_drive, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tape_load_unload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_initial_state, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_bind_rules, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_mdev_rules, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_fault_and_chp, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_restart_starts_definitions, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_two_clients_two_mdevs, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_config_is_reported, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_tape_drive, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_tape_load_unload, setup, dp_teardown),
     };
     return cmocka_run_group_tests_name("daemon-control", tests, NULL, NULL);
 }

@@ -123,9 +123,7 @@ static void test_random_messages(void **state)
     struct dproc d;
     char image[256];
     assert_int_equal(dp_init(&d), 0);
-    assert_int_equal(dp_make_image(&d, "fuzz.3390", 2, image, sizeof image), 0);
-    const char *args[] = { "--image", image, NULL };
-    assert_int_equal(dp_start(&d, args, false), 0);
+    assert_int_equal(dp_start_image(&d, "fuzz.3390", 2, image, sizeof image, NULL), 0);
     assert_int_equal(dp_make_mdev(&d, "0.0.16ca", TEST_UUID1), 0);
 
     struct vmm v;
@@ -145,10 +143,7 @@ static void test_random_messages(void **state)
 
     /* still correct: a fresh VMM runs Sense ID on the same mdev */
     struct irb irb;
-    assert_int_equal(vmm_connect(&v, d.sock), 0);
-    assert_int_equal(vmm_map_ram(&v, 1u << 20), 0);
-    assert_int_equal(vmm_attach(&v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(&v), 0);
+    assert_int_equal(dp_open_vmm(&d, &v, TEST_UUID1, 1u << 20), 0);
     assert_int_equal(vmm_call(&v, CCWP_CMD_DEVICE_RESET, NULL, 0, NULL, 0, NULL, 0, NULL), 0);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 40, 0x2000);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);

@@ -26,9 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 #include "harness.h"
 #include "slowfs.h"
@@ -46,15 +44,9 @@
 #define GUARD_S 20
 #define TAPE_WRITE 0x01     /* 3490 Write */
 #define TAPE_BLOCK 80
-#define ECKD_DE 0x63
-#define ECKD_LR 0x47
-#define ECKD_WD 0x85
-#define ECKD_RD 0x86
-#define LR_WRITE 0x01
-#define LR_READ 0x06
-#define REC_LEN 4096
-#define BUF_OUT 0x10000    /* what the programs write */
-#define BUF_IN 0x20000     /* what they read */
+#define REC_LEN VMM_ECKD_REC_LEN
+#define BUF_OUT VMM_ECKD_OUT    /* what the programs write */
+#define BUF_IN VMM_ECKD_IN      /* what they read */
 #define EXTRA_IOVA 0x200000
 #define STATUS_REQ "{\"op\":\"status\"}"
 
@@ -67,7 +59,7 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char a[256], b[256], c[256], conf[256], back[256], mnt[256], dmnt[256];
+    char a[256], b[256], c[256], back[256], mnt[256], dmnt[256];
     int fd;
 
     if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
@@ -89,17 +81,14 @@ static int setup(void **state)
     f->fs = slowfs_mount(mnt, "t.aws", back);
     if (!f->fs)
         return -1;
-    if (dp_write_conf(&f->d, "three.conf", conf, sizeof conf,
+    f->d.guard_s = GUARD_S;
+    if (dp_start_conf(&f->d, "three.conf", true,
                       "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
                       "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
                       "[device 0.0.7e54]\nimage = %s/c.3390\nsubchannel = %s\nchpids = 50\n\n"
                       "[device " DEVNO_T "]\ntype = 3490\nimage = %s/t.aws\nchpids = 51\n",
-                      a, SCH_A, b, SCH_B, dmnt, SCH_C, mnt))
-        return -1;
-    const char *args[] = { "--config", conf, NULL };
-    if (dp_start(&f->d, args, true) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
-        dp_make_mdev(&f->d, SCH_B, TEST_UUID2) || dp_make_mdev(&f->d, SCH_T, UUID_T) ||
-        dp_make_mdev(&f->d, SCH_C, UUID_C))
+                      a, SCH_A, b, SCH_B, dmnt, SCH_C, mnt) ||
+        dp_make_mdevs(&f->d, SCH_A, TEST_UUID1, SCH_B, TEST_UUID2, SCH_T, UUID_T, SCH_C, UUID_C, NULL))
         return -1;
     *state = f;
     return 0;
@@ -121,41 +110,16 @@ static int teardown(void **state)
     return rc;
 }
 
-static void guard(struct vmm *v)
-{
-    struct timeval g = { .tv_sec = GUARD_S };
-
-    assert_int_equal(setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &g, sizeof g), 0);
-}
-
 static void open_vmm(struct fx *f, struct vmm *v, const char *uuid)
 {
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    guard(v);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, uuid), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
-}
-
-/* CONTROL on a fresh connection, answered within the guard: its errno. */
-static int control(struct fx *f, const char *json, char **reply)
-{
-    struct vmm v;
-    int rc;
-
-    if (vmm_connect(&v, f->d.sock))
-        return -1;
-    guard(&v);
-    rc = vmm_control(&v, json, reply);
-    vmm_close(&v);
-    return rc;
+    assert_int_equal(dp_open_vmm(&f->d, v, uuid, RAM_SIZE), 0);
 }
 
 static void assert_reply_has(struct fx *f, const char *req, const char *needle)
 {
     char *rep = NULL;
 
-    assert_int_equal(control(f, req, &rep), 0);
+    assert_int_equal(dp_control(&f->d, req, &rep), 0);
     assert_non_null(rep);
     if (!strstr(rep, needle))
         fail_msg("'%s' not in the reply to %s: %s", needle, req, rep);
@@ -198,16 +162,6 @@ static void sense_id(struct vmm *v)
     assert_int_equal(v->ram[0x2004], 0x33);
 }
 
-/* Define Extent, Locate Record, Write/Read Data of record 1 on cylinder 0, `head`. */
-static void eckd_program(struct vmm *v, bool write, uint32_t head)
-{
-    vmm_define_extent(v->ram + 0x3000, write ? 0x80 : 0x40, 0, head, 0, head);
-    vmm_locate_record(v->ram + 0x3010, write ? LR_WRITE : LR_READ, 1, 0, head, 1, REC_LEN);
-    vmm_put_ccw(v, 0x1000, ECKD_DE, CCW_FLAG_CC, 16, 0x3000);
-    vmm_put_ccw(v, 0x1008, ECKD_LR, CCW_FLAG_CC, 16, 0x3010);
-    vmm_put_ccw(v, 0x1010, write ? ECKD_WD : ECKD_RD, 0, REC_LEN, write ? BUF_OUT : BUF_IN);
-}
-
 /* A record written and read back: data through the device and the image. */
 static void write_read(struct vmm *v, uint8_t seed)
 {
@@ -215,11 +169,11 @@ static void write_read(struct vmm *v, uint8_t seed)
 
     for (unsigned i = 0; i < REC_LEN; i++)
         v->ram[BUF_OUT + i] = (uint8_t)(i * 13 + seed);
-    eckd_program(v, true, 3);
+    vmm_eckd_record(v, true, 3);
     assert_int_equal(vmm_run(v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
     memset(v->ram + BUF_IN, 0, REC_LEN);
-    eckd_program(v, false, 3);
+    vmm_eckd_record(v, false, 3);
     assert_int_equal(vmm_run(v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
     assert_memory_equal(v->ram + BUF_IN, v->ram + BUF_OUT, REC_LEN);
@@ -287,7 +241,7 @@ static bool irq_pending(struct vmm *v)
 
 static void set_stuck(struct fx *f, bool on)
 {
-    assert_int_equal(control(f, on ? "{\"op\":\"fault\",\"sch\":\"" SCH_A "\",\"delay_ms\":600000,\"stuck\":1}"
+    assert_int_equal(dp_control(&f->d, on ? "{\"op\":\"fault\",\"sch\":\"" SCH_A "\",\"delay_ms\":600000,\"stuck\":1}"
                                    : "{\"op\":\"fault\",\"sch\":\"" SCH_A "\",\"delay_ms\":0,\"stuck\":0}",
                              NULL), 0);
 }
@@ -298,7 +252,7 @@ static unsigned long a_delays(struct fx *f)
     char *rep = NULL, *at;
     unsigned long n;
 
-    assert_int_equal(control(f, STATUS_REQ, &rep), 0);
+    assert_int_equal(dp_control(&f->d, STATUS_REQ, &rep), 0);
     at = rep ? strstr(rep, "\"sch\":\"" SCH_A "\"") : NULL;
     at = at ? strstr(at, "\"delays\":") : NULL;
     assert_non_null(at);
@@ -318,7 +272,7 @@ static void a_starts_stuck_write(struct fx *f, struct vmm *a)
     set_stuck(f, true);
     before = a_delays(f);
     memset(a->ram + BUF_OUT, 0xa5, REC_LEN);
-    eckd_program(a, true, 2);
+    vmm_eckd_record(a, true, 2);
     vmm_orb(&o, 0x1000, 1);
     assert_int_equal(vmm_ssch(a, &o), 0);
     while (a_delays(f) == before)
@@ -373,7 +327,7 @@ static void test_stuck_dasd_delays_no_other(void **state)
     assert_int_equal(vmm_send_raw(&a, &req, sizeof req), 0);
     b_is_served(f, &b);
     /* unbinding A's subchannel would remove the mdev under the reset: refused at once */
-    assert_int_equal(control(f, "{\"op\":\"unbind\",\"sch\":\"" SCH_A "\"}", &rep), EBUSY);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"unbind\",\"sch\":\"" SCH_A "\"}", &rep), EBUSY);
     assert_non_null(strstr(rep, "being released or reset"));
     free(rep);
     sense_id(&b);
@@ -404,7 +358,7 @@ static void control_sent(struct fx *f, struct vmm *adm, const char *json)
     memcpy(msg, &h, sizeof h);
     memcpy(msg + sizeof h, json, n);
     assert_int_equal(vmm_connect(adm, f->d.sock), 0);
-    guard(adm);
+    assert_int_equal(vmm_set_guard(adm, GUARD_S), 0);
     assert_int_equal(vmm_send_raw(adm, msg, sizeof h + n), 0);
     free(msg);
 }
@@ -460,7 +414,7 @@ static void test_slow_tape_storage_delays_no_other(void **state)
     status_answered(&adm);
     b_is_served(f, &b);
     /* unloading the busy drive is refused at once, not after the write */
-    assert_int_equal(control(f, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", &rep), EBUSY);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", &rep), EBUSY);
     assert_non_null(strstr(rep, "running"));
     free(rep);
     assert_view_has(f, "sys/bus/css/devices/" SCH_T "/type", "0");
@@ -488,7 +442,7 @@ static void test_slow_dasd_storage_delays_no_other(void **state)
     slowfs_gate(f->dfs, false);
     for (unsigned i = 0; i < REC_LEN; i++)
         c.ram[BUF_OUT + i] = (uint8_t)(i * 5 + 1);
-    eckd_program(&c, true, 4);
+    vmm_eckd_record(&c, true, 4);
     vmm_orb(&o, 0x1000, 1);
     assert_int_equal(vmm_ssch(&c, &o), 0);
     assert_int_equal(slowfs_wait_writer(f->dfs), 0);
@@ -504,7 +458,7 @@ static void test_slow_dasd_storage_delays_no_other(void **state)
     assert_int_equal(vmm_read_irb(&c, &irb, NULL), 0);
     assert_normal_end(&irb);
     memset(c.ram + BUF_IN, 0, REC_LEN);
-    eckd_program(&c, false, 4);
+    vmm_eckd_record(&c, false, 4);
     assert_int_equal(vmm_run(&c, 0x1000, &irb), 0);
     assert_normal_end(&irb);
     assert_memory_equal(c.ram + BUF_IN, c.ram + BUF_OUT, REC_LEN);
@@ -527,7 +481,7 @@ static void test_slow_tape_load_delays_no_other(void **state)
     vmm_put_ccw(&t, 0x1000, TAPE_WRITE, 0, TAPE_BLOCK, BUF_OUT);
     assert_int_equal(vmm_run(&t, 0x1000, &irb), 0);
     assert_normal_end(&irb);
-    assert_int_equal(control(f, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"tape_unload\",\"devno\":\"" DEVNO_T "\"}", NULL), 0);
 
     slowfs_gate_reads(f->fs, false);
     snprintf(req, sizeof req, "{\"op\":\"tape_load\",\"devno\":\"" DEVNO_T "\",\"path\":\"%s/slow/t.aws\"}",

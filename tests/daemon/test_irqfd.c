@@ -31,17 +31,11 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
 #include "slowfs.h"
@@ -49,8 +43,6 @@
 #include "vmmclient.h"
 
 #define RAM_SIZE (1u << 20)
-#define SCH_A "0.0.16ca"
-#define SCH_B "0.0.16cb"
 #define GUARD_S 20
 #define EVENTFD_FULL 0xfffffffffffffffeull   /* the largest count an eventfd holds */
 #define IO_IRB 24
@@ -65,53 +57,18 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char a[256], b[256], conf[256];
 
     if (!f)
         return -1;
     f->fuse_fd = -1;
-    if (dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
-        dp_make_image(&f->d, "b.3390", 1, b, sizeof b))
+    if (dp_init(&f->d))
         return -1;
+    f->d.guard_s = GUARD_S;
     /* A keeps a path (52) when 50 goes; B is on 51 alone */
-    if (dp_write_conf(&f->d, "two.conf", conf, sizeof conf,
-                      "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50,52\n\n"
-                      "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 51\n",
-                      a, SCH_A, b, SCH_B))
-        return -1;
-    const char *args[] = { "--config", conf, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
-        dp_make_mdev(&f->d, SCH_B, TEST_UUID2))
+    if (dp_start_two(&f->d, "50,52", "51"))
         return -1;
     *state = f;
     return 0;
-}
-
-/* SIGTERM, and the exit status if the daemon is gone within the guard;
- * -1 (after SIGKILL) if it hangs. */
-static int stop_bounded(struct dproc *d)
-{
-    int pfd, st = 0;
-    struct pollfd p;
-    pid_t r;
-
-    if (d->pid <= 0)
-        return -1;
-    pfd = (int)syscall(SYS_pidfd_open, d->pid, 0);
-    kill(d->pid, SIGTERM);
-    p = (struct pollfd){ .fd = pfd, .events = POLLIN };
-    if (pfd < 0 || poll(&p, 1, GUARD_S * 1000) != 1) {
-        fprintf(stderr, "# ccwpassd did not exit within %d s of SIGTERM\n", GUARD_S);
-        kill(d->pid, SIGKILL);
-        st = -1;
-    }
-    if (pfd >= 0)
-        close(pfd);
-    do
-        r = waitpid(d->pid, &st, 0);
-    while (r < 0 && errno == EINTR);
-    d->pid = 0;
-    return r > 0 && WIFEXITED(st) && st != -1 ? WEXITSTATUS(st) : -1;
 }
 
 static int teardown(void **state)
@@ -123,43 +80,23 @@ static int teardown(void **state)
         slowfs_gate_flushes(f->fs, true);   /* a close waiting in it goes on */
     if (f->fuse_fd >= 0)
         close(f->fuse_fd);
-    stop_bounded(&f->d);   /* a hung daemon must not hang the test run */
+    dp_stop(&f->d);   /* bounded: a hung daemon must not hang the test run */
     slowfs_unmount(f->fs);
     rc = dp_cleanup(&f->d);
     free(f);
     return rc;
 }
 
-static void guard(struct vmm *v)
-{
-    struct timeval g = { .tv_sec = GUARD_S };
-
-    assert_int_equal(setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &g, sizeof g), 0);
-    assert_int_equal(setsockopt(v->fd, SOL_SOCKET, SO_SNDTIMEO, &g, sizeof g), 0);
-}
-
 static void open_vmm(struct fx *f, struct vmm *v, const char *uuid)
 {
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    guard(v);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, uuid), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, v, uuid, RAM_SIZE), 0);
 }
 
-/* CONTROL on a fresh connection, answered within the guard: its errno
- * (-1: no answer). */
-static int control(struct fx *f, const char *json, char **reply)
+/* A connection with the guard, not yet attached. */
+static void connect_guarded(struct fx *f, struct vmm *v)
 {
-    struct vmm v;
-    int rc;
-
-    if (vmm_connect(&v, f->d.sock))
-        return -1;
-    guard(&v);
-    rc = vmm_control(&v, json, reply);
-    vmm_close(&v);
-    return rc;
+    assert_int_equal(vmm_connect(v, f->d.sock), 0);
+    assert_int_equal(vmm_set_guard(v, GUARD_S), 0);
 }
 
 /* The hostile part: the shared file blocks, and its counter is full. */
@@ -241,7 +178,18 @@ static void a_detached(struct fx *f)
 
 static void exits_cleanly(struct fx *f)
 {
-    assert_int_equal(stop_bounded(&f->d), 0);
+    assert_int_equal(dp_stop(&f->d), 0);
+}
+
+/* B served while A leaves and its device goes to a new VMM; a clean exit. */
+static void a_leaves_b_served(struct fx *f, struct vmm *a, struct vmm *b)
+{
+    sense_id(b);
+    vmm_close(a);
+    a_detached(f);
+    sense_id(b);
+    vmm_close(b);
+    exits_cleanly(f);
 }
 
 /* chp off: the CRW for A is raised on the event loop. */
@@ -255,9 +203,9 @@ static void test_full_crw_eventfd_stalls_nobody(void **state)
     open_vmm(f, &b, TEST_UUID2);
     make_eventfd_block(&a, VFIO_CCW_CRW_IRQ_INDEX);
 
-    assert_int_equal(control(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":false}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":false}", NULL), 0);
     sense_id(&b);
-    assert_int_equal(control(f, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":true}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"chp\",\"chpid\":\"0.50\",\"online\":true}", NULL), 0);
     sense_id(&b);
     /* A's own device still works, on the path it kept and the one back */
     assert_int_equal(vmm_stsch(&a, &s), 0);
@@ -269,12 +217,7 @@ static void test_full_crw_eventfd_stalls_nobody(void **state)
     assert_crw_varied(&a, CRW_ERC_PERRN);
     assert_int_equal(vmm_wait_irq(&a, VFIO_CCW_CRW_IRQ_INDEX), 0);
     assert_crw_varied(&a, CRW_ERC_INIT);
-    sense_id(&b);
-    vmm_close(&a);
-    a_detached(f);
-    sense_id(&b);
-    vmm_close(&b);
-    exits_cleanly(f);
+    a_leaves_b_served(f, &a, &b);
 }
 
 /* The I/O interrupt is raised on A's subchannel worker, under io_mutex. */
@@ -305,12 +248,7 @@ static void test_full_io_eventfd_stalls_nobody(void **state)
     /* A's region is readable: nothing holds its io_mutex */
     assert_int_equal(vmm_read_irb(&a, &irb, NULL), 0);
     assert_sense_id_data(&a, &irb);
-    sense_id(&b);
-    vmm_close(&a);
-    a_detached(f);
-    sense_id(&b);
-    vmm_close(&b);
-    exits_cleanly(f);
+    a_leaves_b_served(f, &a, &b);
 }
 
 /* mdev_remove of an open mdev raises REQ on the event loop. */
@@ -324,14 +262,14 @@ static void test_full_req_eventfd_stalls_nobody(void **state)
     open_vmm(f, &b, TEST_UUID2);
     make_eventfd_block(&a, VFIO_CCW_REQ_IRQ_INDEX);
 
-    assert_int_equal(control(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", &rep), EBUSY);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", &rep), EBUSY);
     free(rep);
     sense_id(&b);
     sense_id(&a);
     vmm_close(&a);
     a_detached(f);
     /* closed, the mdev can be removed */
-    assert_int_equal(control(f, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", NULL), 0);
     vmm_close(&b);
     exits_cleanly(f);
 }
@@ -364,19 +302,17 @@ static void test_passed_fuse_fd_stalls_nobody(void **state)
 
     open_vmm(f, &b, TEST_UUID2);
     slowfs_gate_flushes(f->fs, false);
-    assert_int_equal(vmm_connect(&a, f->d.sock), 0);
-    guard(&a);
+    connect_guarded(f, &a);
     id_a = vmm_send(&a, CCWP_CMD_VERSION, &ver, sizeof ver, &f->fuse_fd, 1);
     assert_true(id_a > 0);
     assert_int_equal(slowfs_wait_flusher(f->fs), 0);   /* the daemon closes what it did not take */
-    assert_int_equal(control(f, "{\"op\":\"status\"}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"status\"}", NULL), 0);
     sense_id(&b);
-    assert_int_equal(vmm_connect(&c, f->d.sock), 0);
-    guard(&c);
+    connect_guarded(f, &c);
     id_c = vmm_send(&c, CCWP_CMD_DMA_MAP, &m, sizeof m, &f->fuse_fd, 1);
     assert_true(id_c > 0);
     sense_id(&b);
-    assert_int_equal(control(f, "{\"op\":\"mdev_list\"}", NULL), 0);
+    assert_int_equal(dp_control(&f->d, "{\"op\":\"mdev_list\"}", NULL), 0);
 
     /* the server answers: A and C get their replies, and go on */
     slowfs_gate_flushes(f->fs, true);

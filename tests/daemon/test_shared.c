@@ -29,8 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -51,16 +49,10 @@
 #define SNID_RSV_MASK  0x30
 #define SNID_RSV_SELF  0x30
 #define SNID_RSV_OTHER 0x20
-#define ECKD_DE 0x63
-#define ECKD_LR 0x47
-#define ECKD_WD 0x85
-#define ECKD_RD 0x86
-#define LR_WRITE 0x01
-#define LR_READ 0x06
-#define REC_LEN 4096
+#define REC_LEN VMM_ECKD_REC_LEN
 #define HEAD 3
-#define BUF_OUT 0x10000
-#define BUF_IN 0x20000
+#define BUF_OUT VMM_ECKD_OUT
+#define BUF_IN VMM_ECKD_IN
 #define BUF_CMD 0x30000
 #define STATUS_REQ "{\"op\":\"status\"}"
 #define HELD_KEY "\"held\":"
@@ -71,30 +63,13 @@ struct fx {
     bool a_open, b_open;
 };
 
+/* One host: a daemon on the shared image, with an mdev. */
 static int start_host(struct dproc *d, const char *image)
 {
-    char conf[256];
-
-    if (dp_write_conf(d, "shared.conf", conf, sizeof conf,
-                      "[device 0.0.7e52]\nimage = %s\nsubchannel = " SCH "\nshared = yes\n", image))
-        return -1;
-    const char *args[] = { "--config", conf, NULL };
-    return dp_start(d, args, false) || dp_make_mdev(d, SCH, TEST_UUID1) ? -1 : 0;
-}
-
-static void guard(struct vmm *v)
-{
-    struct timeval g = { .tv_sec = GUARD_S };
-
-    assert_int_equal(setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &g, sizeof g), 0);
-}
-
-static int open_vmm(struct dproc *d, struct vmm *v)
-{
-    if (vmm_connect(v, d->sock))
-        return -1;
-    guard(v);
-    return vmm_map_ram(v, RAM_SIZE) || vmm_attach(v, TEST_UUID1) || vmm_setup_irqs(v) ? -1 : 0;
+    d->guard_s = GUARD_S;
+    return dp_start_conf(d, "shared.conf", false,
+                         "[device 0.0.7e52]\nimage = %s\nsubchannel = " SCH "\nshared = yes\n", image) ||
+           dp_make_mdev(d, SCH, TEST_UUID1) ? -1 : 0;
 }
 
 static int setup(void **state)
@@ -112,9 +87,12 @@ static int setup(void **state)
     *state = f;
     if (start_host(&f->a, img) || start_host(&f->b, img))
         return -1;
-    if (open_vmm(&f->a, &f->va) || open_vmm(&f->b, &f->vb))
+    if (dp_open_vmm(&f->a, &f->va, TEST_UUID1, RAM_SIZE))
         return -1;
-    f->a_open = f->b_open = true;
+    f->a_open = true;
+    if (dp_open_vmm(&f->b, &f->vb, TEST_UUID1, RAM_SIZE))
+        return -1;
+    f->b_open = true;
     return 0;
 }
 
@@ -163,23 +141,13 @@ static uint8_t snid_reserve(struct vmm *v)
     return v->ram[BUF_CMD] & SNID_RSV_MASK;
 }
 
-/* Define Extent, Locate Record, Write/Read Data of record 1 on cylinder 0, HEAD. */
-static void eckd_program(struct vmm *v, bool write)
-{
-    vmm_define_extent(v->ram + 0x3000, write ? 0x80 : 0x40, 0, HEAD, 0, HEAD);
-    vmm_locate_record(v->ram + 0x3010, write ? LR_WRITE : LR_READ, 1, 0, HEAD, 1, REC_LEN);
-    vmm_put_ccw(v, 0x1000, ECKD_DE, CCW_FLAG_CC, 16, 0x3000);
-    vmm_put_ccw(v, 0x1008, ECKD_LR, CCW_FLAG_CC, 16, 0x3010);
-    vmm_put_ccw(v, 0x1010, write ? ECKD_WD : ECKD_RD, 0, REC_LEN, write ? BUF_OUT : BUF_IN);
-}
-
 static void write_rec(struct vmm *v, uint8_t seed)
 {
     struct irb irb;
 
     for (unsigned i = 0; i < REC_LEN; i++)
         v->ram[BUF_OUT + i] = (uint8_t)(i * 7 + seed);
-    eckd_program(v, true);
+    vmm_eckd_record(v, true, HEAD);
     assert_int_equal(vmm_run(v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
 }
@@ -197,7 +165,7 @@ static void read_rec(struct vmm *v, uint8_t seed)
     struct irb irb;
 
     memset(v->ram + BUF_IN, 0, REC_LEN);
-    eckd_program(v, false);
+    vmm_eckd_record(v, false, HEAD);
     assert_int_equal(vmm_run(v, 0x1000, &irb), 0);
     assert_read_has(v, &irb, seed);
 }
@@ -228,14 +196,15 @@ static bool irq_pending(struct vmm *v)
 static void b_read_is_held(struct fx *f)
 {
     unsigned long before = held_starts(&f->b);
+    char held[sizeof HELD_KEY + 24];
     struct orb o;
 
     memset(f->vb.ram + BUF_IN, 0, REC_LEN);
-    eckd_program(&f->vb, false);
+    vmm_eckd_record(&f->vb, false, HEAD);
     vmm_orb(&o, 0x1000, 7);
     assert_int_equal(vmm_ssch(&f->vb, &o), 0);
-    while (held_starts(&f->b) == before)
-        ;
+    snprintf(held, sizeof held, HELD_KEY "%lu", before + 1);
+    assert_int_equal(dp_await_reply(&f->b, STATUS_REQ, held), 0);
     assert_false(irq_pending(&f->vb));
 }
 

@@ -34,49 +34,44 @@
 #define RUNS_PAST_RING (CCWP_SHM_RING + 8)   /* more interrupts than ring slots */
 
 struct fx {
-    struct dproc d;
+    struct dproc d;    /* first: dp_teardown() */
     char image[256];
 };
 
-static int setup(void **state)
+/* A daemon on a 3-cylinder image, started with `extra` arguments, and an
+ * mdev on its subchannel. */
+static int setup_with(void **state, const char *const *extra)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+    if (!f || dp_init(&f->d) || dp_start_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image, extra) ||
+        dp_make_mdev(&f->d, SCH, TEST_UUID1))
         return -1;
     *state = f;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_with(state, NULL);
 }
 
 /* The same with -v: the daemon logs what its doorbell thread did. */
 static int setup_verbose(void **state)
 {
-    struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "dasd.3390", 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "-v", "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    int rc = dp_cleanup(&f->d);
-    free(f);
-    return rc;
+    static const char *const verbose[] = { "-v", NULL };
+    return setup_with(state, verbose);
 }
 
 static void open_vmm(struct fx *f, struct vmm *v)
 {
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, TEST_UUID1), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, v, TEST_UUID1, RAM_SIZE), 0);
+}
+
+/* open_vmm(), with the shared I/O area mapped. */
+static void open_vmm_shm(struct fx *f, struct vmm *v)
+{
+    open_vmm(f, v);
+    assert_int_equal(vmm_shm_io(v), 0);
 }
 
 static void sense_id_program(struct vmm *v)
@@ -91,6 +86,23 @@ static void assert_sense_id(const struct vmm *v, const struct irb *irb)
     assert_int_equal(irb->scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
     assert_int_equal(irb->scsw.cstat, 0);
     assert_memory_equal(v->ram + SENSE_BUF, want, sizeof want);
+}
+
+/* Sense ID started by doorbell; the IRB from the shared area. */
+static void doorbell_sense_id(struct vmm *v, uint32_t intparm, struct irb *irb)
+{
+    uint8_t io[CCW_IO_REGION_BYTES];
+    struct orb o;
+    int32_t ret = 0;
+
+    sense_id_program(v);
+    vmm_orb(&o, 0x1000, intparm);
+    assert_int_equal(vmm_ssch_doorbell(v, &o, &ret), 0);
+    assert_int_equal(ret, CCW_IO_REGION_BYTES);
+    assert_int_equal(vmm_wait_irq(v, VFIO_CCW_IO_IRQ_INDEX), 0);
+    assert_int_equal(vmm_shm_read_io(v, io), 0);
+    irb_decode(io + IO_IRB, irb);
+    assert_sense_id(v, irb);
 }
 
 static void assert_still_serving(struct fx *f)
@@ -155,8 +167,7 @@ static void test_irb_and_dirty_from_memory(void **state)
     struct ccwp_dirty d;
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     uint64_t head0 = v.shm->dirty_head;
     sense_id_program(&v);
     assert_int_equal(vmm_run_shm(&v, 0x1000, &irb), 0);
@@ -187,8 +198,7 @@ static void test_full_ring_counts_lost(void **state)
     struct fx *f = *state;
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++) {
         sense_id_program(&v);
         assert_int_equal(vmm_run_shm(&v, 0x1000, &irb), 0);
@@ -214,8 +224,7 @@ static void test_bad_tail_is_harmless(void **state)
     static const uint64_t tails[] = { UINT64_MAX, 1u << 20, 0x8000000000000000ull };
     struct vmm v;
     struct irb irb;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     for (unsigned i = 0; i < sizeof tails / sizeof tails[0]; i++) {
         uint64_t lost = v.shm->dirty_lost;
         v.shm->dirty_tail = tails[i];
@@ -259,6 +268,12 @@ static void *scribble(void *arg)
     return NULL;
 }
 
+static void scribbler_stop(struct scribbler *s, pthread_t t)
+{
+    __atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+}
+
 /* TOCTOU: the client rewrites every byte the daemon publishes (sequence,
  * tail, ring, mirror) while its programs run.  Each program still completes
  * with the right data and status over the socket, and the daemon keeps
@@ -269,8 +284,7 @@ static void test_hostile_scribbler(void **state)
     struct vmm v;
     struct irb irb;
     pthread_t t;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     struct scribbler s = { .area = v.shm, .size = offsetof(struct ccwp_shm, req_seq) };
     assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++) {
@@ -279,8 +293,7 @@ static void test_hostile_scribbler(void **state)
         assert_sense_id(&v, &irb);
         assert_int_equal(irb.scsw.cpa, 0x1008);
     }
-    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-    pthread_join(t, NULL);
+    scribbler_stop(&s, t);
     vmm_close(&v);
     assert_still_serving(f);
 }
@@ -290,23 +303,12 @@ static void test_hostile_scribbler(void **state)
 static void test_doorbell_ssch(void **state)
 {
     struct fx *f = *state;
-    uint8_t io[CCW_IO_REGION_BYTES];
     struct vmm v;
     struct irb irb;
-    struct orb o;
-    int32_t ret = 0;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     assert_true(v.shm_flags & CCWP_SHM_DOORBELL);
     for (unsigned i = 0; i < 3; i++) {
-        sense_id_program(&v);
-        vmm_orb(&o, 0x1000, 0x1234 + i);
-        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
-        assert_int_equal(ret, CCW_IO_REGION_BYTES);
-        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
-        assert_int_equal(vmm_shm_read_io(&v, io), 0);
-        irb_decode(io + IO_IRB, &irb);
-        assert_sense_id(&v, &irb);
+        doorbell_sense_id(&v, 0x1234 + i, &irb);
         assert_int_equal(irb.scsw.cpa, 0x1008);
     }
     vmm_close(&v);
@@ -319,23 +321,13 @@ static void test_doorbell_ssch(void **state)
 static void test_doorbell_runs_dasd_program_itself(void **state)
 {
     struct fx *f = *state;
-    uint8_t io[CCW_IO_REGION_BYTES];
     struct vmm v;
     struct irb irb;
     struct orb o;
     int32_t ret = 0;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
-    for (unsigned i = 0; i < 3; i++) {
-        sense_id_program(&v);
-        vmm_orb(&o, 0x1000, 0x1234 + i);
-        assert_int_equal(vmm_ssch_doorbell(&v, &o, &ret), 0);
-        assert_int_equal(ret, CCW_IO_REGION_BYTES);
-        assert_int_equal(vmm_wait_irq(&v, VFIO_CCW_IO_IRQ_INDEX), 0);
-        assert_int_equal(vmm_shm_read_io(&v, io), 0);
-        irb_decode(io + IO_IRB, &irb);
-        assert_sense_id(&v, &irb);
-    }
+    open_vmm_shm(f, &v);
+    for (unsigned i = 0; i < 3; i++)
+        doorbell_sense_id(&v, 0x1234 + i, &irb);
     assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, 0, 1, 0);
     vmm_orb(&o, 0x1000, 1);
@@ -363,8 +355,7 @@ static void test_doorbell_loop_program_is_cleared(void **state)
     struct irb irb;
     struct orb o;
     int32_t ret = 0, cmd_ret = -1;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
     vmm_put_ccw(&v, 0x1008, CCW_CMD_TIC, 0, 0, 0x1000);
     vmm_orb(&o, 0x1000, 7);
@@ -392,8 +383,7 @@ static void test_doorbell_errors_like_the_region(void **state)
     struct irb irb;
     struct orb o;
     int32_t ret = 0;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 200, io, 4), &ret), 0);
     assert_int_equal(ret, -EINVAL);
     assert_int_equal(vmm_doorbell_wait(&v, (uint32_t)vmm_doorbell_post(&v, 4, io, CCW_IO_REGION_BYTES), &ret), 0);
@@ -431,14 +421,12 @@ static void test_doorbell_scribbler(void **state)
     struct vmm v;
     pthread_t t;
     int32_t ret;
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     struct scribbler s = { .area = v.shm, .size = v.shm_size, .ring = true };
     assert_int_equal(pthread_create(&t, NULL, scribble, &s), 0);
     for (unsigned i = 0; i < RUNS_PAST_RING; i++)
         (void)vmm_stsch(&v, &(struct schib){ 0 });   /* the socket keeps answering meanwhile */
-    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-    pthread_join(t, NULL);
+    scribbler_stop(&s, t);
     /* a proper request after the storm still gets its own answer */
     uint8_t io[CCW_IO_REGION_BYTES] = { 0 };
     v.shm->req_seq = v.shm->done_seq;
@@ -456,8 +444,7 @@ static void test_client_leaves_mid_io_with_area(void **state)
     struct vmm v;
     struct orb o;
     assert_int_equal(dp_control(&f->d, "{\"op\":\"fault\",\"sch\":\"" SCH "\",\"delay_ms\":60000}", NULL), 0);
-    open_vmm(f, &v);
-    assert_int_equal(vmm_shm_io(&v), 0);
+    open_vmm_shm(f, &v);
     vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
     vmm_put_ccw(&v, 0x1008, CCW_CMD_NOOP, 0, 1, 0);
     vmm_orb(&o, 0x1000, 0);
@@ -471,18 +458,18 @@ static void test_client_leaves_mid_io_with_area(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shm_offered_in_version, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shm_rules_and_seals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_irb_and_dirty_from_memory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_ring_counts_lost, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_tail_is_harmless, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_scribbler, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_client_leaves_mid_io_with_area, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, teardown),
-        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shm_offered_in_version, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_shm_rules_and_seals, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_irb_and_dirty_from_memory, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_full_ring_counts_lost, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_tail_is_harmless, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_scribbler, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_client_leaves_mid_io_with_area, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_ssch, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_errors_like_the_region, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_scribbler, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_runs_dasd_program_itself, setup_verbose, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_doorbell_loop_program_is_cleared, setup, dp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,59 +23,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 #include "harness.h"
 #include "vfio/vfio_ccw.h"
 #include "vmmclient.h"
 
 #define RAM_SIZE (1u << 20)
-#define SCH_A "0.0.16ca"
-#define SCH_B "0.0.16cb"
+#define SCH_A DP_SCH_A
+#define SCH_B DP_SCH_B
+#define GUARD_S 20
 
 struct fx {
-    struct dproc d;
+    struct dproc d;    /* first: dp_teardown() */
 };
 
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char a[256], b[256], conf[256];
 
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "a.3390", 1, a, sizeof a) ||
-        dp_make_image(&f->d, "b.3390", 1, b, sizeof b))
+    if (!f || dp_init(&f->d))
         return -1;
-    if (dp_write_conf(&f->d, "two.conf", conf, sizeof conf,
-                      "[device 0.0.7e52]\nimage = %s\nsubchannel = %s\nchpids = 50\n\n"
-                      "[device 0.0.7e53]\nimage = %s\nsubchannel = %s\nchpids = 50\n",
-                      a, SCH_A, b, SCH_B))
-        return -1;
-    const char *args[] = { "--config", conf, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH_A, TEST_UUID1) ||
-        dp_make_mdev(&f->d, SCH_B, TEST_UUID2))
+    f->d.guard_s = GUARD_S;
+    if (dp_start_two(&f->d, "50", "50"))
         return -1;
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    int rc = dp_cleanup(&f->d);
-    free(f);
-    return rc;
-}
-
 static void open_vmm(struct fx *f, struct vmm *v, const char *uuid)
 {
-    struct timeval guard = { .tv_sec = 20 };
-
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    assert_int_equal(setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard), 0);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, uuid), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, v, uuid, RAM_SIZE), 0);
 }
 
 /* Sense ID through the I/O region: the device answers 3990/3390. */
@@ -91,14 +68,6 @@ static void sense_id(struct vmm *v)
     assert_int_equal(v->ram[0x2002], 0x90);
     assert_int_equal(v->ram[0x2004], 0x33);
     assert_int_equal(v->ram[0x2005], 0x90);
-}
-
-static bool reply_has(struct fx *f, const char *req, const char *needle)
-{
-    char *rep = NULL;
-    bool has = dp_control(&f->d, req, &rep) == 0 && rep && strstr(rep, needle);
-    free(rep);
-    return has;
 }
 
 static void test_slow_close_does_not_stall_others(void **state)
@@ -121,16 +90,15 @@ static void test_slow_close_does_not_stall_others(void **state)
     /* the device waits in its command: the clear of A's close will have to
      * wait.  (A subchannel merely active may not have reached the command:
      * a clear then ends the program at once, and the close with it.) */
-    while (!reply_has(f, "{\"op\":\"status\"}", "\"delays\":1"))
-        ;
+    assert_int_equal(dp_await_reply(&f->d, "{\"op\":\"status\"}", "\"delays\":1"), 0);
     vmm_close(&a);   /* A leaves: its mdev must be closed, which waits on the device */
 
     /* the other VMM and the control socket are served meanwhile */
     sense_id(&b);
     sense_id(&b);
-    assert_true(reply_has(f, "{\"op\":\"status\"}", "\"sch\":\"" SCH_B "\""));
+    assert_true(dp_reply_has(&f->d, "{\"op\":\"status\"}", "\"sch\":\"" SCH_B "\""));
     /* the close is still waiting: A's mdev can't be removed under it */
-    assert_true(reply_has(f, "{\"op\":\"mdev_list\"}", TEST_UUID1));
+    assert_true(dp_reply_has(&f->d, "{\"op\":\"mdev_list\"}", TEST_UUID1));
     assert_int_equal(dp_control(&f->d, "{\"op\":\"mdev_remove\",\"uuid\":\"" TEST_UUID1 "\"}", &rep), EBUSY);
     assert_non_null(strstr(rep, "being released"));
     free(rep);
@@ -144,6 +112,7 @@ static void test_slow_close_does_not_stall_others(void **state)
     size_t rlen;
     snprintf(req.a.uuid, sizeof req.a.uuid, "%s", TEST_UUID1);
     assert_int_equal(vmm_connect(&c, f->d.sock), 0);
+    assert_int_equal(vmm_set_guard(&c, GUARD_S), 0);
     assert_int_equal(vmm_map_ram(&c, RAM_SIZE), 0);
     assert_int_equal(vmm_send_raw(&c, &req, sizeof req), 0);
     sense_id(&b);   /* (still serving B while the ATTACH waits) */
@@ -164,7 +133,7 @@ static void test_slow_close_does_not_stall_others(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_slow_close_does_not_stall_others, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_close_does_not_stall_others, setup, dp_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

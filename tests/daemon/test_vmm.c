@@ -34,7 +34,7 @@
 #define SCH "0.0.16ca"
 
 struct fx {
-    struct dproc d;
+    struct dproc d;    /* first: dp_teardown() */
     char image[256];
 };
 
@@ -43,10 +43,9 @@ struct fx {
 static int setup_with(void **state, const char *name, const char *arg1, const char *arg2)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, name, 3, f->image, sizeof f->image))
-        return -1;
-    const char *args[] = { "--image", f->image, arg1, arg2, NULL };
-    if (dp_start(&f->d, args, false) || dp_make_mdev(&f->d, SCH, TEST_UUID1))
+    const char *extra[] = { arg1, arg2, NULL };
+    if (!f || dp_init(&f->d) || dp_start_image(&f->d, name, 3, f->image, sizeof f->image, extra) ||
+        dp_make_mdev(&f->d, SCH, TEST_UUID1))
         return -1;
     *state = f;
     return 0;
@@ -57,21 +56,10 @@ static int setup(void **state)
     return setup_with(state, "dasd.3390", NULL, NULL);
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    int rc = dp_cleanup(&f->d);
-    free(f);
-    return rc;
-}
-
 /* A VMM attached to the mdev, with RAM and eventfds. */
 static void open_vmm(struct fx *f, struct vmm *v, const char *uuid)
 {
-    assert_int_equal(vmm_connect(v, f->d.sock), 0);
-    assert_int_equal(vmm_map_ram(v, RAM_SIZE), 0);
-    assert_int_equal(vmm_attach(v, uuid), 0);
-    assert_int_equal(vmm_setup_irqs(v), 0);
+    assert_int_equal(dp_open_vmm(&f->d, v, uuid, RAM_SIZE), 0);
 }
 
 static void sense_id_program(struct vmm *v)
@@ -203,15 +191,6 @@ static void test_read_vol1(void **state)
     vmm_close(&v);
 }
 
-static void write_program(struct vmm *v, uint8_t op, uint8_t ccw, uint32_t head)
-{
-    vmm_define_extent(v->ram + 0x3000, op == 0x01 ? 0x80 : 0x40, 0, head, 0, head);
-    vmm_locate_record(v->ram + 0x3010, op, 1, 0, head, 1, 4096);
-    vmm_put_ccw(v, 0x1000, 0x63, CCW_FLAG_CC, 16, 0x3000);
-    vmm_put_ccw(v, 0x1008, 0x47, CCW_FLAG_CC, 16, 0x3010);
-    vmm_put_ccw(v, 0x1010, ccw, 0, 4096, op == 0x01 ? 0x10000 : 0x20000);
-}
-
 /* Write Data (0x85) of cylinder 0, head 2, record 1: read back through the
  * daemon, then found in the image file after the daemon has exited. */
 static void test_write_lands_in_image(void **state)
@@ -224,10 +203,10 @@ static void test_write_lands_in_image(void **state)
         pattern[i] = (uint8_t)(i * 7 + 3);
     open_vmm(f, &v, TEST_UUID1);
     memcpy(v.ram + 0x10000, pattern, sizeof pattern);
-    write_program(&v, 0x01, 0x85, 2);
+    vmm_eckd_record(&v, true, 2);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
-    write_program(&v, 0x06, 0x86, 2);
+    vmm_eckd_record(&v, false, 2);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
     assert_memory_equal(v.ram + 0x20000, pattern, sizeof pattern);
@@ -282,7 +261,7 @@ static void test_trace_areas(void **state)
 static void test_model_in_view_and_sense_id(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    char conf[256], path[512], devtype[16] = "";
+    char path[512], devtype[16] = "";
     struct vmm v;
     struct irb irb;
     FILE *fp;
@@ -291,10 +270,8 @@ static void test_model_in_view_and_sense_id(void **state)
     assert_non_null(f);
     assert_int_equal(dp_init(&f->d), 0);
     /* no image: a CCKD volume in the state dir */
-    assert_int_equal(dp_write_conf(&f->d, "model3.conf", conf, sizeof conf,
-                                   "[device 0.0.7e52]\nsubchannel = 0.0.16ca\ncyls = 3339\n"), 0);
-    const char *args[] = { "--config", conf, NULL };
-    assert_int_equal(dp_start(&f->d, args, true), 0);
+    assert_int_equal(dp_start_conf(&f->d, "model3.conf", true, "[device 0.0.7e52]\nsubchannel = 0.0.16ca\ncyls = 3339\n"),
+                     0);
     snprintf(path, sizeof path, "%s/sys/bus/ccw/devices/0.0.7e52/devtype", f->d.view);
     fp = fopen(path, "r");
     assert_non_null(fp);
@@ -327,11 +304,11 @@ static void test_readonly_volume(void **state)
     struct irb irb;
     open_vmm(f, &v, TEST_UUID1);
     memset(v.ram + 0x10000, 0xAB, 4096);
-    write_program(&v, 0x01, 0x85, 2);
+    vmm_eckd_record(&v, true, 2);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     assert_true(irb.scsw.dstat & DEV_STAT_UNIT_CHECK);
     /* reads still work, and the record still holds what dasdinit put there */
-    write_program(&v, 0x06, 0x86, 2);
+    vmm_eckd_record(&v, false, 2);
     memset(v.ram + 0x20000, 0xAB, 4096);
     assert_int_equal(vmm_run(&v, 0x1000, &irb), 0);
     assert_normal_end(&irb);
@@ -489,8 +466,7 @@ static void test_client_dies_mid_io(void **state)
     if (pid == 0) {
         struct vmm v;
         struct orb o;
-        if (vmm_connect(&v, f->d.sock) || vmm_map_ram(&v, RAM_SIZE) || vmm_attach(&v, TEST_UUID1)
-            || vmm_setup_irqs(&v))
+        if (dp_open_vmm(&f->d, &v, TEST_UUID1, RAM_SIZE))
             _exit(1);
         vmm_put_ccw(&v, 0x1000, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
         vmm_put_ccw(&v, 0x1008, CCW_CMD_NOOP, 0, 1, 0);
@@ -735,11 +711,10 @@ static void test_client_limit(void **state)
 static int setup_few_fds(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    if (!f || dp_init(&f->d) || dp_make_image(&f->d, "fd.3390", 1, f->image, sizeof f->image))
+    if (!f || dp_init(&f->d))
         return -1;
     f->d.nofile = 24;
-    const char *args[] = { "--image", f->image, NULL };
-    if (dp_start(&f->d, args, false))
+    if (dp_start_image(&f->d, "fd.3390", 1, f->image, sizeof f->image, NULL))
         return -1;
     *state = f;
     return 0;
@@ -794,27 +769,27 @@ static void test_out_of_fds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sense_id, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_trace_areas, setup_trace, teardown),
+        cmocka_unit_test_setup_teardown(test_sense_id, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_trace_areas, setup_trace, dp_teardown),
         cmocka_unit_test(test_model_in_view_and_sense_id),
-        cmocka_unit_test_setup_teardown(test_device_and_region_info, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_vol1, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_lands_in_image, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hsch_long_program, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_csch_long_program, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_uuid_and_double_attach, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_malformed_messages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_region_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unsealed_memfd_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_memfd_sealing_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dma_map_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, teardown),
-        cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_client_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_of_fds, setup_few_fds, teardown),
+        cmocka_unit_test_setup_teardown(test_device_and_region_info, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_read_vol1, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_write_lands_in_image, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_hsch_long_program, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_csch_long_program, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_uuid_and_double_attach, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_malformed_messages, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_region_errors, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_client_dies_mid_io, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_dma_map_without_fd, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_unsealed_memfd_refused, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_memfd_sealing_rules, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_dma_map_limit, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_dirty_reports_written_ranges, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_volume, setup_readonly, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_pipelined_requests, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_client_limit, setup, dp_teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_fds, setup_few_fds, dp_teardown),
     };
     return cmocka_run_group_tests_name("daemon-vmm", tests, NULL, NULL);
 }

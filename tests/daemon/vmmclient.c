@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,16 @@ int vmm_connect(struct vmm *v, const char *path)
         v->fd = -1;
         return -1;
     }
+    return 0;
+}
+
+int vmm_set_guard(struct vmm *v, unsigned seconds)
+{
+    struct timeval g = { .tv_sec = seconds };
+
+    if (setsockopt(v->fd, SOL_SOCKET, SO_RCVTIMEO, &g, sizeof g) ||
+        setsockopt(v->fd, SOL_SOCKET, SO_SNDTIMEO, &g, sizeof g))
+        return -1;
     return 0;
 }
 
@@ -387,6 +398,28 @@ void vmm_locate_record(uint8_t lr[16], uint8_t op, uint8_t count, uint32_t cyl, 
     lr[12] = rec;
     lr[13] = 0xFF;
     be16_put(lr + 14, tlf);
+}
+
+#define ECKD_DE  0x63
+#define ECKD_LR  0x47
+#define ECKD_WD  0x85
+#define ECKD_RD  0x86
+#define DE_MASK_WRITE 0x80
+#define DE_MASK_READ  0x40
+#define LR_WRITE_DATA 0x01
+#define LR_READ_DATA  0x06
+#define ECKD_ARG_LEN  16
+#define CCW_BYTES     8
+
+void vmm_eckd_record(struct vmm *v, bool write, uint32_t head)
+{
+    vmm_define_extent(v->ram + VMM_ECKD_ARGS, write ? DE_MASK_WRITE : DE_MASK_READ, 0, head, 0, head);
+    vmm_locate_record(v->ram + VMM_ECKD_ARGS + ECKD_ARG_LEN, write ? LR_WRITE_DATA : LR_READ_DATA, 1, 0, head, 1,
+                      VMM_ECKD_REC_LEN);
+    vmm_put_ccw(v, VMM_ECKD_CPA, ECKD_DE, CCW_FLAG_CC, ECKD_ARG_LEN, VMM_ECKD_ARGS);
+    vmm_put_ccw(v, VMM_ECKD_CPA + CCW_BYTES, ECKD_LR, CCW_FLAG_CC, ECKD_ARG_LEN, VMM_ECKD_ARGS + ECKD_ARG_LEN);
+    vmm_put_ccw(v, VMM_ECKD_CPA + 2 * CCW_BYTES, write ? ECKD_WD : ECKD_RD, 0, VMM_ECKD_REC_LEN,
+                write ? VMM_ECKD_OUT : VMM_ECKD_IN);
 }
 
 /* ---- the shared I/O area ---------------------------------------------------- */

@@ -38,6 +38,9 @@ struct vmm {
 
 int  vmm_connect(struct vmm *v, const char *socket_path);
 void vmm_close(struct vmm *v);
+/* A guard, not a timing: a reply (or a send) that does not come within
+ * `seconds` fails the call instead of hanging the test.  0 or -1. */
+int  vmm_set_guard(struct vmm *v, unsigned seconds);
 
 /* One request/reply.  reply may be NULL; *rlen gets the reply payload length. */
 int  vmm_call(struct vmm *v, uint16_t cmd, const void *req, size_t len, const int *fds, unsigned nfds,
@@ -104,5 +107,15 @@ void vmm_define_extent(uint8_t de[16], uint8_t mask, uint32_t beg_cyl, uint32_t 
                        uint32_t end_head);
 void vmm_locate_record(uint8_t lr[16], uint8_t op, uint8_t count, uint32_t cyl, uint32_t head, uint8_t rec,
                        uint16_t tlf);
+
+/* Where vmm_eckd_record() puts its program and data. */
+#define VMM_ECKD_CPA     0x1000
+#define VMM_ECKD_ARGS    0x3000    /* Define Extent; Locate Record 16 bytes on */
+#define VMM_ECKD_OUT     0x10000   /* what a write writes */
+#define VMM_ECKD_IN      0x20000   /* what a read reads into */
+#define VMM_ECKD_REC_LEN 4096      /* a record of the harness's images */
+/* Define Extent, Locate Record and Write Data (write) or Read Data of
+ * record 1 on cylinder 0, `head`, VMM_ECKD_REC_LEN bytes, at VMM_ECKD_CPA. */
+void vmm_eckd_record(struct vmm *v, bool write, uint32_t head);
 
 #endif

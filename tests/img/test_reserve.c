@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "img/reserve.h"
+#include "reserve_tu.h"
 #include "testutil.h"
 
 #define ID_A "hosta:1:00000001"
@@ -24,19 +25,7 @@ static char err[512];
 
 static struct reserve *open_as(const char *image, const char *id)
 {
-    struct reserve *r = reserve_open_file(image, id, err, sizeof err);
-
-    if (!r)
-        fail_msg("%s", err);
-    return r;
-}
-
-static enum reserve_state state(struct reserve *r, char *holder, size_t cap)
-{
-    enum reserve_state st = RESERVE_NONE;
-
-    assert_int_equal(reserve_query(r, &st, holder, cap), 0);
-    return st;
+    return tu_reserve_opened(reserve_open_file(image, id, err, sizeof err), err);
 }
 
 static void test_one_holder(void **s)
@@ -45,19 +34,19 @@ static void test_one_holder(void **s)
     struct reserve *a = open_as(img, ID_A), *b = open_as(img, ID_B);
     char holder[RESERVE_ID_MAX];
 
-    assert_int_equal(state(a, holder, sizeof holder), RESERVE_NONE);
+    assert_int_equal(tu_reserve_state(a, holder, sizeof holder), RESERVE_NONE);
     assert_string_equal(holder, "");
     assert_int_equal(reserve_acquire(a), 0);
     assert_int_equal(reserve_acquire(a), 0);            /* again: still ours */
-    assert_int_equal(state(a, NULL, 0), RESERVE_SELF);
-    assert_int_equal(state(b, holder, sizeof holder), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_SELF);
+    assert_int_equal(tu_reserve_state(b, holder, sizeof holder), RESERVE_OTHER);
     assert_string_equal(holder, ID_A);
     assert_int_equal(reserve_acquire(b), -EBUSY);
     assert_non_null(strstr(b->err, ID_A));
     assert_int_equal(reserve_release(b), 0);            /* not b's: nothing changes */
     assert_true(reserve_held(a));
     assert_int_equal(reserve_release(a), 0);
-    assert_int_equal(state(b, NULL, 0), RESERVE_NONE);
+    assert_int_equal(tu_reserve_state(b, NULL, 0), RESERVE_NONE);
     assert_int_equal(reserve_acquire(b), 0);
     assert_false(reserve_held(a));
     assert_true(reserve_held(b));
@@ -77,8 +66,8 @@ static void test_steal(void **s)
     assert_int_equal(reserve_acquire(a), 0);
     assert_int_equal(reserve_steal(b), 0);
     assert_false(reserve_held(a));                      /* a learns it lost the reserve */
-    assert_int_equal(state(a, NULL, 0), RESERVE_OTHER);
-    assert_int_equal(state(b, NULL, 0), RESERVE_SELF);
+    assert_int_equal(tu_reserve_state(a, NULL, 0), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(b, NULL, 0), RESERVE_SELF);
     /* the record names the holder and its path group for the operator */
     fd = open(tu_path("steal.3390.reserve"), O_RDONLY);
     assert_true(fd >= 0);
@@ -122,11 +111,11 @@ static void test_unreadable_record(void **s)
     assert_int_equal(write(fd, "\x01\x02garbage", 9), 9);
     close(fd);
     c = open_as(img, ID_C);
-    assert_int_equal(state(c, holder, sizeof holder), RESERVE_OTHER);
+    assert_int_equal(tu_reserve_state(c, holder, sizeof holder), RESERVE_OTHER);
     assert_string_equal(holder, "(unreadable record)");
     assert_int_equal(reserve_acquire(c), -EBUSY);
     assert_int_equal(reserve_steal(c), 0);
-    assert_int_equal(state(c, NULL, 0), RESERVE_SELF);
+    assert_int_equal(tu_reserve_state(c, NULL, 0), RESERVE_SELF);
     reserve_close(c);
 }
 
