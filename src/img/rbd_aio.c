@@ -121,6 +121,14 @@ void rbd_aio_wait_slot(struct rbd_aio *q, uint64_t off)
         reap_oldest(q);
 }
 
+bool rbd_aio_has_slot(const struct rbd_aio *q, uint64_t off)
+{
+    for (unsigned i = 0; i < q->n; i++)
+        if (q->w[(q->first + i) % RBD_AIO_DEPTH].off == off)
+            return true;
+    return false;
+}
+
 void rbd_aio_drain(struct rbd_aio *q)
 {
     while (q->n > 0)

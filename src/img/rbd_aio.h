@@ -36,6 +36,8 @@ uint8_t *rbd_aio_buf(struct rbd_aio *q);
 int rbd_aio_submit(struct rbd_aio *q, uint32_t cyl, uint32_t head, uint64_t off, bool zero);
 /* Wait for the writes to the slot at off that are in flight. */
 void rbd_aio_wait_slot(struct rbd_aio *q, uint64_t off);
+/* True when a write to the slot at off is in flight. */
+bool rbd_aio_has_slot(const struct rbd_aio *q, uint64_t off);
 /* Wait for every write in flight. */
 void rbd_aio_drain(struct rbd_aio *q);
 /* Number of writes in flight (for tests and traces). */

@@ -5,7 +5,8 @@
  * multi-track block writes (tests/dev/lxcp.c) end with clean status and
  * leave every track as the same programs leave a file volume; a store that
  * fails after the cluster stopped ends the program in equipment check, as
- * a failed synchronous store does (docs/eckd.md "Track writes").
+ * a failed synchronous store does (docs/eckd.md "Track writes").  Reads
+ * in order are served by read-ahead within a program, never across.
  *
  * Environment (eckd_rbd.sh sets it): CEPH_CONF, the test cluster's
  * ceph.conf; CEPH_SH and CEPH_DIR, to stop that cluster.  The stopped-cluster
@@ -22,6 +23,7 @@
 #include "../dev/dfx.h"
 #include "../dev/lxcp.h"
 #include "dev/eckd_priv.h"
+#include "img/rbd.h"
 
 #define CYLS 5
 #define BLK 4096
@@ -75,6 +77,13 @@ static void free_rbd(struct dfx *f)
     free(f);
 }
 
+static uint64_t hits(struct dfx *f)
+{
+    struct img_rbd_info info;
+    assert_int_equal(img_rbd_info(f->im, &info), 0);
+    return info.readahead_hits;
+}
+
 static void fill(uint8_t *p, size_t n, unsigned seed)
 {
     for (size_t i = 0; i < n; i++)
@@ -98,9 +107,11 @@ static void test_programs_round_trip(void **state)
         assert_int_equal(lx_blocks(both[i], true, FIRST_BLOCK, NBLOCKS, BLK, true, wbuf), CHAN_DONE);
         assert_int_equal(both[i]->st.dstat, CE_DE);
     }
+    uint64_t h0 = hits(rbd);
     assert_int_equal(lx_blocks(rbd, false, FIRST_BLOCK, NBLOCKS, BLK, true, rbuf), CHAN_DONE);
     assert_int_equal(rbd->st.dstat, CE_DE);
     assert_memory_equal(rbuf, wbuf, sizeof wbuf);
+    assert_true(hits(rbd) > h0);                /* the tracks after the first came from read-ahead */
     for (uint32_t t = 0; t < CYLS * LX_HEADS; t++) {
         size_t la = dfx_track(file, t / LX_HEADS, t % LX_HEADS, ta);
         size_t lb = dfx_track(rbd, t / LX_HEADS, t % LX_HEADS, tb);
@@ -109,6 +120,32 @@ static void test_programs_round_trip(void **state)
         assert_memory_equal(tb, ta, la);
     }
     dfx_free(file);
+    free_rbd(rbd);
+}
+
+/* Read-ahead ends with the program: a program reading tracks 40-45 in
+ * order reads 46.. ahead, but later reads of 45 and 46 go to the image;
+ * a track read ahead and then written reads back as written. */
+static void test_readahead_dropped_at_program_end(void **state)
+{
+    (void)state;
+    struct dfx *rbd = mk_rbd("eckd-ra", CYLS);
+    unsigned rpt = 12;
+
+    assert_int_equal(lx_dasdfmt(rbd, BLK, true), 0);
+    assert_int_equal(lx_blocks(rbd, false, 40 * rpt, 6 * rpt, BLK, true, rbuf), CHAN_DONE);
+    assert_int_equal(rbd->st.dstat, CE_DE);
+    uint64_t h = hits(rbd);
+    assert_true(h > 0);
+    assert_true(dfx_track(rbd, 45 / LX_HEADS, 45 % LX_HEADS, ta) > 0);
+    assert_true(dfx_track(rbd, 46 / LX_HEADS, 46 % LX_HEADS, ta) > 0);
+    assert_int_equal(hits(rbd), h);             /* not from the previous program's read-ahead */
+    fill(wbuf, rpt * BLK, 3);                   /* 45, 46 in order: 47 is read ahead; then written */
+    assert_int_equal(lx_blocks(rbd, true, 47 * rpt, rpt, BLK, true, wbuf), CHAN_DONE);
+    assert_int_equal(rbd->st.dstat, CE_DE);
+    assert_int_equal(lx_blocks(rbd, false, 46 * rpt, 2 * rpt, BLK, true, rbuf), CHAN_DONE);
+    assert_int_equal(rbd->st.dstat, CE_DE);
+    assert_memory_equal(rbuf + rpt * BLK, wbuf, rpt * BLK);
     free_rbd(rbd);
 }
 
@@ -145,6 +182,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_programs_round_trip),
+        cmocka_unit_test(test_readahead_dropped_at_program_end),
         cmocka_unit_test(test_stopped_cluster_store_fails),     /* last: the cluster is gone after it */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
