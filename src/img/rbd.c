@@ -59,7 +59,7 @@ struct img_rbd {
     int nullfmt;
     uint8_t *null;              /* null track scratch */
     struct rbd_aio *aio;        /* track writes in flight; NULL: synchronous writes */
-    struct rbd_ahead *ahead;    /* sequential read-ahead; NULL with aio */
+    struct rbd_ahead *ahead;    /* sequential read-ahead; NULL without aio */
 };
 
 static const char *const bounded_options[] = {
