@@ -4,8 +4,8 @@
  * struct ccw_dev_ops the channel calls (start, exec, end, sense, reset,
  * destroy).  A program that ends without the device seeing its last
  * command (halt, a channel-detected error, an injected status) or that
- * suspends may leave the current track dirty: end, suspend, reset and
- * destroy store it.
+ * suspends may leave the current track dirty (and earlier tracks' writes in
+ * flight): end, suspend, reset and destroy store it and wait for them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@ static void eckd_start(struct ccw_dev *d, const struct orb *orb)
     e->held_counted = false;
     /* a shared volume: other hosts write it, so no track outlives a program */
     if (e->cfg.reserve) {
-        eckd_trk_flush(e, NULL);
+        eckd_trk_settle(e, NULL);
         eckd_trk_invalidate(e);
     }
 }
@@ -32,7 +32,7 @@ static void eckd_start(struct ccw_dev *d, const struct orb *orb)
  * to reach the image was presented as complete without error. */
 static void eckd_end(struct ccw_dev *d)
 {
-    eckd_trk_flush(to_eckd(d), NULL);
+    eckd_trk_settle(to_eckd(d), NULL);
 }
 
 /* The program suspended: store now, since HSCH or XSCH may end it without
@@ -42,7 +42,7 @@ static void eckd_suspend(struct ccw_dev *d)
 {
     struct eckd *e = to_eckd(d);
 
-    if (eckd_trk_flush(e, NULL) < 0)
+    if (eckd_trk_settle(e, NULL) < 0)
         e->store_lost = true;
 }
 
@@ -72,7 +72,7 @@ static void eckd_reset(struct ccw_dev *d)
 {
     struct eckd *e = to_eckd(d);
 
-    eckd_trk_flush(e, NULL);     /* writes that completed are on the media */
+    eckd_trk_settle(e, NULL);    /* writes that completed are on the media */
     e->store_lost = false;
     eckd_prog_reset(e);
     e->sense_pending = false;
@@ -88,7 +88,7 @@ static void eckd_destroy(struct ccw_dev *d)
     if (!e)
         return;
     if (e->trk.img)
-        eckd_trk_flush(e, NULL);
+        eckd_trk_settle(e, NULL);
     free(e->trk.img);
     free(e);
 }

@@ -234,8 +234,8 @@ void eckd_exec(struct ccw_dev *d, const struct ccw_cmd *c, struct ccw_result *r)
         cmd->fn(e, c, r);
     }
     after_command(e, cmd, c, r);
-    if (e->trk.dirty && chain_ends(c, r))
-        eckd_trk_flush(e, r);   /* failure: equipment check on this command */
+    if (chain_ends(c, r))
+        eckd_trk_settle(e, r);  /* failure: equipment check on this command */
     if (trace_on(TRACE_ECKD))
         trace(e, cmd, c, r);
 }

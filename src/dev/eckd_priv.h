@@ -218,6 +218,12 @@ void eckd_trk_mark_dirty(struct eckd *e);
  * the copy is dropped and, with r, the command ends in unit check with
  * equipment check (without r the failure is only logged). */
 int  eckd_trk_flush(struct eckd *e, struct ccw_result *r);
+/* eckd_trk_flush(), then wait until every track the program stored is
+ * complete on the image (img_settle: RBD writes in flight).  Called where
+ * a program's writes must be durable: before the status that ends the
+ * chain, and at end, suspend, reset, destroy.  0, or -1 as for
+ * eckd_trk_flush() when a store failed. */
+int  eckd_trk_settle(struct eckd *e, struct ccw_result *r);
 /* Forget the current track (a dirty copy is lost: callers flush first). */
 void eckd_trk_invalidate(struct eckd *e);
 const struct ckd_rec *eckd_cur(const struct eckd *e);

@@ -7,7 +7,10 @@
  * writes"): before another track is loaded, at the command that ends the
  * chain (eckd_exec, before its status is presented), and when the program
  * ends otherwise, on reset and on close.  A store that fails ends the
- * command in progress with equipment check and drops the copy.  The copy
+ * command in progress with equipment check and drops the copy.  A store
+ * may still be in flight when img_write_track() returns (RBD volumes):
+ * eckd_trk_settle() waits for all of them at the points above that end
+ * or pause a program, and a failed one is reported there the same way.  The copy
  * stays valid across channel programs because the image is opened
  * exclusively by this device.
  */
@@ -76,6 +79,20 @@ int eckd_trk_flush(struct eckd *e, struct ccw_result *r)
     }
     t->dirty = false;
     return 0;
+}
+
+int eckd_trk_settle(struct eckd *e, struct ccw_result *r)
+{
+    int rc = eckd_trk_flush(e, r);
+
+    if (img_settle(e->im) < 0) {        /* even after a failed store: nothing stays in flight */
+        fprintf(stderr, "eckd %04x: %s\n", e->cfg.devno, img_error(e->im));
+        if (rc == 0 && r)
+            return equipment_check(e, r);
+        eckd_trk_invalidate(e);
+        return -1;
+    }
+    return rc;
 }
 
 bool eckd_in_extent(const struct eckd *e, uint32_t cyl, uint32_t head)

@@ -294,6 +294,13 @@ void img_set_writethrough(struct img *im, bool on)
     im->writethrough = on;
 }
 
+int img_settle(struct img *im)
+{
+    if (im->ro || !im->ops->settle)
+        return 0;
+    return im->ops->settle(im);
+}
+
 int img_flush(struct img *im)
 {
     if (im->ro)

@@ -30,7 +30,9 @@
  *
  * A name rbd:POOL/IMAGE[@SNAP][:key=value...] is a volume in a Ceph RBD
  * image (img/rbd.h, docs/images.md): the same calls work on it; a track
- * write is on the cluster when img_write_track() returns, and a read-write
+ * write to an unshared volume may still be in flight when
+ * img_write_track() returns (it is on the cluster after img_settle(),
+ * img_flush() or img_close(), which report a failed one), and a read-write
  * open of an unshared volume holds RBD's exclusive lock (-EBUSY, "image
  * rbd:P/I is in use by another client", for the second).
  *
@@ -124,6 +126,12 @@ int img_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, si
 /* Replace the track image of (cyl, head); len includes the EOT marker. */
 int img_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
 int img_flush(struct img *im);
+/* Wait until every img_write_track() so far is complete (on the image as
+ * a synchronous write leaves it; no fdatasync/rbd_flush): 0, or the error
+ * of the first that failed, with the message that write would have given
+ * (reported once).  Immediate for CKD/CCKD files, whose writes complete in
+ * img_write_track(); RBD volumes pipeline their track writes. */
+int img_settle(struct img *im);
 /* Number of img_write_track() calls that succeeded since the image was
  * opened: the device layer's write amplification, for tests and benches. */
 uint64_t img_track_writes(const struct img *im);

@@ -49,11 +49,14 @@ struct img_rbd;             /* rbd.c */
  * CKD files (ckd.c), CCKD files (cckd*.c), Ceph RBD (rbd.c).  Each returns
  * 0 or a negative errno with the message in im->err.  close may be NULL
  * (nothing beyond closing the files); it runs before the files close.
+ * settle may be NULL (writes are complete when write returns); else it
+ * waits for every write still in flight (img_settle).
  */
 struct img_ops {
     int (*read)(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len);
     int (*write)(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len);
     int (*flush)(struct img *im);
+    int (*settle)(struct img *im);
     int (*close)(struct img *im);
 };
 

@@ -7,8 +7,19 @@
  * thin) reads as the null track of the volume's null format (header byte
  * DH_NULLFMT); writing that null track zeroes the slot again.
  *
- * Durability: the client runs with rbd_cache off, so rbd_write() returns
- * once the OSD has the data; img_flush() still calls rbd_flush().
+ * Durability: the client runs with rbd_cache off, so a write is complete
+ * once the OSD has the data.  On an unshared volume opened read-write,
+ * track writes are pipelined (rbd_aio.c): img_write_track() copies the
+ * track and starts the write; img_settle(), img_flush() and img_close()
+ * wait for every write in flight and report the first that failed, with
+ * the message a synchronous write gives; a read of a track with a write in
+ * flight waits for it.  A shared volume writes synchronously (other hosts
+ * read it; docs/shared-dasd.md).  img_flush() still calls rbd_flush().
+ * Read-ahead (rbd_ahead.c), on the same volumes only: reads that follow
+ * each other slot by slot start reads of the next slots; a slot is
+ * forgotten before it is written, and everything at img_settle() (the end
+ * of each channel program), so what is served is what this client last
+ * wrote or what the image held during this program.
  * Locking: a read-write open of an image with the exclusive-lock feature
  * takes RBD's managed exclusive lock (rbd_lock_acquire), which its holder
  * does not give up on request: a second client's read-write open fails with
@@ -28,6 +39,8 @@
 #include "img/ckdtrack.h"
 #include "img/img_internal.h"
 #include "img/rbd.h"
+#include "img/rbd_aio.h"
+#include "img/rbd_ahead.h"
 
 #define RBD_TIMEOUT_S      30      /* s, a Ceph wait ccwpass allows when the configuration sets none */
 #define RBD_TIMEOUT_MAX_S  60      /* s, a larger configured bound is cut to RBD_TIMEOUT_S */
@@ -45,6 +58,8 @@ struct img_rbd {
     bool connected, shared, locked;
     int nullfmt;
     uint8_t *null;              /* null track scratch */
+    struct rbd_aio *aio;        /* track writes in flight; NULL: synchronous writes */
+    struct rbd_ahead *ahead;    /* sequential read-ahead; NULL without aio */
 };
 
 static const char *const bounded_options[] = {
@@ -173,11 +188,43 @@ static bool unwritten(const uint8_t *slot)
     return true;
 }
 
+static int write_failed(struct img *im, uint32_t cyl, uint32_t head, ssize_t n);
+
+/* A write in flight that failed, reported as its synchronous write would
+ * have been: 0, or -errno with the message in im->err. */
+static int aio_error(struct img *im)
+{
+    uint32_t cyl, head;
+    ssize_t res;
+    if (!im->rbd->aio || !rbd_aio_take_error(im->rbd->aio, &cyl, &head, &res))
+        return 0;
+    return write_failed(im, cyl, head, res);
+}
+
+/* rbd_ahead_note's skip: no read-ahead of a slot with a write in flight. */
+static bool write_in_flight(void *opaque, uint64_t off)
+{
+    const struct img_rbd *r = opaque;
+    return rbd_aio_has_slot(r->aio, off);
+}
+
 static int rbd_read_track(struct img *im, uint32_t cyl, uint32_t head, uint8_t *buf, size_t cap, size_t *len)
 {
     struct img_rbd *r = im->rbd;
     uint8_t *dst = cap >= im->geo.trksize ? buf : im->slot;
-    ssize_t n = rbd_read(r->image, slot_offset(im, cyl, head), im->geo.trksize, (char *)dst);
+    uint64_t off = slot_offset(im, cyl, head);
+    if (r->aio) {               /* a write of this track in flight: the read sees it */
+        rbd_aio_wait_slot(r->aio, off);
+        int rc = aio_error(im);
+        if (rc < 0)
+            return rc;
+        rbd_ahead_note(r->ahead, off, write_in_flight, r);
+    }
+    ssize_t n;
+    if (r->ahead && rbd_ahead_take(r->ahead, off, dst))
+        n = (ssize_t)im->geo.trksize;
+    else
+        n = rbd_read(r->image, off, im->geo.trksize, (char *)dst);
     if (n < 0)
         return img_set_error(im, (int)-n, "image %s: track cyl %u head %u: read failed: %s", im->path, cyl, head,
                              strerror((int)-n));
@@ -206,6 +253,27 @@ static int write_failed(struct img *im, uint32_t cyl, uint32_t head, ssize_t n)
                          n < 0 ? strerror(e) : "short write");
 }
 
+/* Pipelined: start the write of a copy (see the top of the file). */
+static int aio_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len, bool null)
+{
+    struct img_rbd *r = im->rbd;
+    uint64_t off = slot_offset(im, cyl, head);
+    rbd_ahead_forget(r->ahead, off);    /* what was read ahead of it is old */
+    rbd_aio_wait_slot(r->aio, off);     /* writes of one slot land in order */
+    uint8_t *copy = rbd_aio_buf(r->aio);
+    int rc = aio_error(im);
+    if (rc < 0)
+        return rc;
+    if (!null) {
+        memcpy(copy, buf, len);
+        memset(copy + len, 0, im->geo.trksize - len);
+    }
+    rc = rbd_aio_submit(r->aio, cyl, head, off, null);
+    if (rc < 0)
+        return write_failed(im, cyl, head, rc);
+    return 0;
+}
+
 static int rbd_write_track(struct img *im, uint32_t cyl, uint32_t head, const uint8_t *buf, size_t len)
 {
     struct img_rbd *r = im->rbd;
@@ -214,8 +282,11 @@ static int rbd_write_track(struct img *im, uint32_t cyl, uint32_t head, const ui
         return img_set_error(im, EFBIG, "image %s: track cyl %u head %u: %zu bytes exceed the %u-byte track slot",
                              im->path, cyl, head, len, sz);
     size_t nl = ckd_track_null(r->null, cyl, head, r->nullfmt);
+    bool null = nl == len && !memcmp(buf, r->null, len);
+    if (r->aio)
+        return aio_write_track(im, cyl, head, buf, len, null);
     ssize_t n;
-    if (nl == len && !memcmp(buf, r->null, len)) {
+    if (null) {
         n = rbd_write_zeroes(r->image, slot_offset(im, cyl, head), sz, 0, 0);  /* back to unwritten */
     } else {
         memcpy(im->slot, buf, len);
@@ -227,9 +298,22 @@ static int rbd_write_track(struct img *im, uint32_t cyl, uint32_t head, const ui
     return 0;
 }
 
+static int rbd_settle(struct img *im)
+{
+    struct img_rbd *r = im->rbd;
+    if (!r->aio)
+        return 0;
+    rbd_ahead_drop(r->ahead);   /* nothing read ahead outlives a program */
+    rbd_aio_drain(r->aio);
+    return aio_error(im);
+}
+
 static int rbd_flush_image(struct img *im)
 {
-    int rc = rbd_flush(im->rbd->image);
+    int rc = rbd_settle(im);
+    if (rc < 0)
+        return rc;
+    rc = rbd_flush(im->rbd->image);
     if (rc < 0)
         return img_set_error(im, -rc, "image %s: flush failed: %s", im->path, strerror(-rc));
     return 0;
@@ -240,19 +324,27 @@ static int rbd_close_image(struct img *im)
     struct img_rbd *r = im->rbd;
     if (!r)
         return 0;
+    int werr = r->aio ? rbd_settle(im) : 0;
+    rbd_aio_free(r->aio);
+    r->aio = NULL;
+    rbd_ahead_free(r->ahead);
+    r->ahead = NULL;
     int rc = r->image ? rbd_close(r->image) : 0;
     r->image = NULL;
     disconnect(r);
     free(r->null);
     free(r);
     im->rbd = NULL;
+    if (werr < 0)
+        return werr;            /* the message is in im->err */
     if (rc < 0 && !im->ro)
         return img_set_error(im, -rc, "image %s: close failed: %s", im->path, strerror(-rc));
     return 0;
 }
 
 static const struct img_ops rbd_ops = {
-    .read = rbd_read_track, .write = rbd_write_track, .flush = rbd_flush_image, .close = rbd_close_image,
+    .read = rbd_read_track, .write = rbd_write_track, .flush = rbd_flush_image, .settle = rbd_settle,
+    .close = rbd_close_image,
 };
 
 /* Header and size: geometry of the volume. */
@@ -305,7 +397,12 @@ int rbd_open_img(struct img *im, char *err, size_t errlen)
         return rc;
     im->slot = malloc(im->geo.trksize > CKD_MAX_TRACK_IMAGE ? im->geo.trksize : CKD_MAX_TRACK_IMAGE);
     r->null = malloc(CKD_MAX_TRACK_IMAGE);
-    if (!im->slot || !r->null)
+    if (!im->ro && !r->shared) {
+        r->aio = rbd_aio_new(r->image, im->geo.trksize);
+        r->ahead = rbd_ahead_new(r->image, im->geo.trksize,
+                                 CKD_DEVHDR_SIZE + (uint64_t)im->geo.cyls * im->geo.heads * im->geo.trksize);
+    }
+    if (!im->slot || !r->null || (!im->ro && !r->shared && (!r->aio || !r->ahead)))
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", im->path);
     return 0;
 }
@@ -532,6 +629,7 @@ int img_rbd_info(const struct img *im, struct img_rbd_info *info)
     info->shared = r->shared;
     info->locked = r->locked;
     info->nullfmt = r->nullfmt;
+    info->readahead_hits = r->ahead ? rbd_ahead_hits(r->ahead) : 0;
     rbd_image_info_t ii;
     if (rbd_stat(r->image, &ii, sizeof ii) == 0) {
         info->size = ii.size;

@@ -69,6 +69,7 @@ struct img_rbd_info {
     uint64_t size;                    /* bytes provisioned */
     unsigned object_size;             /* bytes per RADOS object */
     int nullfmt;                      /* what an unwritten slot reads as (1, or 2: linux) */
+    uint64_t readahead_hits;          /* track reads served by read-ahead since the open */
     char features[IMG_RBD_VALUE_MAX]; /* comma-separated feature names */
     char parent[3 * IMG_RBD_NAME_MAX + 8]; /* POOL/IMAGE@SNAP of a clone, else "" */
 };

@@ -5,13 +5,16 @@
 # verb on rbd: names, round trips byte-identical to files, snapshots and
 # copy-on-write clones, RBD's exclusive lock between two daemons, shared
 # volumes, and errors (bad names, a dead cluster) that come back instead
-# of hanging.  Prints TAP.
+# of hanging; a program's burst of pipelined track writes (track_burst)
+# lands as on a file, reads back at once, and a cluster stopped mid-burst
+# fails it with the error a synchronous write gives.  Prints TAP.
 set -u
-usage="usage: rbd.sh ccwpass ccwpassd guest_write scripts/ceph.sh"
+usage="usage: rbd.sh ccwpass ccwpassd guest_write scripts/ceph.sh track_burst"
 CCWPASS=$(realpath "${1:?$usage}")
 CCWPASSD=$(realpath "${2:?$usage}")
 GUEST_WRITE=$(realpath "${3:?$usage}")
 CEPHSH=$(realpath "${4:?$usage}")
+TRACK_BURST=$(realpath "${5:?$usage}")
 T=$(mktemp -d "${TMPDIR:-/tmp}/ccwpass-rbd-XXXXXX")
 DPIDS=()
 stop_daemons() {
@@ -34,7 +37,7 @@ rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
 show() { sed 's/^/# /' out err rc; }
 
-echo "1..36"
+echo "1..39"
 
 # A build without librbd cannot pass this file: say so instead of skipping.
 run info rbd:rbd/probe
@@ -101,6 +104,16 @@ rbdc import --no-progress bad.3390 rbd/bad >/dev/null 2>&1 && run check "$(V bad
 [ $r = 0 ] || show; ok $r "check names the damaged track of a volume on RBD"
 rbdc create --size 16M rbd/raw >/dev/null 2>&1; run info "$(V raw)"
 [ "$(rc)" = 1 ] && has "not a ccwpass volume (no CKD_P370 header"; ok $? "an RBD image that is no volume is refused clearly"
+
+# ---- pipelined track writes (docs/images.md "Volumes on Ceph RBD") -------------
+# 300 tracks (a dasdfmt's worth and more): some written twice in a row, some
+# back to the null track, each read back right after its write
+"$CCWPASS" dasd create burst.3390 -c 25 --linux >/dev/null
+"$TRACK_BURST" burst.3390 2 300 7 >out 2>err && run create "$(V burst)" -c 25 --linux &&
+    "$TRACK_BURST" "$(V burst)" 2 300 7 >out 2>err; r=$?
+[ $r = 0 ] || show; ok $r "a burst of track writes to RBD reads back right after each write"
+run copy "$(V burst)" burst-back.3390
+cmp -s burst.3390 burst-back.3390; ok $? "the burst leaves the RBD volume byte-identical to the same burst on a file"
 
 # ---- snapshots and clones ----------------------------------------------------
 run snapshot "$(V src@gold)"
@@ -173,7 +186,23 @@ run info rbd:rbd
 [ "$(rc)" = 1 ] && has "give rbd:POOL/IMAGE"; ok $? "a name without an image says how to write one"
 run info "rbd:nopool/x:conf=$CONF"
 [ "$(rc)" = 1 ] && has "pool nopool does not exist"; ok $? "a missing pool is named"
+# a burst in flight when the cluster stops: the image layer reports the
+# first track that did not land, as a synchronous write does, within the
+# OSD timeout (timeout 120 only catches a hang)
+run create "$(V dead)" -c 10 --linux
+mkfifo go.fifo said.fifo
+timeout 120 "$TRACK_BURST" "$(V dead):rados_osd_op_timeout=5:rados_mon_op_timeout=5" 2 40 3 --hold \
+    <go.fifo >said.fifo 2>burst.err &
+bpid=$!
+exec 7>go.fifo 8<said.fifo
+read -r line <&8
 "$CEPHSH" stop "$T/cluster"
+[ "$line" = flushed ] && echo go >&7
+exec 7>&- 8<&-
+wait "$bpid"; r=$?
+[ "$line" = flushed ] && [ $r = 1 ] &&
+    grep -q "second burst: image $(V dead):.*: track cyl 0 head 2: write failed: Connection timed out" burst.err
+r=$?; [ $r = 0 ] || sed 's/^/# /' burst.err; ok $r "a cluster stopped mid-burst fails the burst naming its first track"
 run info "$(V c1):client_mount_timeout=5"
 [ "$(rc)" = 1 ] && has "cannot connect to the Ceph cluster: Connection timed out"; r=$?
 [ $r = 0 ] || show; ok $r "with the cluster stopped, info fails with an error instead of waiting"
