@@ -57,15 +57,7 @@ static struct dfx *mk_rbd(const char *image, uint32_t cyls)
     f->dev = eckd_new(f->im, &f->cfg, err, sizeof(err));
     if (!f->dev)
         fail_msg("%s", err);
-    f->mem = calloc(1, DFX_MEM_SIZE);
-    assert_non_null(f->mem);
-    chan_mem_flat_init(&f->cm, &f->fm, f->mem, DFX_MEM_SIZE);
-    f->orb.fmt = true;
-    f->orb.pfch = true;
-    f->orb.c64 = true;
-    f->orb.lpm = 0x80;
-    f->orb.cpa = DFX_CCW_AT;
-    dfx_begin(f);
+    dfx_channel_init(f);
     return f;
 }
 

@@ -46,7 +46,17 @@ struct dfx *dfx_new(const struct dfx_opts *o)
     f->cfg.unit_addr = o->unit_addr;
     f->cfg.ssid = 0x0100;
     dev_open(f, o->readonly);
+    dfx_channel_init(f);
+    return f;
+}
+
+void dfx_channel_init(struct dfx *f)
+{
     f->mem = calloc(1, DFX_MEM_SIZE);
+    if (!f->mem) {
+        fprintf(stderr, "dfx: out of memory\n");
+        abort();
+    }
     chan_mem_flat_init(&f->cm, &f->fm, f->mem, DFX_MEM_SIZE);
     f->orb.fmt = true;
     f->orb.pfch = true;
@@ -54,7 +64,6 @@ struct dfx *dfx_new(const struct dfx_opts *o)
     f->orb.lpm = 0x80;
     f->orb.cpa = DFX_CCW_AT;
     dfx_begin(f);
-    return f;
 }
 
 void dfx_reopen(struct dfx *f, bool readonly)

@@ -57,6 +57,9 @@ void dfx_free(struct dfx *f);
 void dfx_reopen(struct dfx *f, bool readonly);
 /* Start a new channel program. */
 void dfx_begin(struct dfx *f);
+/* The channel side of a fixture whose f->dev is open: guest memory, a
+ * format-1 ORB at DFX_CCW_AT, an empty program (dfx_new() does this). */
+void dfx_channel_init(struct dfx *f);
 /* Append a CCW; `data` (count bytes) is copied to a fresh data area unless
  * NULL (the area is then zeroed).  Returns the CCW's index. */
 unsigned dfx_ccw(struct dfx *f, uint8_t cmd, uint8_t flags, uint16_t count, const void *data);
