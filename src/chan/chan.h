@@ -128,6 +128,12 @@ struct ccw_dev_ops {
      * subchannel's worker with no lock held while that status is pending
      * (no program runs on the device then). */
     unsigned (*peek_sense)(struct ccw_dev *d, uint8_t sense[32]);
+    /* Its programs take microseconds and wait on no medium (a DASD on an
+     * image file or RBD; a start held for another host's reserve is ended
+     * by HSCH/CSCH): the channel subsystem may run them on the thread that
+     * issued the start (sch_ssch_here()).  False for a tape, whose rewind
+     * or locate waits in the device: its programs stay on the worker. */
+    bool short_programs;
 };
 
 #define CHAN_BUSY_RETRY_MS 20

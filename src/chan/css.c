@@ -656,11 +656,12 @@ void sch_run_here(struct subchannel *sch)
 
 /* ---- the instructions ------------------------------------------------------ */
 
-/* The start function may run on the thread that issued it: only with no
- * injected delay (a slow device stays on its worker). */
+/* The start function may run on the thread that issued it: only for a
+ * device of short programs with no injected delay (a slow device stays on
+ * its worker). */
 static bool may_run_here(const struct subchannel *sch)
 {
-    return !sch->fault.delay_ms && !sch->fault.stuck;
+    return sch->dev->ops->short_programs && !sch->fault.delay_ms && !sch->fault.stuck;
 }
 
 static int ssch(struct subchannel *sch, const struct orb *orb, const struct chan_mem *mem, bool *here)

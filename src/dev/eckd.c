@@ -104,6 +104,7 @@ static const struct ccw_dev_ops eckd_ops = {
     .reset = eckd_reset,
     .destroy = eckd_destroy,
     .busy = eckd_busy,
+    .short_programs = true,
 };
 
 static int config_fill(struct eckd *e, const struct eckd_config *cfg, char *err, size_t errlen)

@@ -32,8 +32,6 @@
 #define IO_IRB   24
 #define IO_RET   120
 
-#define DASD_TYPE_MASK   0xff00   /* 3380, 3390: the 33xx device types */
-#define DASD_TYPE_FAMILY 0x3300
 
 /* The current program is no longer the FSM's (it may live on in the
  * subchannel until the channel subsystem releases it). */
@@ -197,16 +195,6 @@ static void fsm_disabled_irq(struct vfio_ccw_mdev *m, enum vfio_ccw_event ev)
     sch_enable(m->sch, false);
 }
 
-/* A DASD program is image I/O a track at a time: short enough to run on
- * the thread that asked for it (vfio_ccw_io_write_here).  Tape motion
- * (rewind, locate, a cartridge file on slow storage) stays on the worker. */
-static bool quick_device(const struct vfio_ccw_mdev *m)
-{
-    const struct ccw_dev *dev = sch_device(m->sch);
-
-    return dev && (dev->dev_type & DASD_TYPE_MASK) == DASD_TYPE_FAMILY;
-}
-
 /* SSCH with the translated program; the cc becomes the errno (fsm_io_helper).
  * On cc 0 the subchannel holds a reference of its own, and the caller's
  * reference becomes the FSM's: cp is the current program. */
@@ -217,7 +205,8 @@ static int io_helper(struct vfio_ccw_mdev *m, struct channel_program *cp)
 
     cp_get_orb(cp, sch_intparm(m), m->lpm, &orb);
     cp_get(cp);   /* the subchannel's, given back by chan_mem.release */
-    if (m->want_here && quick_device(m))
+    /* the css decides whether the writer may run it (ccw_dev_ops.short_programs) */
+    if (m->want_here)
         cc = sch_ssch_here(m->sch, &orb, cp_mem(cp), &m->run_here);
     else
         cc = sch_ssch(m->sch, &orb, cp_mem(cp));

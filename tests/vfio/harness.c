@@ -116,7 +116,7 @@ static bool td_busy(struct ccw_dev *d, uint8_t code)
 static const struct ccw_dev_ops td_ops = {
     .name = "testdev", .start = td_start, .exec = td_exec, .end = td_end,
     .sense = td_sense, .reset = td_reset, .destroy = td_destroy, .busy = td_busy,
-    .peek_sense = td_peek_sense,
+    .peek_sense = td_peek_sense, .short_programs = true,
 };
 
 struct testdev *testdev_new(void)
@@ -124,7 +124,8 @@ struct testdev *testdev_new(void)
     struct testdev *td = calloc(1, sizeof(*td));
 
     assert_non_null(td);
-    td->base.ops = &td_ops;
+    td->ops = td_ops;
+    td->base.ops = &td->ops;
     td->base.cu_type = 0x3990;
     td->base.dev_type = 0x3390;
     for (unsigned i = 0; i < sizeof(td->rec); i++)

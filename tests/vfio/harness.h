@@ -26,6 +26,7 @@
 
 struct testdev {
     struct ccw_dev base;
+    struct ccw_dev_ops ops;  /* its own copy: a test may change e.g. short_programs */
     uint8_t rec[8192];      /* what READ returns, WRITE stores */
     uint32_t rec_len;       /* natural length of the record */
     uint8_t sense[32];

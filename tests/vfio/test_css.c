@@ -846,6 +846,19 @@ static void test_ssch_here_falls_back_to_worker(void **state)
     assert_int_equal(sch_csch(sch), 0);
     assert_int_equal(sem_wait(&h.sem), 0);
     assert_int_equal(h.count, 2);
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+
+    /* a device whose programs may wait on a medium (a tape) never runs one
+     * on the caller, delay or not */
+    sch_set_fault(sch, &(struct sch_fault){ 0 });
+    e->t.td[0]->ops.short_programs = false;
+    assert_int_equal(sch_ssch_here(sch, &o, &e->mem, &here), 0);
+    assert_false(here);
+    assert_int_equal(sem_wait(&h.sem), 0);
+    assert_int_equal(h.count, 3);
+    assert_false(pthread_equal(h.thread, pthread_self()));
+    assert_int_equal(sch_tsch(sch, &irb), 0);
+    assert_int_equal(irb.scsw.dstat, DEV_STAT_CHN_END | DEV_STAT_DEV_END);
     sch_set_irq_handler(sch, NULL, NULL);
     sem_destroy(&h.sem);
     env_free(e);
