@@ -8,7 +8,7 @@
  * a failed synchronous store does (docs/eckd.md "Track writes").  Reads
  * in order are served by read-ahead within a program, never across.
  *
- * Environment (eckd_rbd.sh sets it): CEPH_CONF, the test cluster's
+ * Environment (with_cluster.sh sets it): CEPH_CONF, the test cluster's
  * ceph.conf; CEPH_SH and CEPH_DIR, to stop that cluster.  The stopped-cluster
  * test runs last.
  */

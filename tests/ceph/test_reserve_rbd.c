@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The reserve arbiter of a shared RBD image (src/img/reserve_rbd.h) on the
- * test cluster ($CEPH_CONF, started by reserve_rbd.sh): two hosts agree on
+ * test cluster ($CEPH_CONF, started by with_cluster.sh): two hosts agree on
  * one holder through RBD's advisory lock; Release frees it, a steal breaks
  * it; a holder process SIGKILLed while it holds the lock leaves it held
  * until a steal; a steal that sends no header-update notification is still
