@@ -61,7 +61,7 @@ bool eckd_busy(struct ccw_dev *d, uint8_t code)
     if (reserve_query(e->cfg.reserve, &st, NULL, 0) < 0)
         return false;
     publish_state(e, st);
-    e->sel_state = (int)st;
+    e->sel_state = st;
     e->sel_fresh = true;
     /* a reserve this host lost is reported first (eckd_reserve_check) */
     if (st != RESERVE_OTHER || e->reserved)
@@ -118,7 +118,7 @@ bool eckd_take_lost_notice(struct eckd *e)
 
 int eckd_reserve_check(struct eckd *e, uint8_t code, struct ccw_result *r)
 {
-    enum reserve_state st = (enum reserve_state)e->sel_state;
+    enum reserve_state st = e->sel_state;
     bool fresh = e->sel_fresh;
 
     /* busy's answer (initial selection) serves this program only */

@@ -158,7 +158,7 @@ struct eckd {
     /* eckd_busy's answer for the program about to start: its first command
      * takes it instead of asking the arbiter again (eckd_reserve_check) */
     bool sel_fresh;
-    int sel_state;
+    enum reserve_state sel_state;
     uint8_t sense[ECKD_SENSE_SIZE];
     bool sense_pending;
     struct eckd_trk trk;

@@ -397,12 +397,13 @@ int rbd_open_img(struct img *im, char *err, size_t errlen)
         return rc;
     im->slot = malloc(im->geo.trksize > CKD_MAX_TRACK_IMAGE ? im->geo.trksize : CKD_MAX_TRACK_IMAGE);
     r->null = malloc(CKD_MAX_TRACK_IMAGE);
-    if (!im->ro && !r->shared) {
+    bool pipelined = !im->ro && !r->shared;     /* see the top of the file */
+    if (pipelined) {
         r->aio = rbd_aio_new(r->image, im->geo.trksize);
         r->ahead = rbd_ahead_new(r->image, im->geo.trksize,
                                  CKD_DEVHDR_SIZE + (uint64_t)im->geo.cyls * im->geo.heads * im->geo.trksize);
     }
-    if (!im->slot || !r->null || (!im->ro && !r->shared && (!r->aio || !r->ahead)))
+    if (!im->slot || !r->null || (pipelined && (!r->aio || !r->ahead)))
         return img_fail(err, errlen, ENOMEM, "image %s: out of memory", im->path);
     return 0;
 }

@@ -11,7 +11,6 @@ struct rbd_aio_write {
     rbd_completion_t c;         /* in flight when not NULL */
     uint64_t off;
     uint32_t cyl, head;
-    size_t len;
     uint8_t *buf;
 };
 
@@ -50,7 +49,7 @@ static void reap_oldest(struct rbd_aio *q)
     ssize_t res = rbd_aio_get_return_value(w->c);
     rbd_aio_release(w->c);
     w->c = NULL;
-    bool ok = res == 0 || res == (ssize_t)w->len;   /* librbd gives 0 or the length for a write */
+    bool ok = res == 0 || res == (ssize_t)q->slot_len;   /* librbd gives 0 or the length for a write */
     if (!ok && !q->failed) {
         q->failed = true;
         q->fail_cyl = w->cyl;
@@ -106,38 +105,36 @@ int rbd_aio_submit(struct rbd_aio *q, uint32_t cyl, uint32_t head, uint64_t off,
     w->off = off;
     w->cyl = cyl;
     w->head = head;
-    w->len = q->slot_len;
     q->n++;
     return 0;
 }
 
-void rbd_aio_wait_slot(struct rbd_aio *q, uint64_t off)
+/* How many writes, from the oldest, must finish before none to the slot
+ * at off is in flight (0: none is). */
+static unsigned depth_of_slot(const struct rbd_aio *q, uint64_t off)
 {
-    unsigned last = 0;          /* how many from the oldest must finish */
+    unsigned last = 0;
     for (unsigned i = 0; i < q->n; i++)
         if (q->w[(q->first + i) % RBD_AIO_DEPTH].off == off)
             last = i + 1;
-    while (last-- > 0)
+    return last;
+}
+
+void rbd_aio_wait_slot(struct rbd_aio *q, uint64_t off)
+{
+    for (unsigned last = depth_of_slot(q, off); last > 0; last--)
         reap_oldest(q);
 }
 
 bool rbd_aio_has_slot(const struct rbd_aio *q, uint64_t off)
 {
-    for (unsigned i = 0; i < q->n; i++)
-        if (q->w[(q->first + i) % RBD_AIO_DEPTH].off == off)
-            return true;
-    return false;
+    return depth_of_slot(q, off) > 0;
 }
 
 void rbd_aio_drain(struct rbd_aio *q)
 {
     while (q->n > 0)
         reap_oldest(q);
-}
-
-unsigned rbd_aio_pending(const struct rbd_aio *q)
-{
-    return q->n;
 }
 
 bool rbd_aio_take_error(struct rbd_aio *q, uint32_t *cyl, uint32_t *head, ssize_t *result)

@@ -40,8 +40,6 @@ void rbd_aio_wait_slot(struct rbd_aio *q, uint64_t off);
 bool rbd_aio_has_slot(const struct rbd_aio *q, uint64_t off);
 /* Wait for every write in flight. */
 void rbd_aio_drain(struct rbd_aio *q);
-/* Number of writes in flight (for tests and traces). */
-unsigned rbd_aio_pending(const struct rbd_aio *q);
 /* True (once) when a finished write failed: its track and librbd's
  * result (a negative errno, or a short byte count). */
 bool rbd_aio_take_error(struct rbd_aio *q, uint32_t *cyl, uint32_t *head, ssize_t *result);
