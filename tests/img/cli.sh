@@ -16,6 +16,19 @@ ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n
 run() { "$CCWPASS" dasd "$@" >out 2>err; echo $? >rc; }
 rc() { cat rc; }
 has() { grep -q -- "$1" out err; }
+# Hercules 3.13's dasdcopy sometimes dies of SIGSEGV/SIGABRT on a busy
+# machine whatever the image (tests/img/testutil.h, tu_dasdcopy): a run it
+# did not finish (status 128 + signal) is made again, output removed, at
+# most 3 times in all; an exit status of its own is its verdict.
+herc_dasdcopy() {
+    local out=${*: -1} rc=1 _
+    for _ in 1 2 3; do
+        rm -f "$out"
+        dasdcopy "$@" >/dev/null 2>&1; rc=$?
+        [ "$rc" -lt 128 ] && break
+    done
+    return "$rc"
+}
 
 echo "1..51"
 
@@ -78,8 +91,8 @@ has "badha.3390: track cyl 1 head 2: home address 00 0007 0003 does not match"; 
 run copy lnx.3390 lnx.cckd
 ok $(( $(rc) != 0 )) "copy CKD -> CCKD (default direction)"
 cckdcdsk -1 lnx.cckd >/dev/null 2>&1; ok $? "cckdcdsk clean on our copy"
-dasdcopy lnx.cckd her2.3390 >/dev/null 2>&1 && cmp -s her2.3390 lnx.3390; ok $? "dasdcopy of our CCKD gives back the same CKD bytes"
-dasdcopy -z lnx.3390 her3.cckd >/dev/null 2>&1
+herc_dasdcopy lnx.cckd her2.3390 && cmp -s her2.3390 lnx.3390; ok $? "dasdcopy of our CCKD gives back the same CKD bytes"
+herc_dasdcopy -z lnx.3390 her3.cckd
 run copy her3.cckd back.3390
 cmp -s back.3390 lnx.3390; ok $? "our copy of dasdcopy's CCKD gives back the same CKD bytes"
 run copy lnx.3390 lnx.cckd

@@ -142,10 +142,9 @@ static void write_read_every_compression(void **s)
         assert_int_equal(header_byte(name, pos), comps[c]);
         assert_int_equal(tu_sh("cckdcdsk -1 %s >/dev/null 2>&1", tu_path(name)), 0);
         /* Hercules decompresses what we compressed: dasdcopy to CKD, read back */
-        assert_int_equal(tu_sh("env -u MALLOC_PERTURB_ dasdcopy %s %s.3390 >/dev/null 2>&1", tu_path(name),
-                               tu_path(name)), 0);
         char ckd[48];
         snprintf(ckd, sizeof ckd, "%s.3390", name);
+        assert_int_equal(tu_dasdcopy("", tu_path(name), tu_path(ckd)), 0);
         im = img_open(tu_path(ckd), true, err, sizeof err);
         assert_non_null(im);
         for (unsigned t = 0; t < 450; t += 37) {
@@ -159,10 +158,9 @@ static void write_read_every_compression(void **s)
     /* and we decompress what Hercules compressed, zlib and bzip2 */
     const char *algos[] = { "-z", "-bz2" };
     for (unsigned a = 0; a < 2; a++) {
-        assert_int_equal(tu_sh("env -u MALLOC_PERTURB_ dasdcopy %s %s %s/her%u.cckd >/dev/null 2>&1", algos[a],
-                               tu_path("rw0.cckd.3390"), tu_tmpdir(), a), 0);
         char her[16];
         snprintf(her, sizeof her, "her%u.cckd", a);
+        assert_int_equal(tu_dasdcopy(algos[a], tu_path("rw0.cckd.3390"), tu_path(her)), 0);
         struct img *im = img_open(tu_path(her), true, err, sizeof err);
         assert_non_null(im);
         assert_int_equal(img_compression(im), a ? IMG_COMP_BZIP2 : IMG_COMP_ZLIB);
